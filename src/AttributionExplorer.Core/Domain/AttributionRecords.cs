@@ -1,0 +1,38 @@
+namespace AttributionExplorer.Core.Domain;
+
+public static class AttributionMethods
+{
+    public const string Trak = "trak";
+}
+
+public static class TargetKinds
+{
+    public const string Image = "image";
+    public const string Class = "class";
+    public const string Object = "object";
+}
+
+public static class RunStatus
+{
+    public const string Running = "running";
+    public const string Complete = "complete";
+    public const string Failed = "failed";
+}
+
+/// <summary>One attribution run: a method applied to all targets of one kind. Only complete runs are shown.
+/// <see cref="ParametersJson"/> holds hyperparameters and seeds; <see cref="ParametersHash"/> identifies
+/// identical reruns so completed work is skipped.</summary>
+public sealed record AttributionRun(long Id, long DatasetId, string Method, string TargetKind, string Status,
+    string ParametersJson, string ParametersHash, string TimingsJson, int TrainCount, DateTime StartedUtc, DateTime? FinishedUtc);
+
+/// <summary>What is attributed: a held-out image, optionally narrowed to a class (COCO id) or an annotation.</summary>
+public sealed record AttributionTarget(long Id, long RunId, long ImageId, string Kind, int? CategoryCocoId, long? AnnotationId);
+
+/// <summary>A target to be written, before it has a database id.</summary>
+public sealed record NewTarget(long ImageId, string Kind, int? CategoryCocoId, long? AnnotationId);
+
+/// <summary>One training image's score for a target with its rank (1 = strongest in the given direction).</summary>
+public sealed record Influencer(int Rank, long TrainImageId, float Score);
+
+/// <summary>Mean score of a training image over all held-out targets of a run.</summary>
+public sealed record OverallInfluence(long TrainImageId, float MeanScore, int Rank);

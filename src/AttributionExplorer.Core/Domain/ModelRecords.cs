@@ -1,0 +1,8 @@
+namespace AttributionExplorer.Core.Domain;
+
+/// <summary>A trained model. Hyperparameters are stored as JSON exactly as used.</summary>
+public sealed record CheckpointRecord(long Id, long DatasetId, int Seed, string Path, double ValMeanIou,
+    string HyperparametersJson, double TrainSeconds, DateTime CreatedUtc);
+
+/// <summary>A predicted label map at model resolution: one byte per pixel, the category model index (0 = background).</summary>
+public sealed record PredictionRecord(long CheckpointId, long ImageId, int Width, int Height, byte[] Labels);

@@ -1,0 +1,71 @@
+namespace AttributionExplorer.Core.Options;
+
+/// <summary>The "AttributionExplorer" section of appsettings.json, shared by the web app and the precompute worker.
+/// Relative paths are resolved against the folder holding appsettings.json.</summary>
+public sealed class AppOptions
+{
+    public const string Section = "AttributionExplorer";
+    public string DatabasePath { get; set; } = "data/attribution.db";
+    public string DataRoot { get; set; } = "data";
+    public ModelOptions Model { get; set; } = new();
+    public TrainingOptions Training { get; set; } = new();
+    public TrakOptions Trak { get; set; } = new();
+    public DemoOptions Demo { get; set; } = new();
+}
+
+/// <summary>DeepLabV3-style network size.</summary>
+public sealed class ModelOptions
+{
+    /// <summary>Side of the square model input: images are resized (short side) and center-cropped to it.</summary>
+    public int ImageSize { get; set; } = 224;
+    /// <summary>Channels of the first backbone stage; later stages double it.</summary>
+    public int BaseWidth { get; set; } = 32;
+    /// <summary>Residual blocks per backbone stage.</summary>
+    public int BlocksPerStage { get; set; } = 2;
+    public int AsppChannels { get; set; } = 64;
+    public int[] AsppRates { get; set; } = [1, 2, 4];
+}
+
+public sealed class TrainingOptions
+{
+    public int Epochs { get; set; } = 30;
+    public int BatchSize { get; set; } = 64;
+    public double LearningRate { get; set; } = 1e-4;
+    public double WeightDecay { get; set; } = 5e-4;
+    /// <summary>Reduce-on-plateau: factor and patience (epochs) on the training loss.</summary>
+    public double PlateauFactor { get; set; } = 0.5;
+    public int PlateauPatience { get; set; } = 3;
+    public bool HorizontalFlip { get; set; } = true;
+    /// <summary>One checkpoint per seed; TRAK ensembles over all of them.</summary>
+    public int[] Seeds { get; set; } = [0, 1];
+    public int Threads { get; set; } = 0;
+}
+
+public sealed class TrakOptions
+{
+    public int ProjectionDim { get; set; } = 2048;
+    /// <summary>"gaussian" or "rademacher".</summary>
+    public string ProjectionKind { get; set; } = "gaussian";
+    public long ProjectionSeed { get; set; } = 0;
+    /// <summary>Ridge added to ΦᵀΦ before inversion. Relative to the mean diagonal of ΦᵀΦ.</summary>
+    public double Lambda { get; set; } = 1e-3;
+    /// <summary>"float16" or "float32" for stored score rows.</summary>
+    public string ScoreDtype { get; set; } = "float16";
+    public int TopK { get; set; } = 50;
+    public int GradientBatchSize { get; set; } = 16;
+}
+
+public sealed class DemoOptions
+{
+    public int Seed { get; set; } = 1234;
+    public int TrainImages { get; set; } = 240;
+    public int ValImages { get; set; } = 48;
+    /// <summary>Side of generated images (pixels).</summary>
+    public int ImageSize { get; set; } = 96;
+    /// <summary>Fraction of training images that receive a planted label error.</summary>
+    public double LabelErrorRate { get; set; } = 0.08;
+    /// <summary>Model, training and TRAK sizes used by the demo, chosen for a 2-core CPU.</summary>
+    public ModelOptions Model { get; set; } = new() { ImageSize = 64, BaseWidth = 16, BlocksPerStage = 1, AsppChannels = 32 };
+    public TrainingOptions Training { get; set; } = new() { Epochs = 12, BatchSize = 16, LearningRate = 2e-3 };
+    public TrakOptions Trak { get; set; } = new() { ProjectionDim = 512 };
+}

@@ -1,0 +1,74 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Scores;
+
+namespace AttributionExplorer.Storage.Repositories;
+
+/// <summary>Everything a dataset import writes, applied in one transaction (all or nothing).</summary>
+public sealed record DatasetImport(
+    string Name,
+    string ImageRoot,
+    string SourceDescription,
+    IReadOnlyList<Category> Categories,
+    IReadOnlyList<ImportedImage> Images,
+    IReadOnlyList<PlantedErrorByCocoId> PlantedErrors);
+
+public sealed record ImportedImage(long CocoId, string Split, string FileName, int Width, int Height,
+    IReadOnlyList<ImportedAnnotation> Annotations);
+
+public sealed record ImportedAnnotation(long CocoId, int CategoryCocoId, bool IsCrowd,
+    Core.Masks.RleMask Mask, double[] Bbox, double Area);
+
+public sealed record PlantedErrorByCocoId(long ImageCocoId, string Kind, string Detail);
+
+public interface IDatasetRepository
+{
+    /// <summary>Imports a dataset atomically; throws (and writes nothing) if a dataset of that name exists.</summary>
+    long Import(DatasetImport import);
+    DatasetInfo? FindByName(string name);
+    IReadOnlyList<DatasetInfo> List();
+    DatasetInfo? Get(long datasetId);
+    IReadOnlyList<Category> GetCategories(long datasetId);
+    int CountImages(long datasetId, string split);
+    /// <summary>Images of a split ordered by id, one page at a time.</summary>
+    IReadOnlyList<ImageRecord> GetImages(long datasetId, string split, int offset, int limit);
+    ImageRecord? GetImage(long imageId);
+    IReadOnlyList<ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds);
+    IReadOnlyList<AnnotationRecord> GetAnnotations(long imageId);
+    /// <summary>All annotations of a split, keyed by image id (for training).</summary>
+    IReadOnlyDictionary<long, IReadOnlyList<AnnotationRecord>> GetAnnotationsForSplit(long datasetId, string split);
+    IReadOnlyList<PlantedError> GetPlantedErrors(long datasetId);
+}
+
+public interface ICheckpointRepository
+{
+    long Add(CheckpointRecord checkpoint);
+    IReadOnlyList<CheckpointRecord> List(long datasetId);
+    /// <summary>A checkpoint trained with exactly these hyperparameters and seed, if any (to skip retraining).</summary>
+    CheckpointRecord? Find(long datasetId, int seed, string hyperparametersJson);
+    void SavePredictions(IReadOnlyList<PredictionRecord> predictions);
+    PredictionRecord? GetPrediction(long checkpointId, long imageId);
+}
+
+public interface IAttributionRepository
+{
+    /// <summary>Starts a run in status "running"; it stays invisible to readers until <see cref="CompleteRun"/>.</summary>
+    long BeginRun(long datasetId, string method, string targetKind, string parametersJson, string parametersHash,
+        IReadOnlyList<long> trainImageIdsInScoreOrder);
+    /// <summary>Writes targets with their score vectors (length = train count, in the run's score order) in one transaction.</summary>
+    void WriteScores(long runId, IReadOnlyList<(NewTarget Target, float[] Scores)> rows, ScoreDtype dtype);
+    /// <summary>Computes top-k (both signs) and overall influence, stores timings and flips the run to complete, in one transaction.</summary>
+    void CompleteRun(long runId, string timingsJson, int topK);
+    void FailRun(long runId, string error);
+    /// <summary>The newest complete run with this hash, to skip identical reruns.</summary>
+    AttributionRun? FindCompleteRun(long datasetId, string parametersHash);
+    AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind);
+    IReadOnlyList<AttributionRun> ListCompleteRuns(long datasetId);
+    IReadOnlyList<AttributionTarget> GetTargets(long runId, long imageId);
+    /// <summary>Top influencers of one sign: positive = largest scores first, negative = most negative first.</summary>
+    IReadOnlyList<Influencer> GetTopInfluencers(long targetId, bool positive, int k);
+    float[] GetScores(long targetId);
+    IReadOnlyList<long> GetTrainOrder(long runId);
+    int CountOverallInfluence(long runId);
+    /// <summary>Overall influence ordered most negative first (label-error hunting order).</summary>
+    IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit);
+}
