@@ -1,0 +1,20 @@
+# AttributionExplorer: web app + precompute worker in one image (CPU).
+#   docker build -t attribution-explorer .
+#   docker run -p 8080:8080 -v ae-data:/app/data attribution-explorer
+# The first start runs the demo precompute (a few minutes), later starts reuse the volume.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/AttributionExplorer.Web -c Release -o /out/web \
+ && dotnet publish precompute/AttributionExplorer.Worker -c Release -o /out/worker
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /out/web ./web
+COPY --from=build /out/worker ./worker
+COPY appsettings.json ./appsettings.json
+COPY wwwroot ./wwwroot
+ENV AE_HOME=/app ASPNETCORE_URLS=http://0.0.0.0:8080
+EXPOSE 8080
+VOLUME /app/data
+CMD ["sh", "-c", "dotnet worker/precompute.dll demo && exec dotnet web/AttributionExplorer.Web.dll"]

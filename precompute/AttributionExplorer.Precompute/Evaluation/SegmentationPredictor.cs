@@ -1,0 +1,46 @@
+using AttributionExplorer.Precompute.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AttributionExplorer.Precompute.Evaluation;
+
+public static class SegmentationPredictor
+{
+    /// <summary>Argmax label maps at model resolution, in eval mode without gradients.</summary>
+    public static IEnumerable<(long ImageId, byte[] Labels)> Predict(nn.Module<Tensor, Tensor> model, ISegmentationSource source, int batchSize = 16)
+    {
+        model.eval();
+        for (int start = 0; start < source.Count; start += batchSize)
+        {
+            int count = Math.Min(batchSize, source.Count - start);
+            long[] flat;
+            long pixels;
+            using (var scope = torch.NewDisposeScope())
+            using (torch.no_grad())
+            {
+                var (images, _) = source.Load(start, count);
+                var predicted = model.forward(images).argmax(1);
+                pixels = predicted.shape[1] * predicted.shape[2];
+                flat = predicted.data<long>().ToArray();
+            }
+            for (int i = 0; i < count; i++)
+                yield return (source.ImageIds[start + i], flat.Skip((int)(i * pixels)).Take((int)pixels).Select(v => (byte)v).ToArray());
+        }
+    }
+
+    public static double Evaluate(nn.Module<Tensor, Tensor> model, ISegmentationSource source, int batchSize = 16)
+    {
+        var matrix = new ConfusionMatrix(source.NumClasses);
+        model.eval();
+        for (int start = 0; start < source.Count; start += batchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            int count = Math.Min(batchSize, source.Count - start);
+            var (images, labels) = source.Load(start, count);
+            var predicted = model.forward(images).argmax(1);
+            matrix.Add(labels.data<long>().ToArray(), predicted.data<long>().ToArray());
+        }
+        return matrix.MeanIou();
+    }
+}

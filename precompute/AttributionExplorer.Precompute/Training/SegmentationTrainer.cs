@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Precompute.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AttributionExplorer.Precompute.Training;
+
+public sealed record TrainProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double LearningRate);
+
+public sealed record TrainResult(double[] EpochLosses, double Seconds);
+
+/// <summary>Cross-entropy (ignore 255), Adam with L2 weight decay, reduce-on-plateau on the epoch loss,
+/// seeded shuffling and horizontal flips.</summary>
+public static class SegmentationTrainer
+{
+    public const int IgnoreIndex = 255;
+
+    public static TrainResult Train(nn.Module<Tensor, Tensor> model, ISegmentationSource train, TrainingOptions options,
+        int seed, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+    {
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        var clock = Stopwatch.StartNew();
+        var random = new Random(seed);
+        var optimizer = torch.optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        var plateau = new ReduceOnPlateau(options.LearningRate, options.PlateauFactor, options.PlateauPatience);
+        int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var losses = new double[options.Epochs];
+        var order = Enumerable.Range(0, train.Count).ToArray();
+
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            model.train();
+            random.Shuffle(order);
+            double total = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var scope = torch.NewDisposeScope();
+                var indices = order.Skip(b * options.BatchSize).Take(options.BatchSize).ToArray();
+                var (images, labels) = LoadBatch(train, indices);
+                if (options.HorizontalFlip) (images, labels) = FlipSome(images, labels, random);
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.forward(images), labels, ignore_index: IgnoreIndex);
+                loss.backward();
+                optimizer.step();
+                double value = loss.item<float>();
+                total += value * indices.Length;
+                progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, plateau.LearningRate));
+            }
+            losses[epoch] = total / train.Count;
+            if (plateau.Step(losses[epoch]))
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = plateau.LearningRate;
+        }
+        model.eval();
+        return new TrainResult(losses, clock.Elapsed.TotalSeconds);
+    }
+
+    private static (Tensor Images, Tensor Labels) LoadBatch(ISegmentationSource source, int[] indices)
+    {
+        var images = new List<Tensor>();
+        var labels = new List<Tensor>();
+        foreach (int i in indices)
+        {
+            var (x, y) = source.Load(i, 1);
+            images.Add(x);
+            labels.Add(y);
+        }
+        return (torch.cat(images, 0), torch.cat(labels, 0));
+    }
+
+    /// <summary>Flips each example left-right with probability ½, images and labels together.</summary>
+    internal static (Tensor Images, Tensor Labels) FlipSome(Tensor images, Tensor labels, Random random)
+    {
+        var flip = Enumerable.Range(0, (int)images.shape[0]).Select(_ => random.NextDouble() < 0.5).ToArray();
+        if (!flip.Any(f => f)) return (images, labels);
+        var mask = torch.tensor(flip);
+        var flippedImages = torch.where(mask.view(-1, 1, 1, 1), images.flip(3), images);
+        var flippedLabels = torch.where(mask.view(-1, 1, 1), labels.flip(2), labels);
+        return (flippedImages, flippedLabels);
+    }
+}

@@ -1,0 +1,43 @@
+using AttributionExplorer.Precompute.Trak.Outputs;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AttributionExplorer.Precompute.Trak;
+
+/// <summary>Flattened per-example gradients of a scalar output with respect to all trainable parameters, in eval mode
+/// (BatchNorm uses running statistics, so each example's gradient is its own). TorchSharp has no vmap: one
+/// autograd.grad per example.</summary>
+public sealed class PerExampleGradientComputer
+{
+    private readonly nn.Module<Tensor, Tensor> model;
+    private readonly Parameter[] parameters;
+
+    public PerExampleGradientComputer(nn.Module<Tensor, Tensor> model)
+    {
+        this.model = model;
+        parameters = model.parameters().Where(p => p.requires_grad).ToArray();
+        ParameterCount = parameters.Sum(p => p.numel());
+    }
+
+    public long ParameterCount { get; }
+
+    /// <summary>[B, p] gradients of <paramref name="outputFor"/>(i) for each example i of the batch.</summary>
+    public Tensor Compute(Tensor images, Tensor labels, Func<int, ITargetOutput> outputFor)
+    {
+        model.eval();
+        int batch = (int)images.shape[0];
+        var rows = new Tensor[batch];
+        for (int i = 0; i < batch; i++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var logits = model.forward(images[i..(i + 1)]);
+            var value = outputFor(i).Compute(logits, labels[i..(i + 1)]);
+            var grads = torch.autograd.grad([value], parameters.Cast<Tensor>().ToArray());
+            rows[i] = torch.cat(grads.Select(g => g.reshape(-1)).ToList(), 0).MoveToOuterDisposeScope();
+        }
+        var result = torch.stack(rows);
+        foreach (var r in rows) r.Dispose();
+        return result;
+    }
+}

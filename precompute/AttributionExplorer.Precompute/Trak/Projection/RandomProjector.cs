@@ -1,0 +1,54 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AttributionExplorer.Precompute.Trak.Projection;
+
+/// <summary>Seeded random projection φ = (g/√p)·P, P ∈ ℝ^{p×k} Gaussian or Rademacher (as the reference: gradients
+/// scaled by 1/√p, the projection itself not by 1/√k). P is regenerated in row blocks of the parameter dimension,
+/// block b from its own generator seeded by (seed, b), so the whole matrix is never held and the result does not
+/// depend on the batch size.</summary>
+public sealed class RandomProjector : IProjector
+{
+    private readonly ProjectionKind kind;
+    private readonly long seed;
+    private readonly int blockRows;
+
+    public RandomProjector(ProjectionKind kind, long inputDim, int outputDim, long seed, int blockRows = 8192)
+    {
+        if (outputDim < 1) throw new ArgumentOutOfRangeException(nameof(outputDim));
+        this.kind = kind;
+        this.seed = seed;
+        this.blockRows = blockRows;
+        InputDim = inputDim;
+        OutputDim = outputDim;
+    }
+
+    public long InputDim { get; }
+    public int OutputDim { get; }
+
+    public Tensor Project(Tensor gradients)
+    {
+        if (gradients.shape[1] != InputDim)
+            throw new ArgumentException($"gradients have {gradients.shape[1]} columns, projector expects {InputDim}");
+        using var outer = torch.NewDisposeScope();
+        var result = torch.zeros(gradients.shape[0], OutputDim, dtype: ScalarType.Float32);
+        long blocks = (InputDim + blockRows - 1) / blockRows;
+        for (long b = 0; b < blocks; b++)
+        {
+            using var scope = torch.NewDisposeScope();
+            long start = b * blockRows, rows = Math.Min(blockRows, InputDim - start);
+            var block = Block(b, rows);
+            result.add_(gradients.narrow(1, start, rows).to(ScalarType.Float32).matmul(block));
+        }
+        result.div_(Math.Sqrt(InputDim));
+        return result.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Block(long index, long rows)
+    {
+        using var generator = new torch.Generator(unchecked((ulong)(seed * 1_000_003L + index + 1)));
+        return kind == ProjectionKind.Gaussian
+            ? torch.randn(rows, OutputDim, generator: generator)
+            : torch.randint(0, 2, [rows, OutputDim], generator: generator).to(ScalarType.Float32).mul_(2).sub_(1);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Trak.Outputs;
+using AttributionExplorer.Precompute.Trak.Projection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AttributionExplorer.Precompute.Trak;
+
+/// <summary>Lifecycle per checkpoint: featurize train (loss gradients) → kernel → featurize targets (output
+/// gradients) → score; the result is the mean of the per-checkpoint score matrices.</summary>
+public static class TrakRunner
+{
+    public static TrakResult Run(IReadOnlyList<nn.Module<Tensor, Tensor>> checkpoints, ISegmentationSource train,
+        ISegmentationSource targets, Func<int, ITargetOutput> targetOutputForExample, TrakSettings settings,
+        IProgress<TrakProgress>? progress = null)
+    {
+        if (checkpoints.Count == 0) throw new ArgumentException("TRAK needs at least one checkpoint");
+        var seconds = new Dictionary<string, double> { ["featurize_train"] = 0, ["kernel"] = 0, ["featurize_targets"] = 0, ["score"] = 0 };
+        var sum = torch.zeros(targets.Count, train.Count, dtype: ScalarType.Float32);
+        long parameterCount = 0;
+        for (int m = 0; m < checkpoints.Count; m++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var gradients = new PerExampleGradientComputer(checkpoints[m]);
+            parameterCount = gradients.ParameterCount;
+            IProjector projector = settings.ProjectionDim <= 0
+                ? new NoOpProjector(gradients.ParameterCount)
+                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
+
+            var clock = Stopwatch.StartNew();
+            int cm = m;
+            var phi = TrakFeaturizer.Featurize(gradients, projector, train, _ => TrainLoss.Instance, settings.BatchSize,
+                done => progress?.Report(new TrakProgress("featurize_train", cm, done, train.Count)));
+            seconds["featurize_train"] += Lap(clock);
+
+            var scoring = TrakScorer.ScoringMatrix(phi, settings.Lambda);
+            seconds["kernel"] += Lap(clock);
+
+            var psi = TrakFeaturizer.Featurize(gradients, projector, targets, targetOutputForExample, settings.BatchSize,
+                done => progress?.Report(new TrakProgress("featurize_targets", cm, done, targets.Count)));
+            seconds["featurize_targets"] += Lap(clock);
+
+            sum.add_(TrakScorer.Score(psi, scoring));
+            seconds["score"] += Lap(clock);
+        }
+        sum.div_(checkpoints.Count);
+        var scores = new float[targets.Count][];
+        var flat = sum.data<float>().ToArray();
+        for (int t = 0; t < targets.Count; t++) scores[t] = flat.AsSpan(t * train.Count, train.Count).ToArray();
+        sum.Dispose();
+        return new TrakResult(scores, seconds, parameterCount);
+    }
+
+    private static double Lap(Stopwatch clock)
+    {
+        double s = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        return s;
+    }
+}

@@ -1,0 +1,23 @@
+using AttributionExplorer.Core.Options;
+using Microsoft.Extensions.Configuration;
+
+namespace AttributionExplorer.Worker.Infrastructure;
+
+/// <summary>Loads the shared appsettings.json (from AE_HOME or the current directory) plus AE_-prefixed environment overrides.</summary>
+public static class WorkerSettings
+{
+    public static AppOptions Load(string? configPath = null)
+    {
+        string path = configPath ?? PathResolver.Resolve("appsettings.json");
+        if (!File.Exists(path))
+            throw new FileNotFoundException(
+                $"appsettings.json not found at {path}. Run from the repository root or set {PathResolver.HomeVariable}.", path);
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(path, optional: false)
+            .AddEnvironmentVariables("AE_")
+            .Build();
+        var options = new AppOptions();
+        configuration.GetSection(AppOptions.Section).Bind(options);
+        return options;
+    }
+}
