@@ -45,6 +45,9 @@ public static class SegmentationTrainer
                 loss.backward();
                 optimizer.step();
                 double value = loss.item<float>();
+                if (!double.IsFinite(value))
+                    throw new InvalidOperationException(
+                        $"training diverged (loss {value}) at epoch {epoch + 1}, batch {b + 1}; lower Training.LearningRate");
                 total += value * indices.Length;
                 progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, plateau.LearningRate));
             }
