@@ -1,0 +1,40 @@
+using System.Buffers.Binary;
+
+namespace AttributionExplorer.Core.Scores;
+
+/// <summary>Score vectors as little-endian float16 or float32 blobs. float16 saturates at ±65504 instead of overflowing.</summary>
+public static class ScoreCodec
+{
+    public static byte[] Encode(ReadOnlySpan<float> scores, ScoreDtype dtype)
+    {
+        int width = (int)dtype / 8;
+        var bytes = new byte[scores.Length * width];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            float v = scores[i];
+            if (float.IsNaN(v)) throw new ArgumentException($"score {i} is NaN");
+            if (dtype == ScoreDtype.Float32) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), v);
+            else BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(i * 2), (Half)Math.Clamp(v, -65504f, 65504f));
+        }
+        return bytes;
+    }
+
+    public static float[] Decode(ReadOnlySpan<byte> data, ScoreDtype dtype)
+    {
+        int width = (int)dtype / 8;
+        if (data.Length % width != 0) throw new FormatException($"a {dtype} score blob cannot have {data.Length} bytes");
+        var scores = new float[data.Length / width];
+        for (int i = 0; i < scores.Length; i++)
+            scores[i] = dtype == ScoreDtype.Float32
+                ? BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..])
+                : (float)BinaryPrimitives.ReadHalfLittleEndian(data[(i * 2)..]);
+        return scores;
+    }
+
+    public static ScoreDtype Parse(string name) => name.ToLowerInvariant() switch
+    {
+        "float16" or "f16" or "half" => ScoreDtype.Float16,
+        "float32" or "f32" or "float" => ScoreDtype.Float32,
+        _ => throw new ArgumentException($"unknown score dtype '{name}' (use float16 or float32)"),
+    };
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Masks;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace AttributionExplorer.Storage.Repositories;
+
+public sealed class DatasetRepository(SqliteDatabase database) : IDatasetRepository
+{
+    public long Import(DatasetImport import)
+    {
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM datasets WHERE name = @Name", new { import.Name }, tx) > 0)
+            throw new InvalidOperationException($"a dataset named '{import.Name}' already exists in {database.Path}; nothing was imported");
+        long datasetId = connection.ExecuteScalar<long>(
+            "INSERT INTO datasets (name, image_root, source_description, created_utc) VALUES (@Name, @ImageRoot, @SourceDescription, @Created) RETURNING id",
+            new { import.Name, import.ImageRoot, import.SourceDescription, Created = DapperSetup.ToText(DateTime.UtcNow) }, tx);
+
+        foreach (var c in import.Categories)
+            connection.Execute("INSERT INTO categories VALUES (@DatasetId, @CocoId, @Name, @Supercategory, @ModelIndex)",
+                new { DatasetId = datasetId, c.CocoId, c.Name, c.Supercategory, c.ModelIndex }, tx);
+
+        using var insertImage = PreparedCommand.Create(connection, tx,
+            "INSERT INTO images (dataset_id, coco_id, split, file_name, width, height) VALUES ($d, $c, $s, $f, $w, $h) RETURNING id",
+            "$d", "$c", "$s", "$f", "$w", "$h");
+        using var insertAnnotation = PreparedCommand.Create(connection, tx,
+            "INSERT INTO annotations (image_id, coco_id, category_coco_id, is_crowd, rle_height, rle_width, rle_counts, bbox, area) VALUES ($i, $c, $k, $z, $h, $w, $r, $b, $a)",
+            "$i", "$c", "$k", "$z", "$h", "$w", "$r", "$b", "$a");
+        var idsByCoco = new Dictionary<long, long>();
+        foreach (var image in import.Images)
+        {
+            long imageId = (long)PreparedCommand.Scalar(insertImage, datasetId, image.CocoId, image.Split, image.FileName, image.Width, image.Height)!;
+            idsByCoco[image.CocoId] = imageId;
+            foreach (var a in image.Annotations)
+                PreparedCommand.Execute(insertAnnotation, imageId, a.CocoId, a.CategoryCocoId, a.IsCrowd ? 1 : 0, a.Mask.Height, a.Mask.Width,
+                    RleCodec.ToCompressedString(a.Mask.Counts), JsonSerializer.Serialize(a.Bbox), a.Area);
+        }
+        foreach (var e in import.PlantedErrors)
+        {
+            if (!idsByCoco.TryGetValue(e.ImageCocoId, out long imageId))
+                throw new InvalidOperationException($"planted error names image {e.ImageCocoId}, which is not in dataset '{import.Name}'");
+            connection.Execute("INSERT INTO planted_errors VALUES (@DatasetId, @ImageId, @Kind, @Detail)",
+                new { DatasetId = datasetId, ImageId = imageId, e.Kind, e.Detail }, tx);
+        }
+        tx.Commit();
+        return datasetId;
+    }
+
+    public DatasetInfo? FindByName(string name) => QueryDatasets("WHERE name = @name", new { name }).FirstOrDefault();
+    public IReadOnlyList<DatasetInfo> List() => QueryDatasets("ORDER BY id", null);
+    public DatasetInfo? Get(long datasetId) => QueryDatasets("WHERE id = @datasetId", new { datasetId }).FirstOrDefault();
+
+    public IReadOnlyList<Category> GetCategories(long datasetId)
+    {
+        using var c = database.Open();
+        return c.Query<(long CocoId, string Name, string? Super, long Index)>(
+                "SELECT coco_id, name, supercategory, model_index FROM categories WHERE dataset_id = @datasetId ORDER BY model_index", new { datasetId })
+            .Select(r => new Category((int)r.CocoId, r.Name, r.Super, (int)r.Index)).ToList();
+    }
+
+    public int CountImages(long datasetId, string split)
+    {
+        using var c = database.Open();
+        return c.ExecuteScalar<int>("SELECT COUNT(*) FROM images WHERE dataset_id = @datasetId AND split = @split", new { datasetId, split });
+    }
+
+    public IReadOnlyList<ImageRecord> GetImages(long datasetId, string split, int offset, int limit)
+    {
+        using var c = database.Open();
+        return c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE dataset_id = @datasetId AND split = @split ORDER BY id LIMIT @limit OFFSET @offset",
+            new { datasetId, split, limit, offset }).Select(r => r.ToRecord()).ToList();
+    }
+
+    public ImageRecord? GetImage(long imageId)
+    {
+        using var c = database.Open();
+        return c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE id = @imageId", new { imageId }).FirstOrDefault()?.ToRecord();
+    }
+
+    public IReadOnlyList<ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds)
+    {
+        using var c = database.Open();
+        var result = new List<ImageRecord>();
+        foreach (var chunk in imageIds.Chunk(500))
+            result.AddRange(c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE id IN @chunk", new { chunk }).Select(r => r.ToRecord()));
+        return result;
+    }
+
+    private const string AnnotationColumns = "id AS Id, image_id AS ImageId, coco_id AS CocoId, category_coco_id AS CategoryCocoId, is_crowd AS IsCrowd, rle_height AS RleHeight, rle_width AS RleWidth, rle_counts AS RleCounts, bbox AS Bbox, area AS Area";
+
+    public IReadOnlyList<AnnotationRecord> GetAnnotations(long imageId)
+    {
+        using var c = database.Open();
+        return c.Query<Rows.Annotation>($"SELECT {AnnotationColumns} FROM annotations WHERE image_id = @imageId ORDER BY id", new { imageId })
+            .Select(r => r.ToRecord()).ToList();
+    }
+
+    public IReadOnlyDictionary<long, IReadOnlyList<AnnotationRecord>> GetAnnotationsForSplit(long datasetId, string split)
+    {
+        using var c = database.Open();
+        return c.Query<Rows.Annotation>($"SELECT a.{AnnotationColumns.Replace(", ", ", a.")} FROM annotations a JOIN images i ON i.id = a.image_id WHERE i.dataset_id = @datasetId AND i.split = @split ORDER BY a.id",
+                new { datasetId, split })
+            .Select(r => r.ToRecord()).GroupBy(a => a.ImageId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<AnnotationRecord>)g.ToList());
+    }
+
+    public IReadOnlyList<PlantedError> GetPlantedErrors(long datasetId)
+    {
+        using var c = database.Open();
+        return c.Query<(long ImageId, string Kind, string Detail)>(
+                "SELECT image_id, kind, detail FROM planted_errors WHERE dataset_id = @datasetId ORDER BY image_id", new { datasetId })
+            .Select(r => new PlantedError(r.ImageId, r.Kind, r.Detail)).ToList();
+    }
+
+    private IReadOnlyList<DatasetInfo> QueryDatasets(string where, object? args)
+    {
+        using var c = database.Open();
+        return c.Query<Rows.Dataset>($"SELECT id AS Id, name AS Name, image_root AS ImageRoot, source_description AS SourceDescription, created_utc AS CreatedUtc FROM datasets {where}", args)
+            .Select(r => r.ToRecord()).ToList();
+    }
+}
