@@ -1,8 +1,103 @@
 using System.CommandLine;
+using System.Diagnostics;
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Precompute.Datasets.Coco;
+using AttributionExplorer.Worker.Infrastructure;
+using AttributionExplorer.Worker.Pipeline;
+using Spectre.Console;
 
 namespace AttributionExplorer.Worker.Commands;
 
+/// <summary>The worker's verbs: demo (everything on the embedded demo), import-coco, train, trak.</summary>
 public static class WorkerCommands
 {
-    public static IEnumerable<Command> All() => [];
+    private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
+
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak()];
+
+    private static Command Demo()
+    {
+        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → TRAK (full image) → SQLite; completed steps are skipped") { Config };
+        command.SetAction(r => Execute(r, context =>
+        {
+            var dataset = DemoStep.EnsureImported(context);
+            var demo = context.Options.Demo;
+            var checkpoints = TrainStep.Run(context, dataset, demo.Model, demo.Training);
+            TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints);
+        }));
+        return command;
+    }
+
+    private static Command ImportCoco()
+    {
+        var name = new Option<string>("--name") { Description = "dataset name", Required = true };
+        var images = new Option<string>("--images") { Description = "folder that image file_names are relative to", Required = true };
+        var train = new Option<string>("--train-json") { Description = "COCO instances JSON of the training split", Required = true };
+        var val = new Option<string>("--val-json") { Description = "COCO instances JSON of the held-out split", Required = true };
+        var planted = new Option<string?>("--planted-errors") { Description = "optional JSON list of known label errors" };
+        var command = new Command("import-coco", "import a COCO-format segmentation dataset (validated completely before anything is written)")
+            { name, images, train, val, planted, Config };
+        command.SetAction(r => Execute(r, context =>
+        {
+            var clock = Stopwatch.StartNew();
+            long id = CocoImporter.Import(context.Datasets, new CocoImportRequest(r.GetValue(name)!, r.GetValue(images)!,
+                [(r.GetValue(train)!, Splits.Train), (r.GetValue(val)!, Splits.Val)], r.GetValue(planted)));
+            context.Summary.Add(("import-coco", $"dataset {id}: {context.Datasets.CountImages(id, Splits.Train)} train, {context.Datasets.CountImages(id, Splits.Val)} val", clock.Elapsed.TotalSeconds));
+        }));
+        return command;
+    }
+
+    private static readonly Option<string> Dataset = new("--dataset") { Description = "dataset name", Required = true };
+    private static readonly Option<bool> DemoSizes = new("--demo-sizes") { Description = "use the Demo section's model/training/TRAK sizes" };
+
+    private static Command Train()
+    {
+        var command = new Command("train", "train one checkpoint per configured seed (existing identical checkpoints are kept)") { Dataset, DemoSizes, Config };
+        command.SetAction(r => Execute(r, context =>
+        {
+            var (model, training, _) = Sizes(context, r.GetValue(DemoSizes));
+            TrainStep.Run(context, context.RequireDataset(r.GetValue(Dataset)!), model, training);
+        }));
+        return command;
+    }
+
+    private static Command Trak()
+    {
+        var command = new Command("trak", "compute full-image TRAK scores for every held-out × training image") { Dataset, DemoSizes, Config };
+        command.SetAction(r => Execute(r, context =>
+        {
+            var (model, training, trak) = Sizes(context, r.GetValue(DemoSizes));
+            var dataset = context.RequireDataset(r.GetValue(Dataset)!);
+            var checkpoints = training.Seeds.Select(seed => context.Checkpoints.Find(dataset.Id, seed,
+                    TrainStep.HyperparametersJson(model, training, seed, context.Datasets.GetCategories(dataset.Id).Count + 1))
+                ?? throw new InvalidOperationException($"no checkpoint for seed {seed} with the configured hyperparameters; run train first")).ToList();
+            TrakStep.Run(context, dataset, model, trak, checkpoints);
+        }));
+        return command;
+    }
+
+    private static (Core.Options.ModelOptions, Core.Options.TrainingOptions, Core.Options.TrakOptions) Sizes(PipelineContext context, bool demo) =>
+        demo ? (context.Options.Demo.Model, context.Options.Demo.Training, context.Options.Demo.Trak)
+             : (context.Options.Model, context.Options.Training, context.Options.Trak);
+
+    private static int Execute(ParseResult result, Action<PipelineContext> work)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var context = new PipelineContext(WorkerSettings.Load(result.GetValue(Config)));
+            AnsiConsole.MarkupLine($"[grey]database: {Markup.Escape(context.Database.Path)}[/]");
+            work(context);
+            var table = new Table().Title("Summary").AddColumns("step", "result", "seconds");
+            foreach (var (step, outcome, seconds) in context.Summary) table.AddRow(Markup.Escape(step), Markup.Escape(outcome), seconds.ToString("F1"));
+            table.AddRow("[bold]total[/]", "", clock.Elapsed.TotalSeconds.ToString("F1"));
+            AnsiConsole.Write(table);
+            return 0;
+        }
+        catch (Exception e) when (e is CocoFormatException or InvalidOperationException or ArgumentException or IOException or InvalidDataException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+    }
 }

@@ -16,8 +16,8 @@ public static class WorkerSettings
             .AddJsonFile(path, optional: false)
             .AddEnvironmentVariables("AE_")
             .Build();
-        var options = new AppOptions();
+        var options = AppOptions.CreateForBinding();
         configuration.GetSection(AppOptions.Section).Bind(options);
-        return options;
+        return options.WithDefaultsForEmptyArrays();
     }
 }

@@ -11,6 +11,24 @@ public sealed class AppOptions
     public TrainingOptions Training { get; set; } = new();
     public TrakOptions Trak { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
+
+    /// <summary>An instance whose array defaults are empty: Microsoft.Extensions.Configuration appends bound array
+    /// elements to existing ones, so arrays must start empty and get their defaults after binding.</summary>
+    public static AppOptions CreateForBinding()
+    {
+        var options = new AppOptions();
+        foreach (var m in new[] { options.Model, options.Demo.Model }) m.AsppRates = [];
+        foreach (var t in new[] { options.Training, options.Demo.Training }) t.Seeds = [];
+        return options;
+    }
+
+    /// <summary>Fills arrays left empty by configuration with their defaults.</summary>
+    public AppOptions WithDefaultsForEmptyArrays()
+    {
+        foreach (var m in new[] { Model, Demo.Model }) if (m.AsppRates.Length == 0) m.AsppRates = [1, 2, 4];
+        foreach (var t in new[] { Training, Demo.Training }) if (t.Seeds.Length == 0) t.Seeds = [0, 1];
+        return this;
+    }
 }
 
 /// <summary>DeepLabV3-style network size.</summary>
@@ -66,6 +84,6 @@ public sealed class DemoOptions
     public double LabelErrorRate { get; set; } = 0.08;
     /// <summary>Model, training and TRAK sizes used by the demo, chosen for a 2-core CPU.</summary>
     public ModelOptions Model { get; set; } = new() { ImageSize = 64, BaseWidth = 16, BlocksPerStage = 1, AsppChannels = 32 };
-    public TrainingOptions Training { get; set; } = new() { Epochs = 12, BatchSize = 16, LearningRate = 2e-3 };
+    public TrainingOptions Training { get; set; } = new() { Epochs = 24, BatchSize = 16, LearningRate = 2e-3 };
     public TrakOptions Trak { get; set; } = new() { ProjectionDim = 512 };
 }

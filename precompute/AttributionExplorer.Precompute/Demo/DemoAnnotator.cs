@@ -1,0 +1,90 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Masks;
+
+namespace AttributionExplorer.Precompute.Demo;
+
+/// <summary>A COCO annotation ready to serialize: segmentation is a polygon list, an uncompressed or a compressed RLE.</summary>
+internal sealed record DemoAnnotation(long Id, long ImageId, int CategoryId, object Segmentation, double Area, double[] Bbox, int IsCrowd);
+
+/// <summary>Turns a drawn scene into annotations, planting this image's label error if it has one.</summary>
+internal static class DemoAnnotator
+{
+    public static List<DemoAnnotation> Annotate(DemoScene scene, long imageId, ref int nextId, string? errorKind,
+        DemoErrorPlan plan, Random random, out string? detail)
+    {
+        detail = null;
+        int size = scene.Size;
+        var visible = scene.Instances.Select((inst, i) => (inst, i)).Where(p => p.inst.VisibleMask.Any(b => b)).ToList();
+        int victim = visible.Count == 0 ? -1 : visible[random.Next(visible.Count)].i;
+        var result = new List<DemoAnnotation>();
+        foreach (var (instance, i) in visible)
+        {
+            if (errorKind == PlantedErrorKinds.MissingInstance && i == victim)
+            {
+                detail = $"a {instance.Class.Name} (instance {i + 1} of {scene.Instances.Count}) is drawn but not annotated";
+                continue;
+            }
+            int category = instance.Class.CocoId;
+            if (errorKind == PlantedErrorKinds.ClassConfusion && instance.Class == plan.ConfusedFrom)
+            {
+                category = plan.ConfusedTo.CocoId;
+                detail = $"every {plan.ConfusedFrom.Name} is annotated as {plan.ConfusedTo.Name}";
+            }
+            var mask = instance.VisibleMask;
+            bool corrupted = errorKind == PlantedErrorKinds.CorruptedGeometry && i == victim;
+            if (corrupted)
+            {
+                mask = Shift(mask, size, size / 2, size / 3);
+                detail = $"annotation {nextId} ({instance.Class.Name}): mask moved by ({size / 2}, {size / 3}) px onto the wrong region";
+            }
+            bool exactOutline = !corrupted && DemoShapes.IsSimplePolygon(instance.Class.Name) && instance.VisibleMask.SequenceEqual(instance.FullMask);
+            double roll = random.NextDouble();
+            object segmentation;
+            if (exactOutline && roll < 0.7)
+            {
+                var polygon = instance.Path.Points.SelectMany(p => new[] { Math.Round(p.X, 2), Math.Round(p.Y, 2) }).ToArray();
+                segmentation = new[] { polygon };
+                mask = PolygonRasterizer.Rasterize([polygon], size, size);
+                if (!mask.Any(b => b)) continue;
+            }
+            else
+            {
+                var rle = RleCodec.Encode(mask, size, size);
+                segmentation = roll < 0.85
+                    ? new { size = new[] { size, size }, counts = (object)rle.Counts }
+                    : new { size = new[] { size, size }, counts = (object)RleCodec.ToCompressedString(rle.Counts) };
+            }
+            result.Add(new DemoAnnotation(nextId++, imageId, category, segmentation, mask.Count(b => b), BoundingBox(mask, size), 0));
+        }
+        if (scene.CrowdClass is { } crowdClass)
+        {
+            var union = new bool[size * size];
+            foreach (var part in scene.CrowdParts) for (int p = 0; p < union.Length; p++) union[p] |= part.VisibleMask[p];
+            if (union.Any(b => b))
+            {
+                var rle = RleCodec.Encode(union, size, size);
+                result.Add(new DemoAnnotation(nextId++, imageId, crowdClass.CocoId, new { size = new[] { size, size }, counts = rle.Counts },
+                    union.Count(b => b), BoundingBox(union, size), 1));
+            }
+        }
+        return result;
+    }
+
+    private static bool[] Shift(bool[] mask, int size, int dx, int dy)
+    {
+        var shifted = new bool[mask.Length];
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+                if (mask[y * size + x]) shifted[((y + dy) % size) * size + (x + dx) % size] = true;
+        return shifted;
+    }
+
+    internal static double[] BoundingBox(bool[] mask, int size)
+    {
+        int minX = size, minY = size, maxX = -1, maxY = -1;
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+                if (mask[y * size + x]) { minX = Math.Min(minX, x); maxX = Math.Max(maxX, x); minY = Math.Min(minY, y); maxY = Math.Max(maxY, y); }
+        return maxX < 0 ? [0, 0, 0, 0] : [minX, minY, maxX - minX + 1, maxY - minY + 1];
+    }
+}

@@ -1,0 +1,31 @@
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Storage;
+using AttributionExplorer.Storage.Repositories;
+
+namespace AttributionExplorer.Worker.Pipeline;
+
+/// <summary>Options plus the opened, migrated database shared by the steps of one command.</summary>
+public sealed class PipelineContext
+{
+    public PipelineContext(AppOptions options)
+    {
+        Options = options;
+        Database = new SqliteDatabase(PathResolver.Resolve(options.DatabasePath));
+        Database.Migrate();
+        Datasets = new DatasetRepository(Database);
+        Checkpoints = new CheckpointRepository(Database);
+        Attributions = new AttributionRepository(Database);
+    }
+
+    public AppOptions Options { get; }
+    public SqliteDatabase Database { get; }
+    public DatasetRepository Datasets { get; }
+    public CheckpointRepository Checkpoints { get; }
+    public AttributionRepository Attributions { get; }
+    public List<(string Step, string Result, double Seconds)> Summary { get; } = [];
+
+    public string DataRoot => PathResolver.Resolve(Options.DataRoot);
+
+    public Core.Domain.DatasetInfo RequireDataset(string name) => Datasets.FindByName(name)
+        ?? throw new InvalidOperationException($"no dataset named '{name}' in {Database.Path}; import it first (import-coco or demo)");
+}
