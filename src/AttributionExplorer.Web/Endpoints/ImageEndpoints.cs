@@ -1,0 +1,63 @@
+using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Web.Rendering;
+
+namespace AttributionExplorer.Web.Endpoints;
+
+/// <summary>Pixels and mask layers over plain HTTP (never through the SignalR circuit), cacheable by ETag.</summary>
+public static class ImageEndpoints
+{
+
+    public static void MapImageEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/images/{id:long}/pixels", (long id, int? size, HttpContext http, IDatasetRepository datasets) =>
+        {
+            var image = datasets.GetImage(id);
+            var dataset = image is null ? null : datasets.Get(image.DatasetId);
+            string? path = dataset is null ? null : ImageFiles.SafePath(dataset.ImageRoot, image!.FileName);
+            if (path is null || !File.Exists(path)) return Results.NotFound();
+            int? side = size is > 0 and <= 4096 ? size : null;
+            string etag = Etag.For($"px:{id}:{side}:{File.GetLastWriteTimeUtc(path).Ticks}");
+            if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            return side is null ? Results.File(path, ContentType(path)) : Results.Bytes(ImageFiles.Thumbnail(path, side.Value), "image/png");
+        });
+
+        app.MapGet("/api/images/{id:long}/masks/gt.png", (long id, HttpContext http, IDatasetRepository datasets) =>
+        {
+            var image = datasets.GetImage(id);
+            if (image is null) return Results.NotFound();
+            string etag = Etag.For($"gt:{id}:{image.DatasetId}");
+            if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            var indices = datasets.GetCategories(image.DatasetId).ToDictionary(c => c.CocoId, c => c.ModelIndex);
+            return Results.Bytes(MaskLayerRenderer.GroundTruth(image.Height, image.Width, datasets.GetAnnotations(id), indices), "image/png");
+        });
+
+        app.MapGet("/api/images/{id:long}/masks/pred.png", (long id, long checkpoint, HttpContext http, ICheckpointRepository checkpoints) =>
+        {
+            string etag = Etag.For($"pred:{id}:{checkpoint}");
+            if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            var prediction = checkpoints.GetPrediction(checkpoint, id);
+            return prediction is null ? Results.NotFound() : Results.Bytes(MaskLayerRenderer.Prediction(prediction), "image/png");
+        });
+    }
+
+    private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        _ => "application/octet-stream",
+    };
+}
+
+/// <summary>Strong ETags from a content identity; sets Cache-Control and the ETag header, and answers If-None-Match.</summary>
+public static class Etag
+{
+    public static string For(string identity) =>
+        "\"" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("v1:" + identity)))[..20] + "\"";
+
+    public static bool NotModified(HttpContext http, string etag)
+    {
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "public, max-age=86400";
+        return http.Request.Headers.IfNoneMatch.Any(v => v is not null && (v == etag || v == "*"));
+    }
+}

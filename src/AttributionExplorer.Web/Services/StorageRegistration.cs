@@ -1,0 +1,20 @@
+using AttributionExplorer.Storage;
+using AttributionExplorer.Storage.Repositories;
+
+namespace AttributionExplorer.Web.Services;
+
+public static class StorageRegistration
+{
+    /// <summary>Registers the SQLite repositories. The schema is migrated once at start-up (an empty file gets the
+    /// current schema, so the app shows its empty state instead of failing).</summary>
+    public static IServiceCollection AddAttributionStorage(this IServiceCollection services, string databasePath)
+    {
+        var database = new SqliteDatabase(databasePath);
+        database.Migrate();
+        services.AddSingleton(database);
+        services.AddSingleton<IDatasetRepository>(new DatasetRepository(database));
+        services.AddSingleton<ICheckpointRepository>(new CheckpointRepository(database));
+        services.AddSingleton<IAttributionRepository>(new AttributionRepository(database));
+        return services;
+    }
+}
