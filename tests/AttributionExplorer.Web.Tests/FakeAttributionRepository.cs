@@ -1,0 +1,30 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Scores;
+using AttributionExplorer.Storage.Repositories;
+
+namespace AttributionExplorer.Web.Tests;
+
+/// <summary>Serves one complete run with one full-image target whose influencers are given by the test.</summary>
+internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positive, IReadOnlyList<Influencer> negative) : IAttributionRepository
+{
+    public const long TargetImage = 500;
+    public static readonly AttributionRun Run = new(7, 1, "trak", "image", "complete", "{}", "h", "{}", 100, DateTime.UtcNow, DateTime.UtcNow);
+
+    public IReadOnlyList<AttributionTarget> GetTargets(long runId, long imageId) =>
+        runId == Run.Id && imageId == TargetImage ? [new AttributionTarget(70, runId, imageId, TargetKinds.Image, null, null)] : [];
+
+    public IReadOnlyList<Influencer> GetTopInfluencers(long targetId, bool positiveSign, int k) =>
+        (positiveSign ? positive : negative).Take(k).ToList();
+
+    public AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind) => Run;
+    public long BeginRun(long d, string m, string t, string p, string h, IReadOnlyList<long> o) => throw new NotSupportedException();
+    public void WriteScores(long runId, IReadOnlyList<(NewTarget Target, float[] Scores)> rows, ScoreDtype dtype) => throw new NotSupportedException();
+    public void CompleteRun(long runId, string timingsJson, int topK) => throw new NotSupportedException();
+    public void FailRun(long runId, string error) => throw new NotSupportedException();
+    public AttributionRun? FindCompleteRun(long datasetId, string parametersHash) => null;
+    public IReadOnlyList<AttributionRun> ListCompleteRuns(long datasetId) => [Run];
+    public float[] GetScores(long targetId) => [];
+    public IReadOnlyList<long> GetTrainOrder(long runId) => [];
+    public int CountOverallInfluence(long runId) => 0;
+    public IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit) => [];
+}

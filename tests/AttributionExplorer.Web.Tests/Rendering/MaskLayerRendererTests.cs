@@ -1,0 +1,57 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Masks;
+using AttributionExplorer.Web.Rendering;
+using SkiaSharp;
+
+namespace AttributionExplorer.Web.Tests.Rendering;
+
+public class MaskLayerRendererTests
+{
+    [Fact]
+    public void GroundTruthLayerColoursClassPixelsAndLeavesTheRestTransparent()
+    {
+        // 2×3 image: a class-1 instance on the left column, a crowd region on the right column.
+        var left = RleCodec.Encode([true, false, false, true, false, false], 2, 3);
+        var right = RleCodec.Encode([false, false, true, false, false, true], 2, 3);
+        AnnotationRecord[] annotations =
+        [
+            new(1, 9, 1, 5, false, left, [0, 0, 1, 2], 2),
+            new(2, 9, 2, 7, true, right, [2, 0, 1, 2], 2),
+        ];
+        var png = MaskLayerRenderer.GroundTruth(2, 3, annotations, new Dictionary<int, int> { [5] = 1, [7] = 2 });
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal(3, bitmap.Width);
+        var expected = ClassPalette.For(1);
+        var c = bitmap.GetPixel(0, 1);
+        Assert.Equal((expected.Red, expected.Green, expected.Blue, (byte)255), (c.Red, c.Green, c.Blue, c.Alpha));
+        Assert.Equal(0, bitmap.GetPixel(1, 0).Alpha);
+        Assert.Equal(MaskLayerRenderer.CrowdColor.Alpha, bitmap.GetPixel(2, 0).Alpha);
+    }
+
+    [Fact]
+    public void PredictionLayerUsesThePaletteOfEachLabel()
+    {
+        var png = MaskLayerRenderer.Prediction(new PredictionRecord(1, 2, 2, 1, [0, 3]));
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal(0, bitmap.GetPixel(0, 0).Alpha);
+        Assert.Equal(ClassPalette.For(3).Red, bitmap.GetPixel(1, 0).Red);
+    }
+
+    [Theory]
+    [InlineData("train/001.png", true)]
+    [InlineData("../secret.txt", false)]
+    [InlineData("train/../../etc/passwd", false)]
+    [InlineData("/etc/passwd", false)]
+    public void ImagePathsMustStayUnderTheDatasetRoot(string fileName, bool allowed)
+    {
+        string? path = ImageFiles.SafePath("/data/images", fileName);
+        Assert.Equal(allowed, path is not null);
+    }
+
+    [Fact]
+    public void ScoresAreSignedScientific()
+    {
+        Assert.Equal("+1.23e-03", ScoreFormat.Format(0.00123f));
+        Assert.Equal("-4.00e+00", ScoreFormat.Format(-4f));
+    }
+}
