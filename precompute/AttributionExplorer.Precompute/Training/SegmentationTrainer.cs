@@ -19,7 +19,7 @@ public static class SegmentationTrainer
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, ISegmentationSource train, TrainingOptions options,
         int seed, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
     {
-        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        TorchThreads.Configure(options.Threads);
         var clock = Stopwatch.StartNew();
         var random = new Random(seed);
         var optimizer = torch.optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);

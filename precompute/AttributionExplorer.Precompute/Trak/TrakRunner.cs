@@ -16,6 +16,7 @@ public static class TrakRunner
         IProgress<TrakProgress>? progress = null)
     {
         if (checkpoints.Count == 0) throw new ArgumentException("TRAK needs at least one checkpoint");
+        Training.TorchThreads.Configure(settings.Threads);
         var seconds = new Dictionary<string, double> { ["featurize_train"] = 0, ["kernel"] = 0, ["featurize_targets"] = 0, ["score"] = 0 };
         var sum = torch.zeros(targets.Count, train.Count, dtype: ScalarType.Float32);
         long parameterCount = 0;

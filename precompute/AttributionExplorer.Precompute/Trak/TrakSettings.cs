@@ -2,7 +2,7 @@ using AttributionExplorer.Precompute.Trak.Projection;
 
 namespace AttributionExplorer.Precompute.Trak;
 
-public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKind, long ProjectionSeed, double Lambda, int BatchSize);
+public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKind, long ProjectionSeed, double Lambda, int BatchSize, int Threads = 0);
 
 public sealed record TrakProgress(string Stage, int Checkpoint, int Done, int Total);
 

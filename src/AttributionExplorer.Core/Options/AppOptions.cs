@@ -73,7 +73,7 @@ public sealed class TrakOptions
     public int GradientBatchSize { get; set; } = 16;
 }
 
-public sealed class DemoOptions
+public sealed record DemoOptions
 {
     public int Seed { get; set; } = 1234;
     public int TrainImages { get; set; } = 240;
