@@ -54,7 +54,7 @@ internal static class DemoAnnotator
                     ? new { size = new[] { size, size }, counts = (object)rle.Counts }
                     : new { size = new[] { size, size }, counts = (object)RleCodec.ToCompressedString(rle.Counts) };
             }
-            result.Add(new DemoAnnotation(nextId++, imageId, category, segmentation, mask.Count(b => b), BoundingBox(mask, size), 0));
+            result.Add(new DemoAnnotation(nextId++, imageId, category, segmentation, mask.Count(b => b), MaskBounds.BoundingBox(mask, size, size), 0));
         }
         if (scene.CrowdClass is { } crowdClass)
         {
@@ -64,7 +64,7 @@ internal static class DemoAnnotator
             {
                 var rle = RleCodec.Encode(union, size, size);
                 result.Add(new DemoAnnotation(nextId++, imageId, crowdClass.CocoId, new { size = new[] { size, size }, counts = rle.Counts },
-                    union.Count(b => b), BoundingBox(union, size), 1));
+                    union.Count(b => b), MaskBounds.BoundingBox(union, size, size), 1));
             }
         }
         return result;
@@ -77,14 +77,5 @@ internal static class DemoAnnotator
             for (int x = 0; x < size; x++)
                 if (mask[y * size + x]) shifted[((y + dy) % size) * size + (x + dx) % size] = true;
         return shifted;
-    }
-
-    internal static double[] BoundingBox(bool[] mask, int size)
-    {
-        int minX = size, minY = size, maxX = -1, maxY = -1;
-        for (int y = 0; y < size; y++)
-            for (int x = 0; x < size; x++)
-                if (mask[y * size + x]) { minX = Math.Min(minX, x); maxX = Math.Max(maxX, x); minY = Math.Min(minY, y); maxY = Math.Max(maxY, y); }
-        return maxX < 0 ? [0, 0, 0, 0] : [minX, minY, maxX - minX + 1, maxY - minY + 1];
     }
 }

@@ -8,13 +8,18 @@ namespace AttributionExplorer.Precompute.Training;
 
 public sealed record TrainProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double LearningRate);
 
-public sealed record TrainResult(double[] EpochLosses, double Seconds);
+/// <summary><see cref="RecomputedBatches"/> counts batches whose gradients came back non-finite and were recomputed.</summary>
+public sealed record TrainResult(double[] EpochLosses, double Seconds, int RecomputedBatches);
 
 /// <summary>Cross-entropy (ignore 255), Adam with L2 weight decay, reduce-on-plateau on the epoch loss,
 /// seeded shuffling and horizontal flips.</summary>
 public static class SegmentationTrainer
 {
     public const int IgnoreIndex = 255;
+    private const int MaxGradientAttempts = 5;
+
+    internal static bool GradientsAreFinite(nn.Module<Tensor, Tensor> model) =>
+        model.parameters().All(p => p.grad is null || p.grad.isfinite().all().item<bool>());
 
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, ISegmentationSource train, TrainingOptions options,
         int seed, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
@@ -27,6 +32,7 @@ public static class SegmentationTrainer
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var losses = new double[options.Epochs];
         var order = Enumerable.Range(0, train.Count).ToArray();
+        int skippedSteps = 0;
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -40,14 +46,22 @@ public static class SegmentationTrainer
                 var indices = order.Skip(b * options.BatchSize).Take(options.BatchSize).ToArray();
                 var (images, labels) = LoadBatch(train, indices);
                 if (options.HorizontalFlip) (images, labels) = FlipSome(images, labels, random);
-                optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(model.forward(images), labels, ignore_index: IgnoreIndex);
-                loss.backward();
+                double value = double.NaN;
+                for (int attempt = 1; ; attempt++)
+                {
+                    optimizer.zero_grad();
+                    var loss = nn.functional.cross_entropy(model.forward(images), labels, ignore_index: IgnoreIndex);
+                    value = loss.item<float>();
+                    if (!double.IsFinite(value)) throw new InvalidOperationException(Diagnose(model, images, labels, value, epoch, b));
+                    loss.backward();
+                    if (GradientsAreFinite(model)) break;
+                    // libtorch 2.10's CPU conv backward sporadically returns non-finite gradients on these machines
+                    // (not reproducible run to run); recomputing the same batch gives finite ones.
+                    skippedSteps++;
+                    if (attempt == MaxGradientAttempts)
+                        throw new InvalidOperationException($"non-finite gradients {MaxGradientAttempts} times in a row at epoch {epoch + 1}, batch {b + 1}");
+                }
                 optimizer.step();
-                double value = loss.item<float>();
-                if (!double.IsFinite(value))
-                    throw new InvalidOperationException(
-                        $"training diverged (loss {value}) at epoch {epoch + 1}, batch {b + 1}; lower Training.LearningRate");
                 total += value * indices.Length;
                 progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, plateau.LearningRate));
             }
@@ -56,7 +70,15 @@ public static class SegmentationTrainer
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = plateau.LearningRate;
         }
         model.eval();
-        return new TrainResult(losses, clock.Elapsed.TotalSeconds);
+        return new TrainResult(losses, clock.Elapsed.TotalSeconds, skippedSteps);
+    }
+
+    private static string Diagnose(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, double loss, int epoch, int batch)
+    {
+        var badParameters = model.named_parameters().Where(p => !p.parameter.isfinite().all().item<bool>()).Select(p => p.name).ToList();
+        long valid = labels.ne(IgnoreIndex).sum().item<long>();
+        return $"training diverged (loss {loss}) at epoch {epoch + 1}, batch {batch + 1}: inputs finite = {images.isfinite().all().item<bool>()}, " +
+               $"labelled pixels = {valid}, non-finite parameters = [{string.Join(", ", badParameters.Take(5))}]; lower Training.LearningRate";
     }
 
     private static (Tensor Images, Tensor Labels) LoadBatch(ISegmentationSource source, int[] indices)

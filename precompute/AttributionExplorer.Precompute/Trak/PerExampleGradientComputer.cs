@@ -20,7 +20,12 @@ public sealed class PerExampleGradientComputer
         ParameterCount = parameters.Sum(p => p.numel());
     }
 
+    private const int MaxAttempts = 5;
+
     public long ParameterCount { get; }
+
+    /// <summary>How many per-example gradients came back non-finite and were recomputed.</summary>
+    public int Recomputed { get; private set; }
 
     /// <summary>[B, p] gradients of <paramref name="outputFor"/>(i) for each example i of the batch.</summary>
     public Tensor Compute(Tensor images, Tensor labels, Func<int, ITargetOutput> outputFor)
@@ -30,11 +35,19 @@ public sealed class PerExampleGradientComputer
         var rows = new Tensor[batch];
         for (int i = 0; i < batch; i++)
         {
-            using var scope = torch.NewDisposeScope();
-            var logits = model.forward(images[i..(i + 1)]);
-            var value = outputFor(i).Compute(logits, labels[i..(i + 1)]);
-            var grads = torch.autograd.grad([value], parameters.Cast<Tensor>().ToArray());
-            rows[i] = torch.cat(grads.Select(g => g.reshape(-1)).ToList(), 0).MoveToOuterDisposeScope();
+            for (int attempt = 1; ; attempt++)
+            {
+                using var scope = torch.NewDisposeScope();
+                var logits = model.forward(images[i..(i + 1)]);
+                var value = outputFor(i).Compute(logits, labels[i..(i + 1)]);
+                var grads = torch.autograd.grad([value], parameters.Cast<Tensor>().ToArray());
+                var row = torch.cat(grads.Select(g => g.reshape(-1)).ToList(), 0);
+                // libtorch 2.10's CPU conv backward sporadically returns non-finite gradients here; a recomputation is clean.
+                if (row.isfinite().all().item<bool>()) { rows[i] = row.MoveToOuterDisposeScope(); break; }
+                Recomputed++;
+                if (attempt == MaxAttempts)
+                    throw new InvalidOperationException($"example {i} of the batch: non-finite gradient {MaxAttempts} times in a row (output {value.item<float>()})");
+            }
         }
         var result = torch.stack(rows);
         foreach (var r in rows) r.Dispose();

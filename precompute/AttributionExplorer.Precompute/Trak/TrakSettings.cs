@@ -7,4 +7,4 @@ public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKi
 public sealed record TrakProgress(string Stage, int Checkpoint, int Done, int Total);
 
 /// <summary>Ensemble-averaged scores [targets][train] and wall seconds per stage.</summary>
-public sealed record TrakResult(float[][] Scores, IReadOnlyDictionary<string, double> SecondsByStage, long ParameterCount);
+public sealed record TrakResult(float[][] Scores, IReadOnlyDictionary<string, double> SecondsByStage, long ParameterCount, int RecomputedGradients);

@@ -45,7 +45,7 @@ public static class TrainStep
             context.Checkpoints.SavePredictions(SegmentationPredictor.Predict(network, val)
                 .Select(p => new PredictionRecord(id, p.ImageId, model.ImageSize, model.ImageSize, p.Labels)).ToList());
             var record = context.Checkpoints.List(dataset.Id).Single(c => c.Id == id);
-            context.Summary.Add(($"train seed {seed}", $"val mIoU {miou:F3}, {model.ImageSize}px, {network.ParameterCount():N0} params", clock.Elapsed.TotalSeconds));
+            context.Summary.Add(($"train seed {seed}", $"val mIoU {miou:F3}, {model.ImageSize}px, {network.ParameterCount():N0} params, {outcome.RecomputedBatches} batches recomputed", clock.Elapsed.TotalSeconds));
             result.Add(record);
         }
         return result;

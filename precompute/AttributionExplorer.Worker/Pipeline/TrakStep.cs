@@ -61,8 +61,8 @@ public static class TrakStep
             var rows = val.ImageIds.Select((imageId, t) => (new NewTarget(imageId, TargetKinds.Image, null, null), result.Scores[t])).ToList();
             context.Attributions.WriteScores(runId, rows, dtype);
             var timings = new Dictionary<string, double>(result.SecondsByStage) { ["total"] = clock.Elapsed.TotalSeconds };
-            context.Attributions.CompleteRun(runId, JsonSerializer.Serialize(new { seconds = timings, result.ParameterCount }), trak.TopK);
-            context.Summary.Add(("TRAK (full image)", $"{val.Count} targets × {train.Count} train, k = {trak.ProjectionDim}, {checkpoints.Count} checkpoints", clock.Elapsed.TotalSeconds));
+            context.Attributions.CompleteRun(runId, JsonSerializer.Serialize(new { seconds = timings, result.ParameterCount, result.RecomputedGradients }), trak.TopK);
+            context.Summary.Add(("TRAK (full image)", $"{val.Count} targets × {train.Count} train, k = {trak.ProjectionDim}, {checkpoints.Count} checkpoints, {result.RecomputedGradients} gradients recomputed", clock.Elapsed.TotalSeconds));
             return runId;
         }
         catch (Exception e)

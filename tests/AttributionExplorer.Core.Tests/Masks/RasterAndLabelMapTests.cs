@@ -49,3 +49,14 @@ public class RasterAndLabelMapTests
         Assert.Equal(new byte[] { 1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4 }, up);
     }
 }
+
+public class MaskBoundsTests
+{
+    [Fact]
+    public void BoundingBoxIsInclusiveOfEdgePixels()
+    {
+        bool[] mask = [false, false, false, false, false, true, true, false, false, false, true, false];
+        Assert.Equal(new double[] { 1, 1, 2, 2 }, MaskBounds.BoundingBox(mask, 3, 4));
+        Assert.Equal(new double[] { 0, 0, 0, 0 }, MaskBounds.BoundingBox(new bool[4], 2, 2));
+    }
+}

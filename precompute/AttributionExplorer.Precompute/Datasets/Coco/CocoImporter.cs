@@ -34,7 +34,7 @@ public static class CocoImporter
                     throw new CocoFormatException(name, record, "file_name", $"'{image.FileName}' points outside the image folder");
                 if (!File.Exists(full)) throw new CocoFormatException(name, record, "file_name", $"image file {full} does not exist");
                 var annotations = byImage[image.Id].Select(a => new ImportedAnnotation(a.Id, a.CategoryId, a.IsCrowd, a.Mask,
-                    BoundingBox(a.Mask), RleCodec.Area(a.Mask))).ToList();
+                    MaskBounds.BoundingBox(RleCodec.Decode(a.Mask), a.Mask.Height, a.Mask.Width), RleCodec.Area(a.Mask))).ToList();
                 images.Add(new ImportedImage(image.Id, split, image.FileName, image.Width, image.Height, annotations));
             }
         }
@@ -57,16 +57,6 @@ public static class CocoImporter
             }
         if (byId.Count > 254) throw new InvalidOperationException($"{byId.Count} categories: at most 254 fit the byte label maps");
         return byId.Values.Select((c, i) => new Category(c.Id, c.Name, c.Supercategory, i + 1)).ToList();
-    }
-
-    private static double[] BoundingBox(RleMask mask)
-    {
-        var pixels = RleCodec.Decode(mask);
-        int minX = int.MaxValue, minY = int.MaxValue, maxX = -1, maxY = -1;
-        for (int y = 0; y < mask.Height; y++)
-            for (int x = 0; x < mask.Width; x++)
-                if (pixels[y * mask.Width + x]) { minX = Math.Min(minX, x); maxX = Math.Max(maxX, x); minY = Math.Min(minY, y); maxY = Math.Max(maxY, y); }
-        return maxX < 0 ? [0, 0, 0, 0] : [minX, minY, maxX - minX + 1, maxY - minY + 1];
     }
 
     private static List<PlantedErrorByCocoId> ReadPlantedErrors(string path, HashSet<long> imageIds)
