@@ -27,4 +27,5 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
     public IReadOnlyList<long> GetTrainOrder(long runId) => [];
     public int CountOverallInfluence(long runId) => 0;
     public IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit) => [];
+    public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => null;
 }

@@ -24,8 +24,15 @@ public static class SegmentationPredictor
                 flat = predicted.data<long>().ToArray();
             }
             for (int i = 0; i < count; i++)
-                yield return (source.ImageIds[start + i], flat.Skip((int)(i * pixels)).Take((int)pixels).Select(v => (byte)v).ToArray());
+                yield return (source.ImageIds[start + i], ToBytes(flat.AsSpan((int)(i * pixels), (int)pixels)));
         }
+    }
+
+    private static byte[] ToBytes(ReadOnlySpan<long> labels)
+    {
+        var bytes = new byte[labels.Length];
+        for (int i = 0; i < labels.Length; i++) bytes[i] = (byte)labels[i];
+        return bytes;
     }
 
     public static double Evaluate(nn.Module<Tensor, Tensor> model, ISegmentationSource source, int batchSize = 16)

@@ -137,6 +137,15 @@ public sealed class AttributionRepository(SqliteDatabase database) : IAttributio
             .Select(r => new OverallInfluence(r.ImageId, (float)r.Mean, (int)r.Rank)).ToList();
     }
 
+    public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId)
+    {
+        using var c = database.Open();
+        return c.Query<(long ImageId, double Mean, long Rank)>(
+                "SELECT train_image_id, mean_score, rank FROM overall_influence WHERE run_id = @runId AND train_image_id = @trainImageId",
+                new { runId, trainImageId })
+            .Select(r => new OverallInfluence(r.ImageId, (float)r.Mean, (int)r.Rank)).FirstOrDefault();
+    }
+
     private IReadOnlyList<AttributionRun> QueryRuns(string where, object args)
     {
         using var c = database.Open();

@@ -71,4 +71,6 @@ public interface IAttributionRepository
     int CountOverallInfluence(long runId);
     /// <summary>Overall influence ordered most negative first (label-error hunting order).</summary>
     IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit);
+    /// <summary>One training image's overall influence and rank in a run, or null when it is not in the run.</summary>
+    OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId);
 }

@@ -57,6 +57,8 @@ public class AttributionRepositoryTests
         Assert.Equal(new[] { train[2], train[1], train[3], train[0] }, overall.Select(o => o.TrainImageId));
         Assert.Equal(new[] { -1f, -0.5f, 0f, 0.5f }, overall.Select(o => o.MeanScore));
         Assert.Equal(4, repo.CountOverallInfluence(run));
+        Assert.Equal(new OverallInfluence(train[1], -0.5f, 2), repo.GetOverallInfluenceOf(run, train[1]));
+        Assert.Null(repo.GetOverallInfluenceOf(run, val[0]));
         Assert.Equal(new[] { 0.5f, -2f, 1f, 0f }, repo.GetScores(target.Id));
         Assert.Equal(train, repo.GetTrainOrder(run));
     }
