@@ -10,6 +10,6 @@ public sealed class FullImageLogOddsOutput : ITargetOutput
     public Tensor Compute(Tensor logits, Tensor labels)
     {
         var (values, valid) = PixelLogOdds.Compute(logits, labels);
-        return (values * valid).sum() / valid.sum().clamp_min(1);
+        return PixelLogOdds.WeightedMean(values, valid);
     }
 }
