@@ -80,7 +80,7 @@ public class TargetOutputTests
     public void LogOddsStaysFiniteForExtremeLogits()
     {
         using var scope = torch.NewDisposeScope();
-        // p is 1 − e^-200 in float32: the naive log(p/(1−p)) is inf; z_y − logsumexp of the others is exactly 200.
+        // p is 1 − e^-200 in float32: the naive log(p/(1−p)) is inf; z_y − logsumexp of the others is 200 − log 2.
         var logits = torch.tensor(new float[] { 200, 0, 0 }, [1, 3, 1, 1]);
         var labels = torch.tensor(new long[] { 0 }, [1, 1, 1]);
         Assert.Equal(200 - Math.Log(2), FullImageLogOddsOutput.Instance.Compute(logits, labels).item<float>(), 3);
