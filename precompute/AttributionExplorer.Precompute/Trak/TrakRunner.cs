@@ -11,9 +11,21 @@ namespace AttributionExplorer.Precompute.Trak;
 /// gradients) → score; the result is the mean of the per-checkpoint score matrices.</summary>
 public static class TrakRunner
 {
+    /// <summary>One target output per target example, in the order of <paramref name="targets"/>.</summary>
+    public static TrakResult Run(IReadOnlyList<nn.Module<Tensor, Tensor>> checkpoints, ISegmentationSource train,
+        ISegmentationSource targets, IReadOnlyList<ITargetOutput> targetOutputs, TrakSettings settings,
+        IProgress<TrakProgress>? progress = null, Action<int, Tensor>? scoringMatrixSink = null)
+    {
+        if (targetOutputs.Count != targets.Count)
+            throw new ArgumentException($"{targetOutputs.Count} target outputs for {targets.Count} target examples", nameof(targetOutputs));
+        return Run(checkpoints, train, targets, t => targetOutputs[t], settings, progress, scoringMatrixSink);
+    }
+
+    /// <param name="scoringMatrixSink">Receives (checkpoint index, (ΦᵀΦ+λI)⁻¹Φᵀ [k,n]) so new targets can be scored
+    /// later without the training set; the tensor is disposed after the call returns.</param>
     public static TrakResult Run(IReadOnlyList<nn.Module<Tensor, Tensor>> checkpoints, ISegmentationSource train,
         ISegmentationSource targets, Func<int, ITargetOutput> targetOutputForExample, TrakSettings settings,
-        IProgress<TrakProgress>? progress = null)
+        IProgress<TrakProgress>? progress = null, Action<int, Tensor>? scoringMatrixSink = null)
     {
         if (checkpoints.Count == 0) throw new ArgumentException("TRAK needs at least one checkpoint");
         Training.TorchThreads.Configure(settings.Threads);
@@ -33,14 +45,15 @@ public static class TrakRunner
             var clock = Stopwatch.StartNew();
             int cm = m;
             var phi = TrakFeaturizer.Featurize(gradients, projector, train, _ => TrainLoss.Instance, settings.BatchSize,
-                done => progress?.Report(new TrakProgress("featurize_train", cm, done, train.Count)));
+                done => progress?.Report(new TrakProgress("featurize_train", cm, done, train.Count)), settings.ProjectionBufferBytes);
             seconds["featurize_train"] += Lap(clock);
 
             var scoring = TrakScorer.ScoringMatrix(phi, settings.Lambda);
             seconds["kernel"] += Lap(clock);
+            scoringMatrixSink?.Invoke(m, scoring);
 
             var psi = TrakFeaturizer.Featurize(gradients, projector, targets, targetOutputForExample, settings.BatchSize,
-                done => progress?.Report(new TrakProgress("featurize_targets", cm, done, targets.Count)));
+                done => progress?.Report(new TrakProgress("featurize_targets", cm, done, targets.Count)), settings.ProjectionBufferBytes);
             seconds["featurize_targets"] += Lap(clock);
 
             sum.add_(TrakScorer.Score(psi, scoring));

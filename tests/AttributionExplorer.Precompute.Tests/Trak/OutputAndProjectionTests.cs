@@ -67,6 +67,22 @@ public class OutputAndProjectionTests
         Assert.True(all.allclose(split, rtol: 1e-5, atol: 1e-6));
     }
 
+    /// <summary>Projecting the identity exposes P/√p: Rademacher entries are exactly ±1 and balanced, Gaussian entries
+    /// have mean ≈ 0 and variance ≈ 1 (bounds are > 6 standard errors wide at 40·512 entries).</summary>
+    [Fact]
+    public void ProjectionMatrixEntriesHaveTheRightDistribution()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int p = 40, k = 512;
+        var identity = torch.eye(p);
+        var rademacher = new RandomProjector(ProjectionKind.Rademacher, p, k, seed: 3, blockRows: 16).Project(identity) * Math.Sqrt(p);
+        Assert.True(rademacher.abs().sub(1).abs().max().item<float>() < 1e-5f, "Rademacher entries must be ±1");
+        Assert.True(Math.Abs(rademacher.mean().item<float>()) < 0.05f, $"Rademacher mean {rademacher.mean().item<float>()}");
+        var gaussian = new RandomProjector(ProjectionKind.Gaussian, p, k, seed: 3, blockRows: 16).Project(identity) * Math.Sqrt(p);
+        Assert.True(Math.Abs(gaussian.mean().item<float>()) < 0.05f, $"Gaussian mean {gaussian.mean().item<float>()}");
+        Assert.True(Math.Abs(gaussian.var().item<float>() - 1) < 0.07f, $"Gaussian variance {gaussian.var().item<float>()}");
+    }
+
     [Theory]
     [InlineData(ProjectionKind.Gaussian)]
     [InlineData(ProjectionKind.Rademacher)]

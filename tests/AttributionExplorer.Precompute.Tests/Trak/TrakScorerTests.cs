@@ -61,6 +61,58 @@ public class TrakScorerTests
         }
     }
 
+    /// <summary>The per-checkpoint scoring matrix handed to the sink is (GᵀG)⁻¹Gᵀ: column i solves GᵀG·x = gᵢ.</summary>
+    [Fact]
+    public void ScoringMatrixSinkReceivesTheClosedFormMatrix()
+    {
+        var (x, y) = LogisticData.Make(N, D, seed: 8);
+        var (xt, yt) = LogisticData.Make(2, D, seed: 9);
+        double[] theta = [0.4, 0.2, -0.5, 0.3, -0.1];
+        using var scope = torch.NewDisposeScope();
+        var model = new LogisticSegmenter(theta[..D], theta[D]);
+        float[,]? matrix = null;
+        TrakRunner.Run([model], new TensorSource(x, y), new TensorSource(xt, yt),
+            Enumerable.Repeat<ITargetOutput>(FullImageLogOddsOutput.Instance, xt.Length).ToArray(),
+            new TrakSettings(0, ProjectionKind.Gaussian, 0, 0, 6),
+            scoringMatrixSink: (m, s) =>
+            {
+                Assert.Equal(0, m);
+                Assert.Equal(new long[] { D + 1, N }, s.shape);
+                matrix = new float[D + 1, N];
+                for (int a = 0; a <= D; a++)
+                for (int i = 0; i < N; i++) matrix[a, i] = s[a, i].item<float>();
+            });
+        Assert.NotNull(matrix);
+
+        var g = x.Select((xi, i) =>
+        {
+            var xa = xi.Append(1.0).ToArray();
+            double r = LogisticData.Sigmoid(LogisticData.Dot(theta, xa)) - y[i];
+            return xa.Select(v => r * v).ToArray();
+        }).ToArray();
+        var gram = new double[D + 1, D + 1];
+        foreach (var gi in g)
+            for (int a = 0; a <= D; a++)
+            for (int b = 0; b <= D; b++) gram[a, b] += gi[a] * gi[b];
+        for (int i = 0; i < N; i++)
+        {
+            var column = LogisticData.Solve(gram, g[i]);
+            for (int a = 0; a <= D; a++)
+                Assert.True(Math.Abs(matrix![a, i] - column[a]) <= 1e-4 * Math.Max(1, Math.Abs(column[a])),
+                    $"row {a}, train {i}: {matrix[a, i]} vs {column[a]}");
+        }
+    }
+
+    [Fact]
+    public void RunRejectsATargetOutputListOfTheWrongLength()
+    {
+        var (x, y) = LogisticData.Make(N, D, seed: 8);
+        using var scope = torch.NewDisposeScope();
+        var model = new LogisticSegmenter([0.1, 0.2, 0.3, 0.4], 0);
+        Assert.Throws<ArgumentException>(() => TrakRunner.Run([model], new TensorSource(x, y), new TensorSource(x[..3], y[..3]),
+            [FullImageLogOddsOutput.Instance], new TrakSettings(0, ProjectionKind.Gaussian, 0, 0, 6)));
+    }
+
     /// <summary>Counterfactual check of the sign convention: scores correlate positively with the actual drop of the
     /// target's log-odds when each training point is left out and the model refitted exactly.</summary>
     [Fact]

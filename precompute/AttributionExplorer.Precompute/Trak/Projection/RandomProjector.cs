@@ -49,6 +49,7 @@ public sealed class RandomProjector : IProjector
         using var generator = new torch.Generator(unchecked((ulong)(seed * 1_000_003L + index + 1)));
         return kind == ProjectionKind.Gaussian
             ? torch.randn(rows, OutputDim, generator: generator)
-            : torch.randint(0, 2, [rows, OutputDim], generator: generator).to(ScalarType.Float32).mul_(2).sub_(1);
+            // ±1 from uniform [0,1) split at ½ (exactly half of the float grid each side); 3–4× faster than randint.
+            : torch.rand(rows, OutputDim, generator: generator).lt_(0.5).mul_(2).sub_(1);
     }
 }
