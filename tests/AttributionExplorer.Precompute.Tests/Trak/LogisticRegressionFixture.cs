@@ -101,5 +101,22 @@ internal static class LogisticData
         return w;
     }
 
+    /// <summary>Analytic per-example log-loss gradients gᵢ = (σ(θᵀxᵢ) − yᵢ)·[xᵢ, 1] and their Gram matrix GᵀG.</summary>
+    public static (double[][] Gradients, double[,] Gram) LossGradientsAndGram(double[][] x, int[] y, double[] theta)
+    {
+        var g = x.Select((xi, i) =>
+        {
+            var xa = xi.Append(1.0).ToArray();
+            double r = Sigmoid(Dot(theta, xa)) - y[i];
+            return xa.Select(v => r * v).ToArray();
+        }).ToArray();
+        int d = theta.Length;
+        var gram = new double[d, d];
+        foreach (var gi in g)
+            for (int a = 0; a < d; a++)
+            for (int b = 0; b < d; b++) gram[a, b] += gi[a] * gi[b];
+        return (g, gram);
+    }
+
     public static double Dot(double[] a, double[] b) => a.Zip(b, (p, q) => p * q).Sum();
 }

@@ -37,16 +37,7 @@ public class TrakScorerTests
             _ => FullImageLogOddsOutput.Instance, new TrakSettings(0, ProjectionKind.Gaussian, 0, 0, 7));
 
         var theta = w.Append(bias).ToArray();
-        var g = x.Select((xi, i) =>
-        {
-            var xa = xi.Append(1.0).ToArray();
-            double r = LogisticData.Sigmoid(LogisticData.Dot(theta, xa)) - y[i];
-            return xa.Select(v => r * v).ToArray();
-        }).ToArray();
-        var gram = new double[D + 1, D + 1];
-        foreach (var gi in g)
-            for (int a = 0; a <= D; a++)
-            for (int b = 0; b <= D; b++) gram[a, b] += gi[a] * gi[b];
+        var (g, gram) = LogisticData.LossGradientsAndGram(x, y, theta);
 
         for (int t = 0; t < xt.Length; t++)
         {
@@ -84,16 +75,7 @@ public class TrakScorerTests
             });
         Assert.NotNull(matrix);
 
-        var g = x.Select((xi, i) =>
-        {
-            var xa = xi.Append(1.0).ToArray();
-            double r = LogisticData.Sigmoid(LogisticData.Dot(theta, xa)) - y[i];
-            return xa.Select(v => r * v).ToArray();
-        }).ToArray();
-        var gram = new double[D + 1, D + 1];
-        foreach (var gi in g)
-            for (int a = 0; a <= D; a++)
-            for (int b = 0; b <= D; b++) gram[a, b] += gi[a] * gi[b];
+        var (g, gram) = LogisticData.LossGradientsAndGram(x, y, theta);
         for (int i = 0; i < N; i++)
         {
             var column = LogisticData.Solve(gram, g[i]);
