@@ -3,6 +3,11 @@ namespace AttributionExplorer.Core.Domain;
 public static class AttributionMethods
 {
     public const string Trak = "trak";
+    public const string Esvm = "esvm";
+    public const string MocoCosine = "moco";
+    public const string ClipCosine = "clip";
+
+    public static readonly IReadOnlyList<string> All = [Trak, Esvm, MocoCosine, ClipCosine];
 }
 
 public static class TargetKinds
@@ -10,6 +15,8 @@ public static class TargetKinds
     public const string Image = "image";
     public const string Class = "class";
     public const string Object = "object";
+    /// <summary>An on-demand region drawn by a user.</summary>
+    public const string Region = "region";
 }
 
 public static class RunStatus
@@ -36,3 +43,9 @@ public sealed record Influencer(int Rank, long TrainImageId, float Score);
 
 /// <summary>Mean score of a training image over all held-out targets of a run.</summary>
 public sealed record OverallInfluence(long TrainImageId, float MeanScore, int Rank);
+
+/// <summary>Where the k×n TRAK scoring matrix of one checkpoint of a run is stored.</summary>
+public sealed record ScoringMatrixRecord(long RunId, int Position, long CheckpointId, int Rows, int Cols, string Path, string Sha256);
+
+/// <summary>Agreement between two methods' rankings of the same logical target.</summary>
+public sealed record RankAgreementRecord(long TargetA, long TargetB, double OverlapAt10, double OverlapAt50, double? SpearmanTop50Union, int Candidates);

@@ -2,7 +2,8 @@ using System.Buffers.Binary;
 
 namespace AttributionExplorer.Core.Scores;
 
-/// <summary>Score vectors as little-endian float16 or float32 blobs. float16 saturates at ±65504 instead of overflowing.</summary>
+/// <summary>Score vectors as little-endian float16 or float32 blobs. float16 saturates at ±65504 instead of overflowing.
+/// NaN is kept: it marks a training image that is not a candidate for the target (similarity methods rank a same-class pool).</summary>
 public static class ScoreCodec
 {
     public static byte[] Encode(ReadOnlySpan<float> scores, ScoreDtype dtype)
@@ -12,9 +13,8 @@ public static class ScoreCodec
         for (int i = 0; i < scores.Length; i++)
         {
             float v = scores[i];
-            if (float.IsNaN(v)) throw new ArgumentException($"score {i} is NaN");
             if (dtype == ScoreDtype.Float32) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), v);
-            else BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(i * 2), (Half)Math.Clamp(v, -65504f, 65504f));
+            else BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(i * 2), float.IsNaN(v) ? Half.NaN : (Half)Math.Clamp(v, -65504f, 65504f));
         }
         return bytes;
     }

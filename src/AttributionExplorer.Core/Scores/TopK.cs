@@ -1,6 +1,7 @@
 namespace AttributionExplorer.Core.Scores;
 
-/// <summary>Indices of the k largest or smallest values, best first, ties broken by the lower index; O(n log k).</summary>
+/// <summary>Indices of the k largest or smallest values, best first, ties broken by the lower index; O(n log k).
+/// NaN marks "not a candidate" (e.g. a training image outside a similarity method's same-class pool) and is never selected.</summary>
 public static class TopK
 {
     public static int[] Largest(ReadOnlySpan<float> values, int k) => Select(values, k, largest: true);
@@ -18,6 +19,7 @@ public static class TopK
         }));
         for (int i = 0; i < values.Length; i++)
         {
+            if (float.IsNaN(values[i])) continue;
             if (heap.Count < k) { heap.Enqueue(i, (values[i], i)); continue; }
             heap.TryPeek(out _, out var worst);
             bool better = largest ? values[i] > worst.Value : values[i] < worst.Value;

@@ -47,29 +47,130 @@ public sealed class AttributionRepository(SqliteDatabase database) : IAttributio
         using var tx = c.BeginTransaction();
         var order = c.Query<long>("SELECT image_id FROM run_train_order WHERE run_id = @runId ORDER BY position", new { runId }, tx).ToArray();
         var sums = new double[order.Length];
+        var counts = new int[order.Length];
         int targets = 0;
         using var insertTop = PreparedCommand.Create(c, tx, "INSERT INTO topk VALUES ($t, $p, $r, $i, $s)", "$t", "$p", "$r", "$i", "$s");
         foreach (var (targetId, dtype, data) in c.Query<(long, long, byte[])>(
                      "SELECT t.id, s.dtype, s.data FROM targets t JOIN scores s ON s.target_id = t.id WHERE t.run_id = @runId", new { runId }, tx))
         {
             var scores = ScoreCodec.Decode(data, (ScoreDtype)dtype);
-            for (int i = 0; i < scores.Length; i++) sums[i] += scores[i];
-            targets++;
-            foreach (bool positive in new[] { true, false })
+            for (int i = 0; i < scores.Length; i++)
             {
-                var best = positive ? TopK.Largest(scores, topK) : TopK.Smallest(scores, topK);
-                for (int r = 0; r < best.Length; r++)
-                    PreparedCommand.Execute(insertTop, targetId, positive ? 1 : 0, r + 1, order[best[r]], scores[best[r]]);
+                if (float.IsNaN(scores[i])) continue;
+                sums[i] += scores[i];
+                counts[i]++;
             }
+            targets++;
+            InsertTopK(insertTop, targetId, scores, order, topK);
         }
         if (targets == 0) throw new InvalidOperationException($"run {runId} has no scored targets; it cannot be completed");
-        var means = sums.Select(s => (float)(s / targets)).ToArray();
+        // NaN-aware: a training image that is no target's candidate (similarity methods) has no overall influence.
+        var means = sums.Select((s, i) => counts[i] == 0 ? float.NaN : (float)(s / counts[i])).ToArray();
         var ranked = TopK.Smallest(means, means.Length);
         using var insertOverall = PreparedCommand.Create(c, tx, "INSERT INTO overall_influence VALUES ($r, $i, $m, $k)", "$r", "$i", "$m", "$k");
         for (int r = 0; r < ranked.Length; r++) PreparedCommand.Execute(insertOverall, runId, order[ranked[r]], means[ranked[r]], r + 1);
         c.Execute("UPDATE attribution_runs SET status = 'complete', timings_json = @timingsJson, finished_utc = @now WHERE id = @runId",
             new { runId, timingsJson, now = DapperSetup.ToText(DateTime.UtcNow) }, tx);
         tx.Commit();
+    }
+
+    private static void InsertTopK(Microsoft.Data.Sqlite.SqliteCommand insertTop, long targetId, float[] scores, long[] order, int topK)
+    {
+        foreach (bool positive in new[] { true, false })
+        {
+            var best = positive ? TopK.Largest(scores, topK) : TopK.Smallest(scores, topK);
+            for (int r = 0; r < best.Length; r++)
+                PreparedCommand.Execute(insertTop, targetId, positive ? 1 : 0, r + 1, order[best[r]], scores[best[r]]);
+        }
+    }
+
+    public long EnsureOnDemandRun(long baseRunId)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        var baseRun = c.QueryFirstOrDefault<Rows.Run>($"SELECT {RunColumns} FROM attribution_runs WHERE id = @baseRunId", new { baseRunId }, tx)
+            ?? throw new KeyNotFoundException($"run {baseRunId} does not exist");
+        long? existing = c.ExecuteScalar<long?>(
+            "SELECT id FROM attribution_runs WHERE dataset_id = @DatasetId AND method = @Method AND target_kind = @kind AND parameters_hash = @ParametersHash AND status = 'complete' ORDER BY id DESC LIMIT 1",
+            new { baseRun.DatasetId, baseRun.Method, kind = TargetKinds.Region, baseRun.ParametersHash }, tx);
+        if (existing is { } id) return id;
+        string now = DapperSetup.ToText(DateTime.UtcNow);
+        long runId = c.ExecuteScalar<long>(
+            "INSERT INTO attribution_runs (dataset_id, method, target_kind, status, parameters_json, parameters_hash, timings_json, train_count, started_utc, finished_utc) VALUES (@DatasetId, @Method, @kind, 'complete', @ParametersJson, @ParametersHash, @timings, @TrainCount, @now, @now) RETURNING id",
+            new { baseRun.DatasetId, baseRun.Method, kind = TargetKinds.Region, baseRun.ParametersJson, baseRun.ParametersHash, timings = $"{{\"baseRunId\":{baseRunId}}}", baseRun.TrainCount, now }, tx);
+        c.Execute("INSERT INTO run_train_order SELECT @runId, position, image_id FROM run_train_order WHERE run_id = @baseRunId", new { runId, baseRunId }, tx);
+        tx.Commit();
+        return runId;
+    }
+
+    public long AppendTarget(long runId, NewTarget target, float[] scores, ScoreDtype dtype, int topK)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        var order = c.Query<long>("SELECT image_id FROM run_train_order WHERE run_id = @runId ORDER BY position", new { runId }, tx).ToArray();
+        if (scores.Length != order.Length)
+            throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {order.Length}");
+        long targetId = c.ExecuteScalar<long>(
+            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id) VALUES (@runId, @ImageId, @Kind, @CategoryCocoId, @AnnotationId) RETURNING id",
+            new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId }, tx);
+        c.Execute("INSERT INTO scores VALUES (@targetId, @dtype, @data)", new { targetId, dtype = (int)dtype, data = ScoreCodec.Encode(scores, dtype) }, tx);
+        using var insertTop = PreparedCommand.Create(c, tx, "INSERT INTO topk VALUES ($t, $p, $r, $i, $s)", "$t", "$p", "$r", "$i", "$s");
+        InsertTopK(insertTop, targetId, scores, order, topK);
+        tx.Commit();
+        return targetId;
+    }
+
+    public AttributionTarget? GetTarget(long targetId)
+    {
+        using var c = database.Open();
+        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation)>(
+                "SELECT id, run_id, image_id, kind, category_coco_id, annotation_id FROM targets WHERE id = @targetId", new { targetId })
+            .Select(r => new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation)).FirstOrDefault();
+    }
+
+    public void SaveScoringMatrices(IReadOnlyList<ScoringMatrixRecord> matrices)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        foreach (var m in matrices)
+            c.Execute("INSERT OR REPLACE INTO trak_scoring_matrices VALUES (@RunId, @Position, @CheckpointId, @Rows, @Cols, @Path, @Sha256)", m, tx);
+        tx.Commit();
+    }
+
+    public IReadOnlyList<ScoringMatrixRecord> GetScoringMatrices(long runId)
+    {
+        using var c = database.Open();
+        return c.Query<(long RunId, long Position, long CheckpointId, long Rows, long Cols, string Path, string Sha256)>(
+                "SELECT run_id, position, checkpoint_id, rows, cols, path, sha256 FROM trak_scoring_matrices WHERE run_id = @runId ORDER BY position", new { runId })
+            .Select(r => new ScoringMatrixRecord(r.RunId, (int)r.Position, r.CheckpointId, (int)r.Rows, (int)r.Cols, r.Path, r.Sha256)).ToList();
+    }
+
+    public void WriteAgreement(IReadOnlyList<RankAgreementRecord> rows)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        using var insert = PreparedCommand.Create(c, tx, "INSERT OR REPLACE INTO rank_agreement VALUES ($a, $b, $o10, $o50, $s, $n)", "$a", "$b", "$o10", "$o50", "$s", "$n");
+        foreach (var r in rows)
+            PreparedCommand.Execute(insert, r.TargetA, r.TargetB, r.OverlapAt10, r.OverlapAt50, r.SpearmanTop50Union, r.Candidates);
+        tx.Commit();
+    }
+
+    public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds)
+    {
+        if (targetIds.Count == 0) return [];
+        using var c = database.Open();
+        return c.Query<(long A, long B, double O10, double O50, double? S, long N)>(
+                "SELECT target_a, target_b, overlap_at_10, overlap_at_50, spearman_top50_union, candidates FROM rank_agreement WHERE target_a IN @ids AND target_b IN @ids",
+                new { ids = targetIds })
+            .Select(r => new RankAgreementRecord(r.A, r.B, r.O10, r.O50, r.S, (int)r.N)).ToList();
+    }
+
+    public IReadOnlyList<AttributionTarget> GetTargetsOfRun(long runId)
+    {
+        using var c = database.Open();
+        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation)>(
+                "SELECT id, run_id, image_id, kind, category_coco_id, annotation_id FROM targets WHERE run_id = @runId ORDER BY id", new { runId })
+            .Select(r => new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation)).ToList();
     }
 
     public void FailRun(long runId, string error)

@@ -73,4 +73,40 @@ public interface IAttributionRepository
     IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit);
     /// <summary>One training image's overall influence and rank in a run, or null when it is not in the run.</summary>
     OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId);
+    AttributionTarget? GetTarget(long targetId);
+    IReadOnlyList<AttributionTarget> GetTargetsOfRun(long runId);
+
+    /// <summary>The complete run that collects on-demand region targets scored with a base run's parameters (created on first use).</summary>
+    long EnsureOnDemandRun(long baseRunId);
+    /// <summary>Adds one scored target with its top-k to an already complete run, in one transaction; returns the target id.</summary>
+    long AppendTarget(long runId, NewTarget target, float[] scores, ScoreDtype dtype, int topK);
+
+    void SaveScoringMatrices(IReadOnlyList<ScoringMatrixRecord> matrices);
+    IReadOnlyList<ScoringMatrixRecord> GetScoringMatrices(long runId);
+
+    void WriteAgreement(IReadOnlyList<RankAgreementRecord> rows);
+    /// <summary>Agreement rows whose two targets are both among <paramref name="targetIds"/>.</summary>
+    IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds);
+}
+
+public interface IEmbeddingRepository
+{
+    /// <summary>Writes a set and its vectors in one transaction; returns the set id.</summary>
+    long Save(long datasetId, string kind, string source, string parametersJson, string parametersHash, IReadOnlyList<(long ImageId, float[] Vector)> vectors);
+    EmbeddingSet? FindByHash(long datasetId, string kind, string parametersHash);
+    EmbeddingSet? GetLatest(long datasetId, string kind);
+    IReadOnlyDictionary<long, float[]> GetVectors(long setId);
+}
+
+public interface IJobRepository
+{
+    long Enqueue(long datasetId, string kind, string requestJson);
+    /// <summary>Atomically marks the oldest queued job running for <paramref name="worker"/> and returns it, or null.</summary>
+    JobRecord? ClaimNext(string worker);
+    void Complete(long jobId, long? resultTargetId, string resultJson);
+    void Fail(long jobId, string error);
+    JobRecord? Get(long jobId);
+    IReadOnlyList<JobRecord> ListRecent(long datasetId, int limit);
+    /// <summary>Puts jobs left running by a worker that stopped back in the queue; returns how many.</summary>
+    int RequeueRunning(string worker);
 }

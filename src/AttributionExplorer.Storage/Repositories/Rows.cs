@@ -44,6 +44,6 @@ internal static class Rows
     public static AttributionRun ToRecord(this Run r) => new(r.Id, r.DatasetId, r.Method, r.TargetKind, r.Status, r.ParametersJson,
         r.ParametersHash, r.TimingsJson, (int)r.TrainCount, ParseUtc(r.StartedUtc), r.FinishedUtc is null ? null : ParseUtc(r.FinishedUtc));
 
-    private static DateTime ParseUtc(string s) => DateTime.Parse(s, System.Globalization.CultureInfo.InvariantCulture,
+    public static DateTime ParseUtc(string s) => DateTime.Parse(s, System.Globalization.CultureInfo.InvariantCulture,
         System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
 }

@@ -15,6 +15,8 @@ public static class StorageRegistration
         services.AddSingleton<IDatasetRepository>(new DatasetRepository(database));
         services.AddSingleton<ICheckpointRepository>(new CheckpointRepository(database));
         services.AddSingleton<IAttributionRepository>(new AttributionRepository(database));
+        services.AddSingleton<IEmbeddingRepository>(new EmbeddingRepository(database));
+        services.AddSingleton<IJobRepository>(new JobRepository(database));
         return services;
     }
 }

@@ -17,10 +17,17 @@ public class ScoreCodecAndTopKTests
     }
 
     [Fact]
-    public void Float16SaturatesAndNaNIsRejected()
+    public void Float16SaturatesAndNaNMarksNonCandidates()
     {
         Assert.Equal([65504f, -65504f], ScoreCodec.Decode(ScoreCodec.Encode([1e6f, -1e9f], ScoreDtype.Float16), ScoreDtype.Float16));
-        Assert.Throws<ArgumentException>(() => ScoreCodec.Encode([1f, float.NaN], ScoreDtype.Float32));
+        foreach (var dtype in new[] { ScoreDtype.Float16, ScoreDtype.Float32 })
+        {
+            var decoded = ScoreCodec.Decode(ScoreCodec.Encode([1f, float.NaN], dtype), dtype);
+            Assert.Equal(1f, decoded[0]);
+            Assert.True(float.IsNaN(decoded[1]));
+        }
+        Assert.Equal([2, 0], TopK.Largest([1f, float.NaN, 3f], 5));
+        Assert.Equal([0, 2], TopK.Smallest([1f, float.NaN, 3f], 5));
         Assert.Throws<FormatException>(() => ScoreCodec.Decode(new byte[3], ScoreDtype.Float16));
     }
 
