@@ -28,4 +28,12 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
     public int CountOverallInfluence(long runId) => 0;
     public IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit) => [];
     public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => null;
+    public AttributionTarget? GetTarget(long targetId) => null;
+    public IReadOnlyList<AttributionTarget> GetTargetsOfRun(long runId) => [];
+    public long EnsureOnDemandRun(long baseRunId) => throw new NotSupportedException();
+    public long AppendTarget(long runId, NewTarget target, float[] scores, ScoreDtype dtype, int topK) => throw new NotSupportedException();
+    public void SaveScoringMatrices(IReadOnlyList<ScoringMatrixRecord> matrices) => throw new NotSupportedException();
+    public IReadOnlyList<ScoringMatrixRecord> GetScoringMatrices(long runId) => [];
+    public void WriteAgreement(IReadOnlyList<RankAgreementRecord> rows) => throw new NotSupportedException();
+    public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => [];
 }

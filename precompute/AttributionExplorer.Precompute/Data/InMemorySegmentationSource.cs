@@ -23,6 +23,12 @@ public sealed class InMemorySegmentationSource : ISegmentationSource
     }
 
     public int Count => examples.Count;
+    public IReadOnlyList<SegmentationExample> Examples => examples;
+    public int Size => size;
+
+    /// <summary>A source over the given example indices (repeats allowed), e.g. one row per attribution target.</summary>
+    public InMemorySegmentationSource Select(IReadOnlyList<int> indices) =>
+        new(indices.Select(i => examples[i]).ToArray(), NumClasses, size);
     public IReadOnlyList<long> ImageIds { get; }
     public int NumClasses { get; }
 

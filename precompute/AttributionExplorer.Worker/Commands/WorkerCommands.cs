@@ -13,11 +13,11 @@ public static class WorkerCommands
 {
     private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Serve()];
 
     private static Command Demo()
     {
-        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → TRAK (full image) → SQLite; completed steps are skipped") { Config };
+        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → TRAK (image, class, object) → SQLite; completed steps are skipped") { Config };
         command.SetAction(r => Execute(r, context =>
         {
             var dataset = DemoStep.EnsureImported(context);
@@ -63,7 +63,7 @@ public static class WorkerCommands
 
     private static Command Trak()
     {
-        var command = new Command("trak", "compute full-image TRAK scores for every held-out × training image") { Dataset, DemoSizes, Config };
+        var command = new Command("trak", "compute TRAK scores (full image, per class, per object) for every held-out target × training image") { Dataset, DemoSizes, Config };
         command.SetAction(r => Execute(r, context =>
         {
             var (model, training, trak) = Sizes(context, r.GetValue(DemoSizes));
@@ -72,6 +72,31 @@ public static class WorkerCommands
                     TrainStep.HyperparametersJson(model, training, seed, context.Datasets.GetCategories(dataset.Id).Count + 1))
                 ?? throw new InvalidOperationException($"no checkpoint for seed {seed} with the configured hyperparameters; run train first")).ToList();
             TrakStep.Run(context, dataset, model, trak, checkpoints);
+        }));
+        return command;
+    }
+
+    private static Command Serve()
+    {
+        var once = new Option<bool>("--once") { Description = "run the jobs queued now, then exit" };
+        var poll = new Option<int>("--poll-ms") { Description = "how often to look for new jobs", DefaultValueFactory = _ => 500 };
+        var command = new Command("serve", "do the on-demand jobs the web app queues (attribute a region) until stopped") { once, poll, Config };
+        command.SetAction(r => Execute(r, context =>
+        {
+            string name = $"{Environment.MachineName}:{Environment.ProcessId}";
+            using var loop = new Serve.JobLoop(context, name, line => AnsiConsole.WriteLine(line));
+            if (r.GetValue(once))
+            {
+                var clock = Stopwatch.StartNew();
+                int ran = loop.Drain();
+                context.Summary.Add(("serve --once", $"{ran} jobs", clock.Elapsed.TotalSeconds));
+                return;
+            }
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+            AnsiConsole.MarkupLine($"[grey]serving jobs as {Markup.Escape(name)}; Ctrl+C stops[/]");
+            loop.Run(TimeSpan.FromMilliseconds(r.GetValue(poll)), stop.Token);
         }));
         return command;
     }

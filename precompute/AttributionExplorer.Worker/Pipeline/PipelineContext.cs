@@ -15,6 +15,8 @@ public sealed class PipelineContext
         Datasets = new DatasetRepository(Database);
         Checkpoints = new CheckpointRepository(Database);
         Attributions = new AttributionRepository(Database);
+        Embeddings = new EmbeddingRepository(Database);
+        Jobs = new JobRepository(Database);
     }
 
     public AppOptions Options { get; }
@@ -22,6 +24,8 @@ public sealed class PipelineContext
     public DatasetRepository Datasets { get; }
     public CheckpointRepository Checkpoints { get; }
     public AttributionRepository Attributions { get; }
+    public EmbeddingRepository Embeddings { get; }
+    public JobRepository Jobs { get; }
     public List<(string Step, string Result, double Seconds)> Summary { get; } = [];
 
     public string DataRoot => PathResolver.Resolve(Options.DataRoot);

@@ -1,6 +1,8 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Masks;
 using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Worker.Serve;
 using Microsoft.Data.Sqlite;
 
 namespace AttributionExplorer.Precompute.Tests.Pipeline;
@@ -35,7 +37,7 @@ public class DemoPipelineTests : IDisposable
         var dataset = DemoStep.EnsureImported(context);
         var demo = context.Options.Demo;
         var checkpoints = TrainStep.Run(context, dataset, demo.Model, demo.Training);
-        return (dataset, TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints));
+        return (dataset, TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints)[TargetKinds.Image]);
     }
 
     [Fact]
@@ -64,12 +66,62 @@ public class DemoPipelineTests : IDisposable
             Assert.NotNull(context.Checkpoints.GetPrediction(checkpoints[0].Id, image.Id));
         }
         Assert.Equal(20, context.Attributions.CountOverallInfluence(run.Id));
+        AssertClassAndObjectTargets(context, dataset, val);
+        AssertOnDemandRegionJobsRoundTrip(context, dataset, val);
 
         var again = new PipelineContext(Options());
         var (_, rerunId) = RunDemo(again);
         Assert.Equal(runId, rerunId);
         Assert.Empty(again.Summary);
-        Assert.Single(again.Attributions.ListCompleteRuns(dataset.Id));
+        Assert.Equal(new[] { TargetKinds.Image, TargetKinds.Class, TargetKinds.Object, TargetKinds.Region },
+            again.Attributions.ListCompleteRuns(dataset.Id).Select(r => r.TargetKind));
         Assert.Equal(2, again.Checkpoints.List(dataset.Id).Count);
+    }
+
+    private static void AssertClassAndObjectTargets(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)
+    {
+        var classRun = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Class)!;
+        var objectRun = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Object)!;
+        var categories = context.Datasets.GetCategories(dataset.Id).ToDictionary(c => c.CocoId);
+        foreach (var image in val)
+        {
+            var annotations = context.Datasets.GetAnnotations(image.Id);
+            var classTargets = context.Attributions.GetTargets(classRun.Id, image.Id);
+            Assert.NotEmpty(classTargets);
+            Assert.All(classTargets, t => Assert.True(categories.ContainsKey(t.CategoryCocoId!.Value)));
+            Assert.Subset(annotations.Select(a => a.CategoryCocoId).ToHashSet(), classTargets.Select(t => t.CategoryCocoId!.Value).ToHashSet());
+            var objectTargets = context.Attributions.GetTargets(objectRun.Id, image.Id);
+            Assert.All(objectTargets, t => Assert.False(annotations.Single(a => a.Id == t.AnnotationId).IsCrowd));
+            Assert.True(objectTargets.Count >= 1 && objectTargets.Count <= annotations.Count(a => !a.IsCrowd));
+            Assert.All(classTargets.Concat(objectTargets), t => Assert.All(context.Attributions.GetScores(t.Id), s => Assert.True(float.IsFinite(s))));
+        }
+    }
+
+    /// <summary>A region job for an object's own mask, scored from the stored scoring matrices, must reproduce the batch
+    /// object-target scores; a job for a missing image fails with a message and does not stop the loop.</summary>
+    private static void AssertOnDemandRegionJobsRoundTrip(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)
+    {
+        var objectRun = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Object)!;
+        var objectTarget = context.Attributions.GetTargetsOfRun(objectRun.Id)[0];
+        var image = val.Single(i => i.Id == objectTarget.ImageId);
+        var annotation = context.Datasets.GetAnnotations(image.Id).Single(a => a.Id == objectTarget.AnnotationId);
+        string request = System.Text.Json.JsonSerializer.Serialize(new RegionJobRequest(image.Id, image.Height, image.Width,
+            RleCodec.ToCompressedString(annotation.Mask.Counts), "object mask"), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        long good = context.Jobs.Enqueue(dataset.Id, JobKinds.TrakRegion, request);
+        long bad = context.Jobs.Enqueue(dataset.Id, JobKinds.TrakRegion, request.Replace($"\"imageId\":{image.Id}", "\"imageId\":999999"));
+
+        using (var loop = new JobLoop(context, "test", _ => { }))
+            Assert.Equal(2, loop.Drain());
+
+        var done = context.Jobs.Get(good)!;
+        Assert.True(done.Status == JobStatus.Done, done.Error);
+        var expected = context.Attributions.GetScores(objectTarget.Id);
+        var actual = context.Attributions.GetScores(done.ResultTargetId!.Value);
+        Assert.Equal(TargetKinds.Region, context.Attributions.GetTarget(done.ResultTargetId.Value)!.Kind);
+        double scale = expected.Max(Math.Abs);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-3 * scale + 1e-6, $"score {i}: {expected[i]} vs {actual[i]}");
+        var failed = context.Jobs.Get(bad)!;
+        Assert.Equal(JobStatus.Failed, failed.Status);
+        Assert.Contains("image 999999 does not exist", failed.Error);
     }
 }

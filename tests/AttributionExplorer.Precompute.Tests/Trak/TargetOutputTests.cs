@@ -58,6 +58,21 @@ public class TargetOutputTests
     }
 
     [Fact]
+    public void ObjectTargetCoveringTheWholeImageEqualsTheFullImageTargetIncludingItsGradient()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (logits, labels) = Example();
+        var leaf = logits.detach().requires_grad_(true);
+        using var whole = new MaskedLogOddsOutput(torch.ones(2, 2, dtype: ScalarType.Bool));
+        var masked = whole.Compute(leaf, labels);
+        var full = FullImageLogOddsOutput.Instance.Compute(leaf, labels);
+        Assert.Equal(full.item<float>(), masked.item<float>(), 6);
+        var gradMasked = torch.autograd.grad([masked], [leaf])[0];
+        var gradFull = torch.autograd.grad([full], [leaf])[0];
+        Assert.True(gradMasked.allclose(gradFull, 1e-6, 1e-7));
+    }
+
+    [Fact]
     public void MaskedLogOddsRejectsEmptyOrMismatchedMasks()
     {
         using var scope = torch.NewDisposeScope();

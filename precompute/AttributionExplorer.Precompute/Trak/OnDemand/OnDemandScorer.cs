@@ -1,0 +1,57 @@
+using AttributionExplorer.Precompute.Trak.Outputs;
+using AttributionExplorer.Precompute.Trak.Projection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AttributionExplorer.Precompute.Trak.OnDemand;
+
+/// <summary>Scores a new target against stored per-checkpoint scoring matrices without touching the training set:
+/// s = −(1/M) Σₘ ψₘ Mₘ, ψₘ the projected output gradient under checkpoint m (the same projector as the run).</summary>
+public sealed class OnDemandScorer : IDisposable
+{
+    private readonly IReadOnlyList<(nn.Module<Tensor, Tensor> Model, PerExampleGradientComputer Gradients, IProjector Projector, Tensor Matrix)> members;
+
+    /// <param name="checkpoints">Models with their k×n scoring matrices; this object owns and disposes them.</param>
+    public OnDemandScorer(IReadOnlyList<(nn.Module<Tensor, Tensor> Model, Tensor ScoringMatrix)> checkpoints, TrakSettings settings)
+    {
+        if (checkpoints.Count == 0) throw new ArgumentException("on-demand scoring needs at least one checkpoint");
+        members = checkpoints.Select(c =>
+        {
+            var gradients = new PerExampleGradientComputer(c.Model);
+            IProjector projector = settings.ProjectionDim <= 0
+                ? new NoOpProjector(gradients.ParameterCount)
+                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
+            if (c.ScoringMatrix.shape[0] != projector.OutputDim)
+                throw new ArgumentException($"scoring matrix has {c.ScoringMatrix.shape[0]} rows, the projector makes {projector.OutputDim} features");
+            c.ScoringMatrix.DetachFromDisposeScope();
+            return (c.Model, gradients, projector, c.ScoringMatrix);
+        }).ToList();
+        TrainCount = (int)members[0].Matrix.shape[1];
+    }
+
+    public int TrainCount { get; }
+
+    /// <summary>Scores [n] of one example (image [1,3,S,S], labels [1,S,S]) for the given output.</summary>
+    public float[] Score(Tensor image, Tensor labels, ITargetOutput output)
+    {
+        using var scope = torch.NewDisposeScope();
+        var sum = torch.zeros(TrainCount, dtype: ScalarType.Float32);
+        foreach (var (_, gradients, projector, matrix) in members)
+        {
+            var psi = projector.Project(gradients.Compute(image, labels, _ => output));
+            sum.add_(TrakScorer.Score(psi, matrix)[0]);
+        }
+        var scores = sum.div_(members.Count).data<float>().ToArray();
+        if (scores.Any(s => !float.IsFinite(s))) throw new InvalidOperationException("on-demand TRAK produced non-finite scores");
+        return scores;
+    }
+
+    public void Dispose()
+    {
+        foreach (var m in members)
+        {
+            m.Matrix.Dispose();
+            m.Model.Dispose();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Masks;
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Scores;
+using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Trak;
+using AttributionExplorer.Precompute.Trak.OnDemand;
+using AttributionExplorer.Precompute.Trak.Outputs;
+using AttributionExplorer.Precompute.Trak.Projection;
+using AttributionExplorer.Precompute.Training;
+using AttributionExplorer.Worker.Pipeline;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AttributionExplorer.Worker.Serve;
+
+/// <summary>TRAK for a user-drawn region: the region's mask goes to model resolution like the labels, the target gradient
+/// is projected and scored against the stored scoring matrices of the dataset's newest full-image TRAK run, and the
+/// result is appended to that run's on-demand run. Models and matrices stay loaded between jobs.</summary>
+public sealed class RegionJobHandler(PipelineContext context) : IDisposable
+{
+    private readonly Dictionary<long, (OnDemandScorer Scorer, int ImageSize)> scorers = [];
+
+    public (long TargetId, string ResultJson) Handle(JobRecord job)
+    {
+        var clock = Stopwatch.StartNew();
+        var request = Parse(job);
+        var dataset = context.Datasets.Get(job.DatasetId) ?? throw new ArgumentException($"job {job.Id}: dataset {job.DatasetId} does not exist");
+        var image = context.Datasets.GetImage(request.ImageId) ?? throw new ArgumentException($"job {job.Id}: image {request.ImageId} does not exist");
+        if (image.Height != request.Height || image.Width != request.Width)
+            throw new ArgumentException($"job {job.Id}: region is {request.Height}×{request.Width}, image {image.Id} is {image.Height}×{image.Width}");
+        bool[] region;
+        try { region = RleCodec.Decode(new RleMask(request.Height, request.Width, RleCodec.FromCompressedString(request.RleCounts))); }
+        catch (Exception e) when (e is FormatException or ArgumentException) { throw new ArgumentException($"job {job.Id}: field rleCounts is not a valid RLE of {request.Height}×{request.Width}: {e.Message}"); }
+
+        var baseRun = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)
+            ?? throw new InvalidOperationException($"dataset '{dataset.Name}' has no complete full-image TRAK run; run `precompute trak` first");
+        double loadSeconds = 0;
+        if (!scorers.TryGetValue(baseRun.Id, out var loaded))
+        {
+            loaded = Load(baseRun);
+            scorers[baseRun.Id] = loaded;
+            loadSeconds = clock.Elapsed.TotalSeconds;
+        }
+        var mask = DatabaseExamples.ResampleMask(region, image.Height, image.Width, loaded.ImageSize);
+        if (!mask.Any(m => m)) throw new ArgumentException($"job {job.Id}: the region has no pixels inside the model's {loaded.ImageSize}×{loaded.ImageSize} center crop");
+        var source = DatabaseExamples.LoadImage(context.Datasets, dataset, image.Id, loaded.ImageSize);
+
+        float[] scores;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var (pixels, labels) = source.Load(0, 1);
+            using var output = new MaskedLogOddsOutput(torch.tensor(mask, [loaded.ImageSize, loaded.ImageSize]));
+            scores = loaded.Scorer.Score(pixels, labels, output);
+        }
+        double scoreSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
+        long run = context.Attributions.EnsureOnDemandRun(baseRun.Id);
+        long targetId = context.Attributions.AppendTarget(run, new NewTarget(image.Id, TargetKinds.Region, null, null), scores, ScoreDtype.Float32, context.Options.Trak.TopK);
+        return (targetId, JsonSerializer.Serialize(new
+        {
+            baseRunId = baseRun.Id, runId = run, targetId, pixels = mask.Count(m => m), label = request.Label,
+            seconds = new { loadModels = loadSeconds, score = scoreSeconds, total = clock.Elapsed.TotalSeconds },
+        }));
+    }
+
+    private static RegionJobRequest Parse(JobRecord job)
+    {
+        RegionJobRequest? request;
+        try { request = JsonSerializer.Deserialize<RegionJobRequest>(job.RequestJson, new JsonSerializerOptions(JsonSerializerDefaults.Web)); }
+        catch (JsonException e) { throw new ArgumentException($"job {job.Id}: request_json is not a region request: {e.Message}"); }
+        if (request is null || request.ImageId <= 0 || request.Height <= 0 || request.Width <= 0 || string.IsNullOrEmpty(request.RleCounts))
+            throw new ArgumentException($"job {job.Id}: request_json needs imageId, height, width and rleCounts");
+        return request;
+    }
+
+    private (OnDemandScorer, int) Load(AttributionRun baseRun)
+    {
+        var matrices = context.Attributions.GetScoringMatrices(baseRun.Id);
+        if (matrices.Count == 0) throw new InvalidOperationException($"TRAK run {baseRun.Id} has no stored scoring matrices; rerun `precompute trak`");
+        var checkpoints = context.Checkpoints.List(baseRun.DatasetId).ToDictionary(c => c.Id);
+        using var parameters = JsonDocument.Parse(baseRun.ParametersJson);
+        var p = parameters.RootElement;
+        var settings = new TrakSettings(p.GetProperty("ProjectionDim").GetInt32(), TrakParameters.ParseProjection(p.GetProperty("projection").GetString()!),
+            p.GetProperty("ProjectionSeed").GetInt64(), p.GetProperty("Lambda").GetDouble(), 1);
+        int imageSize = 0;
+        var members = new List<(nn.Module<Tensor, Tensor>, Tensor)>();
+        foreach (var m in matrices)
+        {
+            var checkpoint = checkpoints.GetValueOrDefault(m.CheckpointId) ?? throw new InvalidOperationException($"checkpoint {m.CheckpointId} of run {baseRun.Id} is gone");
+            var model = JsonSerializer.Deserialize<ModelOptions>(checkpoint.HyperparametersJson)!;
+            int classes = JsonDocument.Parse(checkpoint.HyperparametersJson).RootElement.GetProperty("numClasses").GetInt32();
+            imageSize = model.ImageSize;
+            members.Add((CheckpointFile.Load(checkpoint.Path, model, classes), ScoringMatrixFile.Load(m.Path, m.Rows, m.Cols, m.Sha256)));
+        }
+        return (new OnDemandScorer(members, settings), imageSize);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (scorer, _) in scorers.Values) scorer.Dispose();
+        scorers.Clear();
+    }
+}
