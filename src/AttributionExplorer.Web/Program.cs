@@ -27,6 +27,7 @@ app.UseStaticFiles();
 app.MapStaticAssets();
 app.UseAntiforgery();
 app.MapImageEndpoints();
+app.MapJobEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

@@ -10,6 +10,8 @@ public sealed class AppOptions
     public ModelOptions Model { get; set; } = new();
     public TrainingOptions Training { get; set; } = new();
     public TrakOptions Trak { get; set; } = new();
+    public SimilarityOptions Similarity { get; set; } = new();
+    public ClipOptions Clip { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
 
     /// <summary>An instance whose array defaults are empty: Microsoft.Extensions.Configuration appends bound array
@@ -86,4 +88,47 @@ public sealed record DemoOptions
     public ModelOptions Model { get; set; } = new() { ImageSize = 64, BaseWidth = 16, BlocksPerStage = 1, AsppChannels = 32 };
     public TrainingOptions Training { get; set; } = new() { Epochs = 24, BatchSize = 16, LearningRate = 2e-3 };
     public TrakOptions Trak { get; set; } = new() { ProjectionDim = 512 };
+    public SimilarityOptions Similarity { get; set; } = new() { ImageSize = 64, EncoderWidth = 16, HiddenDim = 256, QueueSize = 256, Epochs = 40, BatchSize = 32, LearningRate = 0.03 };
+}
+
+/// <summary>Self-supervised MoCo v2 encoder (seed 001) and the Exemplar-SVM / cosine rankings computed in its embedding.</summary>
+public sealed class SimilarityOptions
+{
+    public int ImageSize { get; set; } = 224;
+    public int EncoderWidth { get; set; } = 32;
+    public int EmbeddingDim { get; set; } = 128;
+    public int HiddenDim { get; set; } = 512;
+    /// <summary>Negatives kept from earlier batches; keep it well below the training-set size so stale copies of the
+    /// same image rarely act as negatives.</summary>
+    public int QueueSize { get; set; } = 4096;
+    public double Momentum { get; set; } = 0.99;
+    public double Temperature { get; set; } = 0.1;
+    public int Epochs { get; set; } = 200;
+    public int BatchSize { get; set; } = 128;
+    public double LearningRate { get; set; } = 0.06;
+    public int Seed { get; set; } = 0;
+    /// <summary>LinearSVC settings of the seed's reference: C = 0.1, balanced class weights, squared hinge, intercept.</summary>
+    public double EsvmC { get; set; } = 0.1;
+    public double EsvmTolerance { get; set; } = 1e-6;
+    public int EsvmMaxIterations { get; set; } = 10000;
+    public bool L2NormalizeEmbeddings { get; set; } = true;
+    public int TopK { get; set; } = 50;
+}
+
+/// <summary>CLIP (or any image encoder) similarity. Either an ONNX image encoder, or embeddings computed elsewhere:
+/// a 2-D .npy matrix (float16/32/64) plus a text file with one image file name or COCO image id per row.
+/// Nothing is configured by default: no CLIP weights ship with AttributionExplorer.</summary>
+public sealed class ClipOptions
+{
+    public string OnnxModelPath { get; set; } = "";
+    public string EmbeddingsNpyPath { get; set; } = "";
+    public string EmbeddingIdsPath { get; set; } = "";
+    public int BatchSize { get; set; } = 32;
+
+    public bool IsConfigured => OnnxModelPath.Length > 0 || EmbeddingsNpyPath.Length > 0;
+
+    public const string HowToConfigure =
+        "Set AttributionExplorer:Clip:OnnxModelPath in appsettings.json to an ONNX image encoder (input [N,3,H,W], output [N,D]), " +
+        "or set Clip:EmbeddingsNpyPath and Clip:EmbeddingIdsPath to a .npy matrix with one row per image and a text file naming each row's image " +
+        "(file name or COCO id); then run `precompute similarity --dataset NAME` (or `precompute demo`).";
 }

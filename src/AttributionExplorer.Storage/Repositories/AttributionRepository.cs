@@ -90,14 +90,16 @@ public sealed class AttributionRepository(SqliteDatabase database) : IAttributio
         using var tx = c.BeginTransaction();
         var baseRun = c.QueryFirstOrDefault<Rows.Run>($"SELECT {RunColumns} FROM attribution_runs WHERE id = @baseRunId", new { baseRunId }, tx)
             ?? throw new KeyNotFoundException($"run {baseRunId} does not exist");
+        // Its own hash, so that looking up the base run by hash never finds the on-demand run instead.
+        string hash = baseRun.ParametersHash + "+" + TargetKinds.Region;
         long? existing = c.ExecuteScalar<long?>(
-            "SELECT id FROM attribution_runs WHERE dataset_id = @DatasetId AND method = @Method AND target_kind = @kind AND parameters_hash = @ParametersHash AND status = 'complete' ORDER BY id DESC LIMIT 1",
-            new { baseRun.DatasetId, baseRun.Method, kind = TargetKinds.Region, baseRun.ParametersHash }, tx);
+            "SELECT id FROM attribution_runs WHERE dataset_id = @DatasetId AND method = @Method AND target_kind = @kind AND parameters_hash = @hash AND status = 'complete' ORDER BY id DESC LIMIT 1",
+            new { baseRun.DatasetId, baseRun.Method, kind = TargetKinds.Region, hash }, tx);
         if (existing is { } id) return id;
         string now = DapperSetup.ToText(DateTime.UtcNow);
         long runId = c.ExecuteScalar<long>(
             "INSERT INTO attribution_runs (dataset_id, method, target_kind, status, parameters_json, parameters_hash, timings_json, train_count, started_utc, finished_utc) VALUES (@DatasetId, @Method, @kind, 'complete', @ParametersJson, @ParametersHash, @timings, @TrainCount, @now, @now) RETURNING id",
-            new { baseRun.DatasetId, baseRun.Method, kind = TargetKinds.Region, baseRun.ParametersJson, baseRun.ParametersHash, timings = $"{{\"baseRunId\":{baseRunId}}}", baseRun.TrainCount, now }, tx);
+            new { baseRun.DatasetId, baseRun.Method, kind = TargetKinds.Region, baseRun.ParametersJson, ParametersHash = hash, timings = $"{{\"baseRunId\":{baseRunId}}}", baseRun.TrainCount, now }, tx);
         c.Execute("INSERT INTO run_train_order SELECT @runId, position, image_id FROM run_train_order WHERE run_id = @baseRunId", new { runId, baseRunId }, tx);
         tx.Commit();
         return runId;

@@ -30,6 +30,7 @@ public class OnDemandAndAgreementTests
         var onDemand = repo.GetLatestCompleteRun(datasetId, AttributionMethods.Trak, TargetKinds.Region)!;
         Assert.Equal((run, "{\"k\":8}", 4), (onDemand.Id, onDemand.ParametersJson, onDemand.TrainCount));
         Assert.Equal(train, repo.GetTrainOrder(run));
+        Assert.Equal(baseRun, repo.FindCompleteRun(datasetId, "hash")!.Id);
 
         long target = repo.AppendTarget(run, new NewTarget(val[1], TargetKinds.Region, null, null), [0f, -5f, 2f, 1f], ScoreDtype.Float32, 2);
         Assert.Equal(new[] { train[2], train[3] }, repo.GetTopInfluencers(target, true, 5).Select(i => i.TrainImageId));
