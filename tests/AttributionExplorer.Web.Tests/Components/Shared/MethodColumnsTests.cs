@@ -1,0 +1,88 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Web.Components.Shared;
+using AttributionExplorer.Web.Services;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace AttributionExplorer.Web.Tests.Components.Shared;
+
+public class MethodColumnsTests : BunitContext
+{
+    private readonly SeededDatabase db = new();
+    private readonly AppOptions options = new();
+
+    public MethodColumnsTests()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddSingleton<IAttributionRepository>(db.Attributions);
+        Services.AddSingleton(options);
+        Services.AddSingleton<TargetRankings>();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) db.Dispose();
+    }
+
+    private IRenderedComponent<MethodColumns> RenderFor(TargetKey key) =>
+        Render<MethodColumns>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.ImageId, db.HeldOut).Add(c => c.Target, key));
+
+    [Fact]
+    public void ShowsEachMethodsRankingWithScoresAndTheirAgreement()
+    {
+        var image = new NewTarget(db.HeldOut, TargetKinds.Image, null, null);
+        long trak = db.AddRun(AttributionMethods.Trak, image, [0.5f, -2f, 1f, 0f]);
+        long esvm = db.AddRun(AttributionMethods.Esvm, image, [float.NaN, 0.25f, 1.5f, float.NaN]);
+        db.AddRun(AttributionMethods.MocoCosine, image, [0.9f, 0.1f, 0.2f, 0.3f]);
+        db.Attributions.WriteAgreement([new RankAgreementRecord(trak, esvm, 0.5, 1, 0.25, 2)]);
+
+        var cut = RenderFor(TargetKey.FullImage);
+
+        var columns = cut.FindAll("section.method-column");
+        Assert.Equal(new[] { "TRAK positive", "TRAK negative", "ESVM (MoCo)", "MoCo cosine", "CLIP cosine" },
+            columns.Select(c => c.GetAttribute("aria-label")));
+        var trakPositive = columns[0].QuerySelectorAll("a.influencer-tile");
+        Assert.Equal($"/images/{db.Train[2]}", trakPositive[0].GetAttribute("href"));
+        Assert.Contains("+1.00e+00", trakPositive[0].TextContent);
+        Assert.Contains("-2.00e+00", columns[1].QuerySelector("a.influencer-tile")!.TextContent);
+        // ESVM ranks only its same-class candidates (NaN elsewhere): two tiles, best first.
+        Assert.Equal(new[] { $"/images/{db.Train[2]}", $"/images/{db.Train[1]}" },
+            columns[2].QuerySelectorAll("a.influencer-tile").Select(a => a.GetAttribute("href")));
+        Assert.Equal($"/images/{db.Train[0]}", columns[3].QuerySelector("a.influencer-tile")!.GetAttribute("href"));
+        Assert.Contains("CLIP is not configured", columns[4].TextContent);
+        Assert.Contains("OnnxModelPath", columns[4].TextContent);
+
+        var row = cut.Find(".agreement-table tbody tr");
+        Assert.Contains("TRAK vs ESVM (MoCo)", row.TextContent);
+        Assert.Contains("50", row.TextContent);
+        Assert.Contains("0.25", row.TextContent);
+    }
+
+    [Fact]
+    public void ObjectTargetsExplainWhySimilarityColumnsAreEmpty()
+    {
+        var annotation = db.Datasets.GetAnnotations(db.HeldOut).Single();
+        db.AddRun(AttributionMethods.Trak, new NewTarget(db.HeldOut, TargetKinds.Object, annotation.CategoryCocoId, annotation.Id), [1f, 2f, 3f, 4f]);
+        var cut = RenderFor(new TargetKey(TargetKinds.Object, annotation.CategoryCocoId, annotation.Id));
+        var columns = cut.FindAll("section.method-column");
+        Assert.Equal(4, columns[0].QuerySelectorAll("a.influencer-tile").Length);
+        Assert.Contains("ranks whole images", columns[2].TextContent);
+        Assert.Empty(cut.FindAll(".agreement-table"));
+    }
+
+    [Fact]
+    public void ConfiguredClipWithoutARunSaysToRunThePrecompute()
+    {
+        options.Clip.EmbeddingsNpyPath = "clip.npy";
+        var cut = RenderFor(TargetKey.FullImage);
+        var clip = cut.FindAll("section.method-column")[4];
+        Assert.DoesNotContain("not configured", clip.TextContent);
+        Assert.Contains("precompute similarity", clip.TextContent);
+        Assert.Contains("No complete TRAK run", cut.FindAll("section.method-column")[0].TextContent);
+    }
+}
