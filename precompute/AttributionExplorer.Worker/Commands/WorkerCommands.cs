@@ -13,17 +13,19 @@ public static class WorkerCommands
 {
     private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Serve()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Serve()];
 
     private static Command Demo()
     {
-        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → TRAK (image, class, object) → SQLite; completed steps are skipped") { Config };
+        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → TRAK (image, class, object) → MoCo, ESVM, cosine (and CLIP if configured) → rank agreement → SQLite; completed steps are skipped") { Config };
         command.SetAction(r => Execute(r, context =>
         {
             var dataset = DemoStep.EnsureImported(context);
             var demo = context.Options.Demo;
             var checkpoints = TrainStep.Run(context, dataset, demo.Model, demo.Training);
             TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints);
+            SimilarityStep.Run(context, dataset, demo.Similarity, context.Options.Clip);
+            AgreementStep.Run(context, dataset);
         }));
         return command;
     }
@@ -76,6 +78,19 @@ public static class WorkerCommands
         return command;
     }
 
+    private static Command Similarity()
+    {
+        var command = new Command("similarity", "train the MoCo encoder, rank by Exemplar-SVM and cosine similarity (CLIP too when configured), then compute rank agreement with TRAK")
+            { Dataset, DemoSizes, Config };
+        command.SetAction(r => Execute(r, context =>
+        {
+            var dataset = context.RequireDataset(r.GetValue(Dataset)!);
+            SimilarityStep.Run(context, dataset, r.GetValue(DemoSizes) ? context.Options.Demo.Similarity : context.Options.Similarity, context.Options.Clip);
+            AgreementStep.Run(context, dataset);
+        }));
+        return command;
+    }
+
     private static Command Serve()
     {
         var once = new Option<bool>("--once") { Description = "run the jobs queued now, then exit" };
@@ -119,7 +134,7 @@ public static class WorkerCommands
             AnsiConsole.Write(table);
             return 0;
         }
-        catch (Exception e) when (e is CocoFormatException or InvalidOperationException or ArgumentException or IOException or InvalidDataException)
+        catch (Exception e) when (e is CocoFormatException or InvalidOperationException or ArgumentException or IOException or InvalidDataException or KeyNotFoundException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 1;

@@ -29,6 +29,7 @@ public class DemoPipelineTests : IDisposable
             Model = new ModelOptions { ImageSize = 32, BaseWidth = 8, BlocksPerStage = 1, AsppChannels = 8, AsppRates = [1, 2] },
             Training = new TrainingOptions { Epochs = 2, BatchSize = 8, LearningRate = 2e-3, Seeds = [0, 1] },
             Trak = new TrakOptions { ProjectionDim = 64, GradientBatchSize = 8, TopK = 5 },
+            Similarity = new SimilarityOptions { ImageSize = 32, EncoderWidth = 4, HiddenDim = 16, EmbeddingDim = 8, QueueSize = 16, Epochs = 2, BatchSize = 8, TopK = 5 },
         },
     };
 
@@ -37,7 +38,10 @@ public class DemoPipelineTests : IDisposable
         var dataset = DemoStep.EnsureImported(context);
         var demo = context.Options.Demo;
         var checkpoints = TrainStep.Run(context, dataset, demo.Model, demo.Training);
-        return (dataset, TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints)[TargetKinds.Image]);
+        long trak = TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints)[TargetKinds.Image];
+        SimilarityStep.Run(context, dataset, demo.Similarity, context.Options.Clip);
+        AgreementStep.Run(context, dataset);
+        return (dataset, trak);
     }
 
     [Fact]
@@ -68,13 +72,15 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(20, context.Attributions.CountOverallInfluence(run.Id));
         AssertClassAndObjectTargets(context, dataset, val);
         AssertOnDemandRegionJobsRoundTrip(context, dataset, val);
+        AssertSimilarityRankingsAndAgreement(context, dataset, val);
+        AssertImportedClipEmbeddingsAreRanked(context, dataset);
 
         var again = new PipelineContext(Options());
         var (_, rerunId) = RunDemo(again);
         Assert.Equal(runId, rerunId);
-        Assert.Empty(again.Summary);
-        Assert.Equal(new[] { TargetKinds.Image, TargetKinds.Class, TargetKinds.Object, TargetKinds.Region },
-            again.Attributions.ListCompleteRuns(dataset.Id).Select(r => r.TargetKind));
+        Assert.Equal(new[] { "rank agreement" }, again.Summary.Select(s => s.Step));
+        Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "trak/region", "clip/image", "clip/class" },
+            again.Attributions.ListCompleteRuns(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
         Assert.Equal(2, again.Checkpoints.List(dataset.Id).Count);
     }
 
@@ -123,5 +129,62 @@ public class DemoPipelineTests : IDisposable
         var failed = context.Jobs.Get(bad)!;
         Assert.Equal(JobStatus.Failed, failed.Status);
         Assert.Contains("image 999999 does not exist", failed.Error);
+    }
+
+    private static void AssertSimilarityRankingsAndAgreement(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)
+    {
+        var train = context.Datasets.GetImages(dataset.Id, Splits.Train, 0, 100);
+        var trainAnnotations = context.Datasets.GetAnnotationsForSplit(dataset.Id, Splits.Train);
+        var esvm = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Esvm, TargetKinds.Class)!;
+        var moco = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.MocoCosine, TargetKinds.Image)!;
+        Assert.Contains("\"C\":0.1", esvm.ParametersJson);
+        foreach (var target in context.Attributions.GetTargetsOfRun(esvm.Id))
+        {
+            // Candidates are exactly the training images that contain the target's class; the rest are NaN.
+            var scores = context.Attributions.GetScores(target.Id);
+            for (int i = 0; i < train.Count; i++)
+            {
+                bool contains = trainAnnotations.GetValueOrDefault(train[i].Id, []).Any(a => !a.IsCrowd && a.CategoryCocoId == target.CategoryCocoId);
+                Assert.Equal(contains, !float.IsNaN(scores[i]));
+            }
+        }
+        foreach (var image in val)
+        {
+            var target = Assert.Single(context.Attributions.GetTargets(moco.Id, image.Id));
+            Assert.All(context.Attributions.GetScores(target.Id), s => Assert.InRange(s, -1.0001f, 1.0001f));
+        }
+        var mocoSet = context.Embeddings.GetLatest(dataset.Id, EmbeddingKinds.Moco)!;
+        Assert.True(File.Exists(mocoSet.Source));
+        Assert.Equal(24, context.Embeddings.GetVectors(mocoSet.Id).Count);
+
+        var trakImage = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!;
+        var ids = new[] { context.Attributions.GetTargets(trakImage.Id, val[0].Id)[0].Id, context.Attributions.GetTargets(moco.Id, val[0].Id)[0].Id };
+        var agreement = Assert.Single(context.Attributions.GetAgreement(ids));
+        Assert.Equal(20, agreement.Candidates);
+        Assert.InRange(agreement.OverlapAt10, 0, 1);
+    }
+
+    /// <summary>CLIP from an imported .npy + id list (file names and a COCO id), ranked and agreed like the others.</summary>
+    private void AssertImportedClipEmbeddingsAreRanked(PipelineContext context, DatasetInfo dataset)
+    {
+        var images = context.Datasets.GetImages(dataset.Id, Splits.Train, 0, 100).Concat(context.Datasets.GetImages(dataset.Id, Splits.Val, 0, 100)).ToList();
+        var random = new Random(3);
+        var rows = images.Select(_ => Enumerable.Range(0, 6).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
+        string npy = Path.Combine(root, "clip.npy"), idList = Path.Combine(root, "clip-ids.txt");
+        NpyWriter.WriteFloat32(npy, rows);
+        File.WriteAllLines(idList, images.Select((img, i) => i == 0 ? img.CocoId.ToString() : img.FileName));
+        var clip = new ClipOptions { EmbeddingsNpyPath = npy, EmbeddingIdsPath = idList };
+        SimilarityStep.Run(context, dataset, context.Options.Demo.Similarity, clip);
+        AgreementStep.Run(context, dataset);
+
+        var run = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.ClipCosine, TargetKinds.Image)!;
+        var target = context.Attributions.GetTargets(run.Id, images[^1].Id).Single();
+        var expected = Core.Similarity.CosineSimilarity.ToEach(rows[^1], rows.Take(20).ToArray());
+        Assert.Equal(expected, context.Attributions.GetScores(target.Id));
+
+        File.WriteAllLines(idList, images.Select(img => img.FileName).Skip(1).Append("nope.png"));
+        var e = Assert.Throws<InvalidDataException>(() => SimilarityStep.Run(context, dataset, context.Options.Demo.Similarity, clip));
+        Assert.Contains("nope.png", e.Message);
+        Assert.Contains(idList, e.Message);
     }
 }
