@@ -17,4 +17,4 @@ COPY wwwroot ./wwwroot
 ENV AE_HOME=/app ASPNETCORE_URLS=http://0.0.0.0:8080
 EXPOSE 8080
 VOLUME /app/data
-CMD ["sh", "-c", "dotnet worker/precompute.dll demo && exec dotnet web/AttributionExplorer.Web.dll"]
+CMD ["sh", "-c", "dotnet worker/precompute.dll demo && (dotnet worker/precompute.dll serve > data/serve.log 2>&1 &) && exec dotnet web/AttributionExplorer.Web.dll"]

@@ -9,7 +9,11 @@ port="${PORT:-5080}"
 dotnet build AttributionExplorer.sln -c Release -nologo -clp:ErrorsOnly
 dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll demo
 url="http://127.0.0.1:${port}"
+# The on-demand worker does the jobs the app queues (e.g. attribute a drawn region); it stops with the app.
+dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll serve > data/serve.log 2>&1 &
+serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true' EXIT INT TERM
 echo
-echo "AttributionExplorer is starting at ${url}  (Ctrl+C to stop)"
+echo "AttributionExplorer is starting at ${url}  (Ctrl+C to stop; on-demand worker log: data/serve.log)"
 echo
-exec dotnet src/AttributionExplorer.Web/bin/Release/net10.0/AttributionExplorer.Web.dll --urls "$url"
+dotnet src/AttributionExplorer.Web/bin/Release/net10.0/AttributionExplorer.Web.dll --urls "$url"

@@ -15,6 +15,7 @@ public sealed class OnDemandScorer : IDisposable
     public OnDemandScorer(IReadOnlyList<(nn.Module<Tensor, Tensor> Model, Tensor ScoringMatrix)> checkpoints, TrakSettings settings)
     {
         if (checkpoints.Count == 0) throw new ArgumentException("on-demand scoring needs at least one checkpoint");
+        Training.TorchThreads.Configure(settings.Threads);
         members = checkpoints.Select(c =>
         {
             var gradients = new PerExampleGradientComputer(c.Model);
