@@ -9,10 +9,7 @@ public static class ImagePixelLoader
     private static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
     private static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
-    public static float[] Load(string path, int size) => Load(path, size, Mean, Std);
-
-    /// <summary>Same geometry with the given per-channel normalization (e.g. CLIP's statistics).</summary>
-    public static float[] Load(string path, int size, IReadOnlyList<float> mean, IReadOnlyList<float> std)
+    public static float[] Load(string path, int size)
     {
         using var source = SKBitmap.Decode(path)
             ?? throw new InvalidDataException($"{path}: not a decodable image (PNG/JPEG expected)");
@@ -34,9 +31,9 @@ public static class ImagePixelLoader
         {
             var c = target.GetPixel(x, y);
             int i = y * size + x;
-            result[i] = (c.Red / 255f - mean[0]) / std[0];
-            result[plane + i] = (c.Green / 255f - mean[1]) / std[1];
-            result[2 * plane + i] = (c.Blue / 255f - mean[2]) / std[2];
+            result[i] = (c.Red / 255f - Mean[0]) / Std[0];
+            result[plane + i] = (c.Green / 255f - Mean[1]) / Std[1];
+            result[2 * plane + i] = (c.Blue / 255f - Mean[2]) / Std[2];
         }
         return result;
     }

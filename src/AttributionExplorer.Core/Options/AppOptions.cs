@@ -88,7 +88,7 @@ public sealed record DemoOptions
     public ModelOptions Model { get; set; } = new() { ImageSize = 64, BaseWidth = 16, BlocksPerStage = 1, AsppChannels = 32 };
     public TrainingOptions Training { get; set; } = new() { Epochs = 24, BatchSize = 16, LearningRate = 2e-3 };
     public TrakOptions Trak { get; set; } = new() { ProjectionDim = 512 };
-    public SimilarityOptions Similarity { get; set; } = new() { ImageSize = 64, EncoderWidth = 16, HiddenDim = 256, QueueSize = 256, Epochs = 40, BatchSize = 32, LearningRate = 0.03 };
+    public SimilarityOptions Similarity { get; set; } = new() { ImageSize = 48, EncoderWidth = 16, HiddenDim = 256, QueueSize = 256, Epochs = 40, BatchSize = 32, LearningRate = 0.03 };
 }
 
 /// <summary>Self-supervised MoCo v2 encoder (seed 001) and the Exemplar-SVM / cosine rankings computed in its embedding.</summary>

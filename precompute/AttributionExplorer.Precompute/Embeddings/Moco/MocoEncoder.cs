@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace AttributionExplorer.Precompute.Embeddings.Moco;
 
-/// <summary>Small ResNet backbone (stride-2 stem + 4 residual stages, widths W, W, 2W, 4W, 8W, global average pool) and the MoCo v2
+/// <summary>Small ResNet backbone (stem + 4 residual stages, widths W, W, 2W, 4W, 8W, global average pool) and the MoCo v2
 /// projection head (Linear–ReLU–Linear). <see cref="Features"/> are the pooled backbone features (what ESVM and
 /// similarity use); <see cref="forward"/> returns the head's projection.</summary>
 public sealed class MocoEncoder : nn.Module<Tensor, Tensor>
@@ -16,7 +16,7 @@ public sealed class MocoEncoder : nn.Module<Tensor, Tensor>
     public MocoEncoder(int width, int hiddenDim, int embeddingDim) : base(nameof(MocoEncoder))
     {
         backbone = nn.Sequential(
-            ("stem", nn.Conv2d(3, width, 3, stride: 2, padding: 1, bias: false)), ("stem_bn", nn.BatchNorm2d(width)), ("stem_relu", nn.ReLU()),
+            ("stem", nn.Conv2d(3, width, 3, padding: 1, bias: false)), ("stem_bn", nn.BatchNorm2d(width)), ("stem_relu", nn.ReLU()),
             ("stage1", new ResidualBlock(width, width, 1, 1)),
             ("stage2", new ResidualBlock(width, 2 * width, 2, 1)),
             ("stage3", new ResidualBlock(2 * width, 4 * width, 2, 1)),
