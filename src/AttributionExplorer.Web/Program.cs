@@ -28,6 +28,7 @@ app.MapStaticAssets();
 app.UseAntiforgery();
 app.MapImageEndpoints();
 app.MapJobEndpoints();
+app.MapUploadEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

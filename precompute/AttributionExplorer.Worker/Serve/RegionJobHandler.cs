@@ -18,7 +18,9 @@ namespace AttributionExplorer.Worker.Serve;
 
 /// <summary>TRAK for a user-drawn region: the region's mask goes to model resolution like the labels, the target gradient
 /// is projected and scored against the stored scoring matrices of the dataset's newest full-image TRAK run, and the
-/// result is appended to that run's on-demand run. Models and matrices stay loaded between jobs.</summary>
+/// result is appended to that run's on-demand run. An uploaded image has no ground truth, so its "true class" per
+/// pixel is the ensemble's prediction: the target then asks which training images support what the model sees.
+/// Models and matrices stay loaded between jobs.</summary>
 public sealed class RegionJobHandler(PipelineContext context) : IDisposable
 {
     private readonly Dictionary<long, (OnDemandScorer Scorer, int ImageSize)> scorers = [];
@@ -46,12 +48,13 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         }
         var mask = DatabaseExamples.ResampleMask(region, image.Height, image.Width, loaded.ImageSize);
         if (!mask.Any(m => m)) throw new ArgumentException($"job {job.Id}: the region has no pixels inside the model's {loaded.ImageSize}×{loaded.ImageSize} center crop");
-        var source = DatabaseExamples.LoadImage(context.Datasets, dataset, image.Id, loaded.ImageSize);
+        var source = DatabaseExamples.LoadImage(context.Datasets, dataset, image.Id, loaded.ImageSize, context.DataRoot);
 
         float[] scores;
         using (var scope = torch.NewDisposeScope())
         {
             var (pixels, labels) = source.Load(0, 1);
+            if (image.Split == Splits.Upload) labels = loaded.Scorer.PredictLabels(pixels);
             using var output = new MaskedLogOddsOutput(torch.tensor(mask, [loaded.ImageSize, loaded.ImageSize]));
             scores = loaded.Scorer.Score(pixels, labels, output);
         }
@@ -61,6 +64,7 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         return (targetId, JsonSerializer.Serialize(new
         {
             baseRunId = baseRun.Id, runId = run, targetId, pixels = mask.Count(m => m), label = request.Label,
+            trueClass = image.Split == Splits.Upload ? "ensemble prediction (uploaded image)" : "ground truth",
             seconds = new { loadModels = loadSeconds, score = scoreSeconds, total = clock.Elapsed.TotalSeconds },
         }));
     }

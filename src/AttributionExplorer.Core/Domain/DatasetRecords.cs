@@ -6,6 +6,8 @@ public static class Splits
 {
     public const string Train = "train";
     public const string Val = "val";
+    /// <summary>An image a user uploaded for on-demand attribution; not part of training or evaluation.</summary>
+    public const string Upload = "upload";
 }
 
 /// <summary>An imported dataset. <see cref="ImageRoot"/> is the folder image file names are relative to.</summary>

@@ -120,4 +120,18 @@ public sealed class DatasetRepository(SqliteDatabase database) : IDatasetReposit
         return c.Query<Rows.Dataset>($"SELECT id AS Id, name AS Name, image_root AS ImageRoot, source_description AS SourceDescription, created_utc AS CreatedUtc FROM datasets {where}", args)
             .Select(r => r.ToRecord()).ToList();
     }
+
+    public long AddUpload(long datasetId, string fileName, int width, int height)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM datasets WHERE id = @datasetId", new { datasetId }, tx) == 0)
+            throw new KeyNotFoundException($"dataset {datasetId} does not exist");
+        long cocoId = c.ExecuteScalar<long>("SELECT MIN(0, COALESCE(MIN(coco_id), 0)) - 1 FROM images WHERE dataset_id = @datasetId", new { datasetId }, tx);
+        long id = c.ExecuteScalar<long>(
+            "INSERT INTO images (dataset_id, coco_id, split, file_name, width, height) VALUES (@datasetId, @cocoId, @split, @fileName, @width, @height) RETURNING id",
+            new { datasetId, cocoId, split = Splits.Upload, fileName, width, height }, tx);
+        tx.Commit();
+        return id;
+    }
 }

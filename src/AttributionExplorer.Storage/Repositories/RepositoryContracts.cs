@@ -37,6 +37,8 @@ public interface IDatasetRepository
     /// <summary>All annotations of a split, keyed by image id (for training).</summary>
     IReadOnlyDictionary<long, IReadOnlyList<AnnotationRecord>> GetAnnotationsForSplit(long datasetId, string split);
     IReadOnlyList<PlantedError> GetPlantedErrors(long datasetId);
+    /// <summary>Records an uploaded image (split "upload", a negative COCO id, no annotations); returns its id.</summary>
+    long AddUpload(long datasetId, string fileName, int width, int height);
 }
 
 public interface ICheckpointRepository

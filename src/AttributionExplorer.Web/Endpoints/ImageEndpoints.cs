@@ -1,3 +1,5 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Options;
 using AttributionExplorer.Storage.Repositories;
 using AttributionExplorer.Web.Rendering;
 
@@ -9,11 +11,11 @@ public static class ImageEndpoints
 
     public static void MapImageEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/images/{id:long}/pixels", (long id, int? size, HttpContext http, IDatasetRepository datasets) =>
+        app.MapGet("/api/images/{id:long}/pixels", (long id, int? size, HttpContext http, IDatasetRepository datasets, AppOptions options) =>
         {
             var image = datasets.GetImage(id);
             var dataset = image is null ? null : datasets.Get(image.DatasetId);
-            string? path = dataset is null ? null : ImageFiles.SafePath(dataset.ImageRoot, image!.FileName);
+            string? path = dataset is null ? null : ImageLocation.Resolve(dataset, image!, PathResolver.Resolve(options.DataRoot));
             if (path is null || !File.Exists(path)) return Results.NotFound();
             int? side = size is > 0 and <= 4096 ? size : null;
             string etag = Etag.For($"px:{id}:{side}:{File.GetLastWriteTimeUtc(path).Ticks}");

@@ -4,14 +4,6 @@ namespace AttributionExplorer.Web.Rendering;
 
 public static class ImageFiles
 {
-    /// <summary>The image's path under the dataset's root, or null when the stored name would escape it.</summary>
-    public static string? SafePath(string imageRoot, string fileName)
-    {
-        string root = Path.GetFullPath(imageRoot);
-        string full = Path.GetFullPath(Path.Combine(root, fileName));
-        return full.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
-    }
-
     /// <summary>Downscales so the longer side is at most <paramref name="maxSide"/>, as PNG.</summary>
     public static byte[] Thumbnail(string path, int maxSide)
     {

@@ -129,6 +129,22 @@ public class DemoPipelineTests : IDisposable
         var failed = context.Jobs.Get(bad)!;
         Assert.Equal(JobStatus.Failed, failed.Status);
         Assert.Contains("image 999999 does not exist", failed.Error);
+
+        // An uploaded copy of the image, attributed against the ensemble's own prediction.
+        string uploads = ImageLocation.UploadsFolder(context.DataRoot, dataset.Id);
+        Directory.CreateDirectory(uploads);
+        File.Copy(Path.Combine(dataset.ImageRoot, image.FileName), Path.Combine(uploads, "copy.png"));
+        long uploadId = context.Datasets.AddUpload(dataset.Id, "copy.png", image.Width, image.Height);
+        var whole = RleCodec.Encode(Enumerable.Repeat(true, image.Height * image.Width).ToArray(), image.Height, image.Width);
+        long uploadJob = context.Jobs.Enqueue(dataset.Id, JobKinds.TrakRegion, System.Text.Json.JsonSerializer.Serialize(
+            new RegionJobRequest(uploadId, image.Height, image.Width, RleCodec.ToCompressedString(whole.Counts)), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+        using (var loop = new JobLoop(context, "test", _ => { }))
+            Assert.Equal(1, loop.Drain());
+        var uploaded = context.Jobs.Get(uploadJob)!;
+        Assert.True(uploaded.Status == JobStatus.Done, uploaded.Error);
+        Assert.Contains("ensemble prediction", uploaded.ResultJson);
+        Assert.Equal(uploadId, context.Attributions.GetTarget(uploaded.ResultTargetId!.Value)!.ImageId);
+        Assert.All(context.Attributions.GetScores(uploaded.ResultTargetId.Value), s => Assert.True(float.IsFinite(s)));
     }
 
     private static void AssertSimilarityRankingsAndAgreement(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)

@@ -66,3 +66,21 @@ public class JobRepositoryTests
         Assert.Equal(id, jobs.ClaimNext("new")!.Id);
     }
 }
+
+public class UploadTests
+{
+    [Fact]
+    public void UploadsGetNegativeCocoIdsAndStayOutOfTheSplits()
+    {
+        using var db = new TempDatabase();
+        var datasets = new DatasetRepository(db.Database);
+        long datasetId = datasets.Import(TempDatabase.SampleImport());
+        long first = datasets.AddUpload(datasetId, "a.png", 30, 20);
+        long second = datasets.AddUpload(datasetId, "b.png", 10, 10);
+        Assert.Equal((-1L, Splits.Upload, 30, 20), (datasets.GetImage(first)!.CocoId, datasets.GetImage(first)!.Split, datasets.GetImage(first)!.Width, datasets.GetImage(first)!.Height));
+        Assert.Equal(-2L, datasets.GetImage(second)!.CocoId);
+        Assert.Equal(4, datasets.CountImages(datasetId, Splits.Train));
+        Assert.Equal(2, datasets.CountImages(datasetId, Splits.Val));
+        Assert.Throws<KeyNotFoundException>(() => datasets.AddUpload(999, "c.png", 1, 1));
+    }
+}

@@ -47,6 +47,22 @@ public sealed class OnDemandScorer : IDisposable
         return scores;
     }
 
+    /// <summary>The ensemble's label map [1,S,S] for an image [1,3,S,S]: argmax of the mean softmax over checkpoints
+    /// (what an uploaded image, which has no ground truth, is attributed against).</summary>
+    public Tensor PredictLabels(Tensor image)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Tensor? sum = null;
+        foreach (var m in members)
+        {
+            m.Model.eval();
+            var p = nn.functional.softmax(m.Model.forward(image), 1);
+            sum = sum is null ? p : sum + p;
+        }
+        return sum!.argmax(1).MoveToOuterDisposeScope();
+    }
+
     public void Dispose()
     {
         foreach (var m in members)
