@@ -16,7 +16,7 @@ public sealed record TrainResult(double[] EpochLosses, double Seconds, int Recom
 public static class SegmentationTrainer
 {
     public const int IgnoreIndex = 255;
-    private const int MaxGradientAttempts = 5;
+    private const int MaxGradientAttempts = 10;
 
     internal static bool GradientsAreFinite(nn.Module<Tensor, Tensor> model) =>
         model.parameters().All(p => p.grad is null || p.grad.isfinite().all().item<bool>());

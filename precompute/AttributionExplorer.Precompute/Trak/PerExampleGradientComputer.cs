@@ -20,7 +20,7 @@ public sealed class PerExampleGradientComputer
         ParameterCount = parameters.Sum(p => p.numel());
     }
 
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 10;
 
     public long ParameterCount { get; }
 

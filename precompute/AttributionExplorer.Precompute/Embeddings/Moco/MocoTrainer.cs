@@ -15,7 +15,7 @@ public sealed record MocoResult(MocoEncoder Encoder, double[] EpochLosses, doubl
 /// encoder (k ← m·k + (1−m)·q), a FIFO queue of past keys as negatives, InfoNCE with temperature τ.</summary>
 public static class MocoTrainer
 {
-    private const int MaxGradientAttempts = 5;
+    private const int MaxGradientAttempts = 10;
 
     public static MocoResult Train(ISegmentationSource images, MocoSettings settings, IProgress<MocoProgress>? progress = null)
     {
