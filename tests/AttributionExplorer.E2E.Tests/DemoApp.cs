@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+
+namespace AttributionExplorer.E2E.Tests;
+
+/// <summary>The real thing on a small demo: `precompute demo` into a temporary AE_HOME, then the web app on a free
+/// Kestrel port and `precompute serve` as child processes, and Debian's chromium driven by Playwright (no download).</summary>
+public sealed class DemoApp : IAsyncLifetime
+{
+    private readonly List<Process> processes = [];
+    private IPlaywright? playwright;
+
+    public string Home { get; } = Directory.CreateTempSubdirectory("ae-e2e").FullName;
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+    public string DatabasePath => Path.Combine(Home, "data", "attribution.db");
+    public TimeSpan PrecomputeTime { get; private set; }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AttributionExplorer.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException($"no AttributionExplorer.sln above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>Debug or Release, whichever this test assembly was built in; the app and worker are built alongside.</summary>
+    private static string Configuration() =>
+        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    public static string ChromiumPath()
+    {
+        string path = Environment.GetEnvironmentVariable("AE_CHROMIUM") ?? "/usr/bin/chromium";
+        return File.Exists(path) ? path
+            : throw new InvalidOperationException($"chromium not found at {path}: run scripts/setup.sh --browser (installs Debian's chromium) or set AE_CHROMIUM");
+    }
+
+    public async Task InitializeAsync()
+    {
+        string repo = RepoRoot(), config = Configuration();
+        File.WriteAllText(Path.Combine(Home, "appsettings.json"), SmallDemoSettings);
+        Directory.CreateSymbolicLink(Path.Combine(Home, "wwwroot"), Path.Combine(repo, "wwwroot"));
+        string worker = Path.Combine(repo, "precompute", "AttributionExplorer.Worker", "bin", config, "net10.0", "precompute.dll");
+        string web = Path.Combine(repo, "src", "AttributionExplorer.Web", "bin", config, "net10.0", "AttributionExplorer.Web.dll");
+
+        var clock = Stopwatch.StartNew();
+        var (code, output) = await RunToEnd(worker, "demo");
+        if (code != 0) throw new InvalidOperationException($"precompute demo failed ({code}):\n{output}");
+        PrecomputeTime = clock.Elapsed;
+
+        int port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        Start(web, $"--urls {BaseUrl}");
+        Start(worker, "serve --poll-ms 200");
+        await WaitForHttp(BaseUrl, TimeSpan.FromSeconds(60));
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath(),
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+    }
+
+    /// <summary>A page whose Blazor circuit is interactive (safe to click).</summary>
+    public async Task<IPage> OpenAsync(string path)
+    {
+        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        await page.GotoAsync(BaseUrl + path);
+        await WaitInteractive(page);
+        return page;
+    }
+
+    public static Task WaitInteractive(IPage page) =>
+        page.WaitForSelectorAsync("[data-circuit='ready']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+
+    private ProcessStartInfo Info(string dll, string args)
+    {
+        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {args}")
+        {
+            WorkingDirectory = Home, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.Environment["AE_HOME"] = Home;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return info;
+    }
+
+    private async Task<(int Code, string Output)> RunToEnd(string dll, string args)
+    {
+        using var process = Process.Start(Info(dll, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private void Start(string dll, string args)
+    {
+        var process = Process.Start(Info(dll, args))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        processes.Add(process);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForHttp(string url, TimeSpan limit)
+    {
+        using var http = new HttpClient();
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync(url)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            if (clock.Elapsed > limit) throw new TimeoutException($"{url} did not answer within {limit.TotalSeconds} s");
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (playwright is not null)
+        {
+            await Browser.DisposeAsync();
+            playwright.Dispose();
+        }
+        foreach (var p in processes)
+        {
+            try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            p.Dispose();
+        }
+        try { Directory.Delete(Home, recursive: true); } catch (IOException) { }
+    }
+
+    private const string SmallDemoSettings = """
+    {
+      "Logging": { "LogLevel": { "Default": "Warning" } },
+      "AttributionExplorer": {
+        "DatabasePath": "data/attribution.db",
+        "DataRoot": "data",
+        "Demo": {
+          "Seed": 7, "TrainImages": 40, "ValImages": 6, "ImageSize": 48, "LabelErrorRate": 0.1,
+          "Model": { "ImageSize": 32, "BaseWidth": 8, "BlocksPerStage": 1, "AsppChannels": 8, "AsppRates": [ 1, 2 ] },
+          "Training": { "Epochs": 3, "BatchSize": 8, "LearningRate": 0.002, "Seeds": [ 0, 1 ] },
+          "Trak": { "ProjectionDim": 64, "GradientBatchSize": 8, "TopK": 20 },
+          "Similarity": { "ImageSize": 32, "EncoderWidth": 4, "HiddenDim": 16, "EmbeddingDim": 8, "QueueSize": 16, "Epochs": 2, "BatchSize": 8, "TopK": 20 }
+        }
+      }
+    }
+    """;
+}
+
+[CollectionDefinition(Name)]
+public sealed class DemoAppCollection : ICollectionFixture<DemoApp>
+{
+    public const string Name = "demo app";
+}
