@@ -35,5 +35,7 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
     public void SaveScoringMatrices(IReadOnlyList<ScoringMatrixRecord> matrices) => throw new NotSupportedException();
     public IReadOnlyList<ScoringMatrixRecord> GetScoringMatrices(long runId) => [];
     public void WriteAgreement(IReadOnlyList<RankAgreementRecord> rows) => throw new NotSupportedException();
+    public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => [];
+    public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => new(0, 0, [], []);
     public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => [];
 }

@@ -49,3 +49,12 @@ public sealed record ScoringMatrixRecord(long RunId, int Position, long Checkpoi
 
 /// <summary>Agreement between two methods' rankings of the same logical target.</summary>
 public sealed record RankAgreementRecord(long TargetA, long TargetB, double OverlapAt10, double OverlapAt50, double? SpearmanTop50Union, int Candidates);
+
+/// <summary>A training image appearing in a target's top-k list: which target, which direction, at what rank and score.</summary>
+public sealed record Appearance(AttributionTarget Target, bool Positive, int Rank, float Score);
+
+/// <summary>Histogram of overall influence: <see cref="Planted"/> counts the planted label errors in each bin (demo).</summary>
+public sealed record InfluenceHistogram(double Min, double Max, int[] Counts, int[] Planted)
+{
+    public double BinWidth => Counts.Length == 0 ? 0 : (Max - Min) / Counts.Length;
+}

@@ -175,6 +175,38 @@ public sealed class AttributionRepository(SqliteDatabase database) : IAttributio
             .Select(r => new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation)).ToList();
     }
 
+    public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit)
+    {
+        if (runIds.Count == 0) return [];
+        using var c = database.Open();
+        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation, long Positive, long Rank, double Score)>(
+                "SELECT t.id, t.run_id, t.image_id, t.kind, t.category_coco_id, t.annotation_id, k.positive, k.rank, k.score FROM topk k JOIN targets t ON t.id = k.target_id " +
+                "WHERE k.train_image_id = @trainImageId AND t.run_id IN @runIds ORDER BY k.rank, k.positive DESC, t.id LIMIT @limit",
+                new { trainImageId, runIds, limit })
+            .Select(r => new Appearance(new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation), r.Positive != 0, (int)r.Rank, (float)r.Score))
+            .ToList();
+    }
+
+    public InfluenceHistogram GetInfluenceHistogram(long runId, int bins)
+    {
+        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins));
+        using var c = database.Open();
+        var (min, max) = c.QueryFirst<(double?, double?)>("SELECT MIN(mean_score), MAX(mean_score) FROM overall_influence WHERE run_id = @runId", new { runId });
+        if (min is null || max is null) return new InfluenceHistogram(0, 0, [], []);
+        double lo = min.Value, hi = max.Value > min.Value ? max.Value : min.Value + 1e-12;
+        var counts = new int[bins];
+        var planted = new int[bins];
+        foreach (var (bin, count, plantedCount) in c.Query<(long, long, long)>(
+                     "SELECT MIN(@bins - 1, CAST((o.mean_score - @lo) / (@hi - @lo) * @bins AS INTEGER)) AS bin, COUNT(*), " +
+                     "SUM(EXISTS (SELECT 1 FROM planted_errors p WHERE p.image_id = o.train_image_id)) " +
+                     "FROM overall_influence o WHERE o.run_id = @runId GROUP BY bin", new { runId, bins, lo, hi }))
+        {
+            counts[bin] = (int)count;
+            planted[bin] = (int)plantedCount;
+        }
+        return new InfluenceHistogram(lo, hi, counts, planted);
+    }
+
     public void FailRun(long runId, string error)
     {
         using var c = database.Open();

@@ -86,6 +86,11 @@ public interface IAttributionRepository
     void SaveScoringMatrices(IReadOnlyList<ScoringMatrixRecord> matrices);
     IReadOnlyList<ScoringMatrixRecord> GetScoringMatrices(long runId);
 
+    /// <summary>Where a training image sits in the top-k lists of the given runs' targets, strongest ranks first.</summary>
+    IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit);
+    /// <summary>Equal-width histogram of a run's overall influence, with the dataset's planted errors counted per bin.</summary>
+    InfluenceHistogram GetInfluenceHistogram(long runId, int bins);
+
     void WriteAgreement(IReadOnlyList<RankAgreementRecord> rows);
     /// <summary>Agreement rows whose two targets are both among <paramref name="targetIds"/>.</summary>
     IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds);

@@ -71,3 +71,36 @@ public class OnDemandAndAgreementTests
         Assert.Equal(new ScoringMatrixRecord(baseRun, 0, checkpoint, 8, 4, "m0.bin", "abc"), Assert.Single(repo.GetScoringMatrices(baseRun)));
     }
 }
+
+public class AppearanceAndHistogramTests
+{
+    [Fact]
+    public void AppearancesAndHistogramWithPlantedErrors()
+    {
+        using var db = new TempDatabase();
+        var datasets = new DatasetRepository(db.Database);
+        long datasetId = datasets.Import(TempDatabase.SampleImport());
+        var train = datasets.GetImages(datasetId, Splits.Train, 0, 10).Select(i => i.Id).ToArray();
+        var val = datasets.GetImages(datasetId, Splits.Val, 0, 10).Select(i => i.Id).ToArray();
+        var repo = new AttributionRepository(db.Database);
+        long run = repo.BeginRun(datasetId, AttributionMethods.Trak, TargetKinds.Image, "{}", "h", train);
+        repo.WriteScores(run, [
+            (new NewTarget(val[0], TargetKinds.Image, null, null), [4f, -1f, 0f, 1f]),
+            (new NewTarget(val[1], TargetKinds.Image, null, null), [0f, 1f, -2f, 3f]),
+        ], ScoreDtype.Float32);
+        repo.CompleteRun(run, "{}", 2);
+
+        // train[3]: 2nd positive for val[0] (score 1), 1st positive for val[1] (score 3).
+        var appearances = repo.GetAppearances(train[3], [run], 10);
+        Assert.Equal(new[] { (val[1], true, 1, 3f), (val[0], true, 2, 1f) },
+            appearances.Select(a => (a.Target.ImageId, a.Positive, a.Rank, a.Score)));
+        Assert.Empty(repo.GetAppearances(train[3], [], 10));
+
+        // Means: 2, 0, -1, 2 over [−1, 2] in 3 bins of width 1: −1 → bin 0; 0 → bin 1; 2, 2 → last bin.
+        // The sample's planted error is COCO image 101 = train[1] (mean 0).
+        var histogram = repo.GetInfluenceHistogram(run, 3);
+        Assert.Equal((-1.0, 2.0), (histogram.Min, histogram.Max));
+        Assert.Equal(new[] { 1, 1, 2 }, histogram.Counts);
+        Assert.Equal(new[] { 0, 1, 0 }, histogram.Planted);
+    }
+}
