@@ -23,22 +23,23 @@ public static class ImageEndpoints
             return side is null ? Results.File(path, ContentType(path)) : Results.Bytes(ImageFiles.Thumbnail(path, side.Value), "image/png");
         });
 
-        app.MapGet("/api/images/{id:long}/masks/gt.png", (long id, HttpContext http, IDatasetRepository datasets) =>
+        // ?class= keeps one class (model index; 255 = crowd) so each class is its own layer; ?outline=true draws boundaries only.
+        app.MapGet("/api/images/{id:long}/masks/gt.png", (long id, int? @class, bool? outline, HttpContext http, IDatasetRepository datasets) =>
         {
             var image = datasets.GetImage(id);
             if (image is null) return Results.NotFound();
-            string etag = Etag.For($"gt:{id}:{image.DatasetId}");
+            string etag = Etag.For($"gt:{id}:{image.DatasetId}:{@class}:{outline}");
             if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
             var indices = datasets.GetCategories(image.DatasetId).ToDictionary(c => c.CocoId, c => c.ModelIndex);
-            return Results.Bytes(MaskLayerRenderer.GroundTruth(image.Height, image.Width, datasets.GetAnnotations(id), indices), "image/png");
+            return Results.Bytes(MaskLayerRenderer.GroundTruth(image.Height, image.Width, datasets.GetAnnotations(id), indices, @class, outline == true), "image/png");
         });
 
-        app.MapGet("/api/images/{id:long}/masks/pred.png", (long id, long checkpoint, HttpContext http, ICheckpointRepository checkpoints) =>
+        app.MapGet("/api/images/{id:long}/masks/pred.png", (long id, long checkpoint, int? @class, bool? outline, HttpContext http, ICheckpointRepository checkpoints) =>
         {
-            string etag = Etag.For($"pred:{id}:{checkpoint}");
+            string etag = Etag.For($"pred:{id}:{checkpoint}:{@class}:{outline}");
             if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
             var prediction = checkpoints.GetPrediction(checkpoint, id);
-            return prediction is null ? Results.NotFound() : Results.Bytes(MaskLayerRenderer.Prediction(prediction), "image/png");
+            return prediction is null ? Results.NotFound() : Results.Bytes(MaskLayerRenderer.Prediction(prediction, @class, outline == true), "image/png");
         });
     }
 

@@ -29,6 +29,27 @@ public class MaskLayerRendererTests
     }
 
     [Fact]
+    public void ClassLayersKeepOneClassAndOutlinesKeepOnlyBoundaryPixels()
+    {
+        // 5×5 prediction: a 4×4 block of class 2 in the top-left, one pixel of class 4 at the bottom-right.
+        var labels = new byte[25];
+        for (int y = 0; y < 4; y++) for (int x = 0; x < 4; x++) labels[y * 5 + x] = 2;
+        labels[24] = 4;
+        var prediction = new PredictionRecord(1, 2, 5, 5, labels);
+
+        using var onlyFour = SKBitmap.Decode(MaskLayerRenderer.Prediction(prediction, onlyClass: 4));
+        Assert.Equal(0, onlyFour.GetPixel(0, 0).Alpha);
+        Assert.Equal(255, onlyFour.GetPixel(4, 4).Alpha);
+
+        using var outline = SKBitmap.Decode(MaskLayerRenderer.Prediction(prediction, onlyClass: 2, outline: true));
+        int opaque = 0;
+        for (int y = 0; y < 5; y++) for (int x = 0; x < 5; x++) if (outline.GetPixel(x, y).Alpha > 0) opaque++;
+        Assert.Equal(12, opaque);                     // the 4×4 block's ring; its 2×2 interior is transparent
+        Assert.Equal(0, outline.GetPixel(1, 1).Alpha);
+        Assert.Equal(255, outline.GetPixel(3, 0).Alpha);
+    }
+
+    [Fact]
     public void PredictionLayerUsesThePaletteOfEachLabel()
     {
         var png = MaskLayerRenderer.Prediction(new PredictionRecord(1, 2, 2, 1, [0, 3]));
