@@ -13,7 +13,7 @@ public class AttributingARegionJourney(DemoApp app, ITestOutputHelper output)
     {
         var page = await app.OpenAsync("/");
         await page.Locator("a.gallery-tile").Nth(1).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/images/\d+$"));
+        await DemoApp.WaitForLocation(page, @"/images/\d+$");
         await DemoApp.WaitInteractive(page);
 
         await page.GetByLabel("Draw a region to attribute").CheckAsync();

@@ -73,6 +73,14 @@ public sealed class DemoApp : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Blazor navigates in the page (pushState), so wait on the location rather than on a load event.</summary>
+    public static Task WaitForQuery(IPage page, string fragment) =>
+        page.WaitForFunctionAsync("f => location.search.includes(f)", fragment, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+    /// <summary>Waits until location.pathname + location.search matches the JavaScript regular expression.</summary>
+    public static Task WaitForLocation(IPage page, string pattern) =>
+        page.WaitForFunctionAsync("p => new RegExp(p).test(location.pathname + location.search)", pattern, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
     public static Task WaitInteractive(IPage page) =>
         page.WaitForSelectorAsync("[data-circuit='ready']", new PageWaitForSelectorOptions { Timeout = 30_000 });
 

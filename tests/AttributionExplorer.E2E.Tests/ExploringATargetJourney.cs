@@ -24,7 +24,7 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
 
         clock.Restart();
         await page.Locator("a.gallery-tile").First.ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/images/\d+$"));
+        await DemoApp.WaitForLocation(page, @"/images/\d+$");
         await DemoApp.WaitInteractive(page);
         await page.Locator("section.method-column[aria-label='TRAK positive'] a.influencer-tile").First.WaitForAsync();
         output.WriteLine($"image page with columns after {clock.ElapsedMilliseconds} ms");
@@ -37,13 +37,13 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
 
         clock.Restart();
         await page.Locator("button.target-chip[data-kind='class']").First.ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"target=class(%3A|:)\d+"));
+        await DemoApp.WaitForLocation(page, @"target=class(%3A|:)\d+");
         await page.Locator("button.target-chip[data-kind='class'][aria-pressed='true']").WaitForAsync();
         output.WriteLine($"class target after {clock.ElapsedMilliseconds} ms");
         foreach (var column in scored) Assert.True(await TilesIn(page, column) >= 1, $"{column} is empty for the class target");
 
         await page.Locator("button.target-chip[data-kind='object']").First.ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"target=object(%3A|:)\d+"));
+        await DemoApp.WaitForLocation(page, @"target=object(%3A|:)\d+");
         await page.Locator("button.target-chip[data-kind='object'][aria-pressed='true']").WaitForAsync();
         Assert.True(await TilesIn(page, "TRAK positive") >= 3);
         Assert.Contains("ranks whole images", await page.Locator("section.method-column[aria-label='ESVM (MoCo)']").InnerTextAsync());

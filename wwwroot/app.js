@@ -1,0 +1,15 @@
+// Keyboard shortcuts without per-page wiring: an element that declares data-shortcut="k" (space-separated keys
+// allowed) is clicked when that key is pressed. Keys are ignored while typing and with Ctrl/Alt/Meta held.
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.altKey || event.metaKey || event.isComposing) return;
+  const t = event.target;
+  if (t instanceof HTMLElement && (t.isContentEditable || t.closest("input, textarea, select, [contenteditable='true']"))) return;
+  const key = event.key;
+  for (const el of document.querySelectorAll("[data-shortcut]")) {
+    if (el.getAttribute("data-shortcut").split(" ").includes(key) && !el.hasAttribute("disabled")) {
+      event.preventDefault();
+      el.click();
+      return;
+    }
+  }
+});
