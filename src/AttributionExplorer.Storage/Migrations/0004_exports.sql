@@ -14,6 +14,7 @@ CREATE INDEX ix_exports_dataset ON exports (dataset_id, id);
 CREATE TABLE export_images (
     export_id INTEGER NOT NULL REFERENCES exports(id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
-    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    -- No cascade: deleting one image must not silently change an export (a dataset delete still removes both).
+    image_id INTEGER NOT NULL REFERENCES images(id),
     PRIMARY KEY (export_id, position)
 );
