@@ -4,7 +4,9 @@ namespace AttributionExplorer.Core.Exports;
 public static class CuratedSubset
 {
     /// <summary>Drops the floor(N·p/100) training images with the most negative overall influence (smallest ranks)
-    /// and every flagged image; returns the rest in ascending id order. N is the number of training images.</summary>
+    /// and every flagged image; returns the rest in ascending id order. N is the number of training images. An image
+    /// without an overall rank (no target of a similarity run had it as a candidate) carries no evidence and is never
+    /// among the bottom; ranks of images outside <paramref name="trainIds"/> are ignored.</summary>
     public static IReadOnlyList<long> Select(IReadOnlyList<long> trainIds, IReadOnlyList<(long ImageId, int Rank)> overallRanks,
         IReadOnlySet<long> flagged, double dropBottomPercent)
     {
@@ -21,10 +23,7 @@ public static class CuratedSubset
             var rankOf = new Dictionary<long, int>(overallRanks.Count);
             foreach (var (imageId, rank) in overallRanks)
                 if (!rankOf.TryAdd(imageId, rank)) throw new ArgumentException($"overallRanks: image {imageId} is ranked twice", nameof(overallRanks));
-            var missing = train.Where(id => !rankOf.ContainsKey(id)).Take(3).ToArray();
-            if (missing.Length > 0)
-                throw new ArgumentException($"overallRanks: training image(s) {string.Join(", ", missing)} have no overall influence in the run", nameof(overallRanks));
-            foreach (long id in train.OrderBy(id => rankOf[id]).ThenBy(id => id).Take(dropCount)) dropped.Add(id);
+            foreach (long id in train.Where(rankOf.ContainsKey).OrderBy(id => rankOf[id]).ThenBy(id => id).Take(dropCount)) dropped.Add(id);
         }
         return train.Where(id => !dropped.Contains(id)).Order().ToArray();
     }
