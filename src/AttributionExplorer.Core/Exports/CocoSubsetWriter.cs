@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
@@ -12,7 +13,7 @@ public static class CocoSubsetWriter
         IReadOnlyDictionary<long, IReadOnlyList<AnnotationRecord>> annotationsByImageId, IReadOnlyList<Category> categories)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteStartObject("info");

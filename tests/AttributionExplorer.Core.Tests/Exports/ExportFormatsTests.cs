@@ -84,6 +84,22 @@ public class ExportFormatsTests
     }
 
     [Fact]
+    public void CountsWithJsonSpecialCharactersSurviveTheRoundTrip()
+    {
+        // A 200×1 mask with n zeros then ones; some n encodes to counts containing a backslash, which JSON must escape.
+        var counts = Enumerable.Range(1, 199).Select(n => new[] { n, 200 - n })
+            .First(c => RleCodec.ToCompressedString(c).Contains('\\'));
+        var image = new ImageRecord(5, 1, 100, Splits.Train, "a.png", 1, 200);
+        var annotations = new Dictionary<long, IReadOnlyList<AnnotationRecord>>
+        {
+            [5] = [new(50, 5, 500, 3, false, new RleMask(200, 1, counts), [0, counts[0], 1, counts[1]], counts[1])],
+        };
+        using var doc = JsonDocument.Parse(CocoSubsetWriter.Write("x", [image], annotations, []));
+        string back = doc.RootElement.GetProperty("annotations")[0].GetProperty("segmentation").GetProperty("counts").GetString()!;
+        Assert.Equal(counts, RleCodec.FromCompressedString(back));
+    }
+
+    [Fact]
     public void CocoRejectsAMaskOfTheWrongSize()
     {
         var mask = RleCodec.Encode(new bool[4], 2, 2);
