@@ -29,6 +29,7 @@ app.UseAntiforgery();
 app.MapImageEndpoints();
 app.MapJobEndpoints();
 app.MapUploadEndpoints();
+app.MapExportEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

@@ -1,0 +1,16 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AttributionExplorer.Core.Exports;
+
+/// <summary>The identity of a kept id list: SHA-256 (lowercase hex) of the ascending database image ids,
+/// each written in invariant decimal and followed by '\n'.</summary>
+public static class ExportHash
+{
+    public static string Of(IEnumerable<long> imageIds)
+    {
+        var text = new StringBuilder();
+        foreach (long id in imageIds.Order()) text.Append(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

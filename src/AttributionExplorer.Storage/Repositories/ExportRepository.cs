@@ -1,0 +1,70 @@
+using AttributionExplorer.Core.Exports;
+using Dapper;
+
+namespace AttributionExplorer.Storage.Repositories;
+
+public sealed class ExportRepository(SqliteDatabase database) : IExportRepository
+{
+    private const string Columns = "id AS Id, dataset_id AS DatasetId, author AS Author, created_utc AS CreatedUtc, rule_json AS RuleJson, image_count AS ImageCount, sha256 AS Sha256";
+
+    public long Save(long datasetId, string author, ExportRule rule, IReadOnlyList<long> keptImageIds)
+    {
+        if (string.IsNullOrWhiteSpace(author)) throw new ArgumentException("author: give who made the export", nameof(author));
+        rule.Validated();
+        var ids = keptImageIds.Order().ToArray();
+        for (int i = 1; i < ids.Length; i++)
+            if (ids[i] == ids[i - 1]) throw new ArgumentException($"keptImageIds: image {ids[i]} is listed twice", nameof(keptImageIds));
+
+        using var connection = database.Open();
+        using var tx = connection.BeginTransaction();
+        if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM datasets WHERE id = @datasetId", new { datasetId }, tx) == 0)
+            throw new KeyNotFoundException($"dataset {datasetId} does not exist");
+        long exportId = connection.ExecuteScalar<long>(
+            "INSERT INTO exports (dataset_id, author, created_utc, rule_json, run_id, image_count, sha256) VALUES (@datasetId, @author, @created, @ruleJson, @runId, @count, @sha) RETURNING id",
+            new { datasetId, author = author.Trim(), created = DapperSetup.ToText(DateTime.UtcNow), ruleJson = rule.ToJson(), runId = rule.RunId, count = ids.Length, sha = ExportHash.Of(ids) }, tx);
+
+        using var datasetOf = PreparedCommand.Create(connection, tx, "SELECT dataset_id FROM images WHERE id = $i", "$i");
+        using var insert = PreparedCommand.Create(connection, tx, "INSERT INTO export_images (export_id, position, image_id) VALUES ($e, $p, $i)", "$e", "$p", "$i");
+        for (int position = 0; position < ids.Length; position++)
+        {
+            if (PreparedCommand.Scalar(datasetOf, ids[position]) is not long owner || owner != datasetId)
+                throw new ArgumentException($"keptImageIds: image {ids[position]} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
+            PreparedCommand.Execute(insert, exportId, position, ids[position]);
+        }
+        tx.Commit();
+        return exportId;
+    }
+
+    public ExportRecord? Get(long exportId)
+    {
+        using var c = database.Open();
+        return c.Query<Row>($"SELECT {Columns} FROM exports WHERE id = @exportId", new { exportId }).FirstOrDefault()?.ToRecord();
+    }
+
+    public IReadOnlyList<ExportRecord> List(long datasetId, int offset, int limit)
+    {
+        using var c = database.Open();
+        return c.Query<Row>($"SELECT {Columns} FROM exports WHERE dataset_id = @datasetId ORDER BY id DESC LIMIT @limit OFFSET @offset",
+            new { datasetId, limit, offset }).Select(r => r.ToRecord()).ToList();
+    }
+
+    public IReadOnlyList<long> GetImageIds(long exportId)
+    {
+        using var c = database.Open();
+        return c.Query<long>("SELECT image_id FROM export_images WHERE export_id = @exportId ORDER BY position", new { exportId }).ToList();
+    }
+
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public long DatasetId { get; init; }
+        public long ImageCount { get; init; }
+        public string Author { get; init; } = "";
+        public string CreatedUtc { get; init; } = "";
+        public string RuleJson { get; init; } = "";
+        public string Sha256 { get; init; } = "";
+
+        public ExportRecord ToRecord() => new(Id, DatasetId, Author, Rows.ParseUtc(CreatedUtc),
+            ExportRule.FromJson(RuleJson, $"exports.rule_json of export {Id}"), (int)ImageCount, Sha256);
+    }
+}

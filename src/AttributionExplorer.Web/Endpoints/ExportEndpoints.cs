@@ -1,0 +1,38 @@
+using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Web.Services;
+
+namespace AttributionExplorer.Web.Endpoints;
+
+/// <summary>Curated-subset exports: the training set minus suspected label errors, stored with its rule so it can be rebuilt.</summary>
+public static class ExportEndpoints
+{
+    public static void MapExportEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/datasets/{id:long}/exports", (long id, CreateExportRequest? body, ExportService service) => Create(id, body, service))
+            .DisableAntiforgery();
+        app.MapGet("/api/datasets/{id:long}/exports", (long id, int? offset, int? limit, IExportRepository exports) =>
+            Results.Ok(exports.List(id, Math.Max(0, offset ?? 0), Math.Clamp(limit ?? 50, 1, 500))));
+        app.MapGet("/api/exports/{id:long}", (long id, IExportRepository exports) => exports.Get(id) is { } export
+            ? Results.Ok(export)
+            : Results.NotFound(new { error = $"export {id} does not exist" }));
+        app.MapGet("/api/exports/{id:long}/download", (long id, string? format, ExportService service) => Download(id, format, service));
+    }
+
+    public static IResult Create(long datasetId, CreateExportRequest? body, ExportService service)
+    {
+        var outcome = service.Create(datasetId, body);
+        if (outcome.Value is not { } created) return Failure(outcome.Error!, outcome.NotFound);
+        return Results.Created($"/api/exports/{created.ExportId}",
+            new { exportId = created.ExportId, imageCount = created.ImageCount, sha256 = created.Sha256 });
+    }
+
+    public static IResult Download(long exportId, string? format, ExportService service)
+    {
+        var outcome = service.Download(exportId, format);
+        if (outcome.Value is not { } file) return Failure(outcome.Error!, outcome.NotFound);
+        return Results.File(file.Content, file.ContentType, file.FileName);
+    }
+
+    private static IResult Failure(string error, bool notFound) =>
+        notFound ? Results.NotFound(new { error }) : Results.BadRequest(new { error });
+}
