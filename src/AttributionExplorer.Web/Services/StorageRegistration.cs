@@ -17,6 +17,7 @@ public static class StorageRegistration
         services.AddSingleton<IAttributionRepository>(new AttributionRepository(database));
         services.AddSingleton<IEmbeddingRepository>(new EmbeddingRepository(database));
         services.AddSingleton<IJobRepository>(new JobRepository(database));
+        services.AddSingleton<IFlagRepository>(new FlagRepository(database));
         services.AddSingleton<TargetRankings>();
         return services;
     }
