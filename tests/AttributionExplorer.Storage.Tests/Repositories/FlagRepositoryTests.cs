@@ -112,14 +112,17 @@ public class FlagRepositoryTests
             using var start = new Barrier(writers);
             int expected = round;
             var results = new FlagSaveResult[writers];
+            var errors = new Exception?[writers];
             var threads = Enumerable.Range(0, writers).Select(w => new Thread(() =>
             {
                 var repository = new FlagRepository(db.Database);
                 start.SignalAndWait();
-                results[w] = repository.Save(datasetId, train[0], FlagStates.Suspected, $"round {expected} writer {w}", $"w{w}", expected);
+                try { results[w] = repository.Save(datasetId, train[0], FlagStates.Suspected, $"round {expected} writer {w}", $"w{w}", expected); }
+                catch (Exception e) { errors[w] = e; }
             })).ToArray();
             foreach (var t in threads) t.Start();
             foreach (var t in threads) t.Join();
+            Assert.All(errors, e => Assert.Null(e));
 
             var winners = results.Where(r => r.Saved).ToArray();
             Assert.Single(winners);
