@@ -1,16 +1,7 @@
 using System.Text.Json;
+using AttributionExplorer.Core.Domain;
 
 namespace AttributionExplorer.Core.Exports;
-
-/// <summary>Review states an image flag can be in; an export drops images flagged in any of its rule's states.</summary>
-public static class FlagStates
-{
-    public const string Suspected = "suspected";
-    public const string Confirmed = "confirmed";
-    public const string Ok = "ok";
-
-    public static readonly IReadOnlyList<string> All = [Suspected, Confirmed, Ok];
-}
 
 /// <summary>How a curated subset is chosen from a dataset's training images: drop the
 /// <see cref="DropBottomPercent"/>% with the most negative overall influence in run <see cref="RunId"/>

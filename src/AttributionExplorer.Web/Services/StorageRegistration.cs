@@ -17,10 +17,11 @@ public static class StorageRegistration
         services.AddSingleton<IAttributionRepository>(new AttributionRepository(database));
         services.AddSingleton<IEmbeddingRepository>(new EmbeddingRepository(database));
         services.AddSingleton<IJobRepository>(new JobRepository(database));
+        var flags = new FlagRepository(database);
+        services.AddSingleton<IFlagRepository>(flags);
         services.AddSingleton<IExportRepository>(new ExportRepository(database));
-        // Flagged image ids for (dataset, flag states): none until the flags repository registers its own
-        // function after this call (the last registration wins).
-        services.AddSingleton<Func<long, IReadOnlyList<string>, IReadOnlySet<long>>>((_, _) => new HashSet<long>());
+        // Flagged image ids for (dataset, flag states), for export rules that drop flagged images.
+        services.AddSingleton<Func<long, IReadOnlyList<string>, IReadOnlySet<long>>>((datasetId, states) => flags.FlaggedImageIds(datasetId, states));
         services.AddSingleton<ExportService>();
         services.AddSingleton<TargetRankings>();
         return services;

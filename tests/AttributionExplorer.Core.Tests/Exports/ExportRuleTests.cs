@@ -1,3 +1,4 @@
+using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Exports;
 
 namespace AttributionExplorer.Core.Tests.Exports;
