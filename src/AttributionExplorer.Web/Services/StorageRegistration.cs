@@ -24,6 +24,7 @@ public static class StorageRegistration
         services.AddSingleton<Func<long, IReadOnlyList<string>, IReadOnlySet<long>>>((datasetId, states) => flags.FlaggedImageIds(datasetId, states));
         services.AddSingleton<ExportService>();
         services.AddSingleton<TargetRankings>();
+        services.AddScoped<AnnotatorSession>();
         return services;
     }
 }

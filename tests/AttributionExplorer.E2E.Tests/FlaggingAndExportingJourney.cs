@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+
+namespace AttributionExplorer.E2E.Tests;
+
+/// <summary>From a held-out image, open its strongest negative influencer, flag it with the keyboard, then export the
+/// curated subset and check the downloaded id list against the database.</summary>
+[Collection(DemoAppCollection.Name)]
+public class FlaggingAndExportingJourney(DemoApp app)
+{
+    [Fact]
+    public async Task FlagThenExportACuratedSubset()
+    {
+        var page = await app.OpenAsync("/");
+        await page.Locator("a.gallery-tile").Nth(2).ClickAsync();
+        var negative = page.Locator("section.method-column[aria-label='TRAK negative'] a.influencer-tile").First;
+        await negative.WaitForAsync();
+        string flaggedPath = (await negative.GetAttributeAsync("href"))!;
+        await negative.ClickAsync();
+        await page.GetByText("Where this training image is influential").WaitForAsync();
+
+        await page.GetByLabel("Your name (for flags)").FillAsync("E2E annotator");
+        await page.Locator("body").ClickAsync(new LocatorClickOptions { Position = new Position { X = 5, Y = 300 } });
+        await page.Keyboard.PressAsync("s");
+        await page.Locator(".flag-current[data-state='suspected']").WaitForAsync();
+        Assert.Contains("E2E annotator", await page.InnerTextAsync(".flag-editor"));
+
+        await page.GetByText("Label-error queue").First.ClickAsync();
+        await page.GetByText("Export a curated subset").WaitForAsync();
+        Assert.Equal("E2E annotator", await page.GetByLabel("Your name", new PageGetByLabelOptions { Exact = true }).InputValueAsync());
+        await page.Locator("input[data-flag-state='suspected']").CheckAsync();
+        await page.Locator("[data-action='create-export']").ClickAsync();
+        var created = page.Locator("[data-export-id]");
+        await created.WaitForAsync();
+        long exportId = long.Parse((await created.GetAttributeAsync("data-export-id"))!);
+
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.Locator($"tr[data-export-row='{exportId}'] a[data-format='txt']").ClickAsync());
+        var lines = (await File.ReadAllLinesAsync((await download.PathAsync())!)).Where(l => l.Length > 0).Select(long.Parse).ToList();
+
+        using var db = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
+        db.Open();
+        var stored = Query(db, $"SELECT i.coco_id FROM export_images e JOIN images i ON i.id = e.image_id WHERE e.export_id = {exportId} ORDER BY e.position");
+        Assert.Equal(stored, lines);
+        long flaggedId = long.Parse(flaggedPath.Split('/').Last());
+        long flaggedCoco = Query(db, $"SELECT coco_id FROM images WHERE id = {flaggedId}").Single();
+        Assert.DoesNotContain(flaggedCoco, lines);
+        // 40 training images minus the bottom 10% (4) of the full-image run minus the flagged one.
+        long run = Query(db, "SELECT id FROM attribution_runs WHERE method = 'trak' AND target_kind = 'image' AND status = 'complete' ORDER BY id DESC LIMIT 1").Single();
+        var dropped = Query(db, $"SELECT train_image_id FROM overall_influence WHERE run_id = {run} AND rank <= 4").Append(flaggedId).ToHashSet();
+        var expected = Query(db, $"SELECT coco_id FROM images WHERE split = 'train' AND id NOT IN ({string.Join(",", dropped)}) ORDER BY id");
+        Assert.Equal(expected, lines);
+        Assert.Equal("E2E annotator", QueryText(db, $"SELECT author FROM exports WHERE id = {exportId}"));
+        Assert.Equal("suspected", QueryText(db, $"SELECT state FROM flags WHERE image_id = {flaggedId}"));
+    }
+
+    private static List<long> Query(SqliteConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var result = new List<long>();
+        while (reader.Read()) result.Add(reader.GetInt64(0));
+        return result;
+    }
+
+    private static string QueryText(SqliteConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return (string)command.ExecuteScalar()!;
+    }
+}
