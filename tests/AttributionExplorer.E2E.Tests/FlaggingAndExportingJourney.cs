@@ -27,7 +27,7 @@ public class FlaggingAndExportingJourney(DemoApp app)
 
         await page.GetByText("Label-error queue").First.ClickAsync();
         await page.GetByText("Export a curated subset").WaitForAsync();
-        Assert.Equal("E2E annotator", await page.GetByLabel("Your name", new PageGetByLabelOptions { Exact = true }).InputValueAsync());
+        Assert.Equal("E2E annotator", await page.Locator("input[data-field='author']").InputValueAsync());
         await page.Locator("input[data-flag-state='suspected']").CheckAsync();
         await page.Locator("[data-action='create-export']").ClickAsync();
         var created = page.Locator("[data-export-id]");

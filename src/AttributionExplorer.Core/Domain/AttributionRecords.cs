@@ -57,4 +57,17 @@ public sealed record Appearance(AttributionTarget Target, bool Positive, int Ran
 public sealed record InfluenceHistogram(double Min, double Max, int[] Counts, int[] Planted)
 {
     public double BinWidth => Counts.Length == 0 ? 0 : (Max - Min) / Counts.Length;
+
+    /// <summary>Equal-width bins over [min, max] of the finite values (NaN = not a candidate, skipped); the maximum
+    /// falls in the last bin.</summary>
+    public static InfluenceHistogram Of(IEnumerable<float> values, int bins)
+    {
+        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins));
+        var finite = values.Where(float.IsFinite).Select(v => (double)v).ToArray();
+        if (finite.Length == 0) return new InfluenceHistogram(0, 0, [], []);
+        double lo = finite.Min(), hi = Math.Max(finite.Max(), lo + 1e-12);
+        var counts = new int[bins];
+        foreach (double v in finite) counts[Math.Min(bins - 1, (int)((v - lo) / (hi - lo) * bins))]++;
+        return new InfluenceHistogram(lo, hi, counts, new int[bins]);
+    }
 }
