@@ -11,6 +11,24 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
 {
     [GeneratedRegex(@"[+-]\d\.\d\de[+-]\d\d")] private static partial Regex Score();
 
+    /// <summary>The smallest non-crowd object of an image and its mask pixel nearest the mask's centroid (a pixel no
+    /// other object covers, since the page picks the smallest object under the cursor).</summary>
+    private (long Id, int X, int Y, int Width) ObjectPixel(long imageId)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = $"SELECT a.id, a.rle_height, a.rle_width, a.rle_counts FROM annotations a WHERE a.image_id = {imageId} AND a.is_crowd = 0 ORDER BY a.area LIMIT 1";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read(), $"image {imageId} has no object");
+        int h = reader.GetInt32(1), w = reader.GetInt32(2);
+        var mask = Core.Masks.RleCodec.Decode(new Core.Masks.RleMask(h, w, Core.Masks.RleCodec.FromCompressedString(reader.GetString(3))));
+        var pixels = Enumerable.Range(0, mask.Length).Where(i => mask[i]).Select(i => (X: i % w, Y: i / w)).ToList();
+        double cx = pixels.Average(p => p.X), cy = pixels.Average(p => p.Y);
+        var best = pixels.MinBy(p => (p.X - cx) * (p.X - cx) + (p.Y - cy) * (p.Y - cy));
+        return (reader.GetInt64(0), best.X, best.Y, w);
+    }
+
     private static async Task<int> TilesIn(IPage page, string column) =>
         await page.Locator($"section.method-column[aria-label='{column}'] a.influencer-tile").CountAsync();
 
@@ -48,8 +66,25 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
         Assert.True(await TilesIn(page, "TRAK positive") >= 3);
         Assert.Contains("ranks whole images", await page.Locator("section.method-column[aria-label='ESVM (MoCo)']").InnerTextAsync());
 
+        // Clicking an object on the image picks it as the target.
+        long imageId = long.Parse(new Uri(page.Url).AbsolutePath.Split('/').Last());
+        var (annotationId, x, y, width) = ObjectPixel(imageId);
+        await page.Locator("[data-action='draw-region']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        var picker = (await page.Locator(".region-picker").BoundingBoxAsync())!;
+        double scale = picker.Width / width;
+        await page.Mouse.ClickAsync((float)(picker.X + (x + 0.5) * scale), (float)(picker.Y + (y + 0.5) * scale));
+        await DemoApp.WaitForLocation(page, $"target=object(%3A|:){annotationId}$");
+
         // The URL alone restores the view.
         var again = await app.OpenAsync(new Uri(page.Url).PathAndQuery);
-        Assert.Equal("true", await again.Locator("button.target-chip[data-kind='object']").First.GetAttributeAsync("aria-pressed"));
+        await again.Locator("button.target-chip[data-kind='object'][aria-pressed='true']").WaitForAsync();
+        Assert.Equal(1, await again.Locator("button.target-chip[aria-pressed='true']").CountAsync());
+
+        // One method's ranks 11–20 only.
+        var paged = await app.OpenAsync($"/images/{imageId}?method=trak&page=2");
+        await paged.Locator("section.method-column[aria-label='TRAK positive'] a.influencer-tile").First.WaitForAsync();
+        Assert.Equal(0, await paged.Locator("section.method-column[data-method='esvm']").CountAsync());
+        Assert.Contains("ranks 11–20", await paged.Locator(".column-pager").InnerTextAsync());
+        Assert.Contains("#11", await paged.Locator("section.method-column[aria-label='TRAK positive'] a.influencer-tile").First.InnerTextAsync());
     }
 }

@@ -16,6 +16,9 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
     public IReadOnlyList<Influencer> GetTopInfluencers(long targetId, bool positiveSign, int k) =>
         (positiveSign ? positive : negative).Take(k).ToList();
 
+    public IReadOnlyList<Influencer> GetInfluencers(long targetId, bool positiveSign, int skip, int k) =>
+        (positiveSign ? positive : negative).Skip(skip).Take(k).ToList();
+
     public AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind) => Run;
     public long BeginRun(long d, string m, string t, string p, string h, IReadOnlyList<long> o) => throw new NotSupportedException();
     public void WriteScores(long runId, IReadOnlyList<(NewTarget Target, float[] Scores)> rows, ScoreDtype dtype) => throw new NotSupportedException();

@@ -234,12 +234,14 @@ public sealed class AttributionRepository(SqliteDatabase database) : IAttributio
             .Select(r => new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation)).ToList();
     }
 
-    public IReadOnlyList<Influencer> GetTopInfluencers(long targetId, bool positive, int k)
+    public IReadOnlyList<Influencer> GetTopInfluencers(long targetId, bool positive, int k) => GetInfluencers(targetId, positive, 0, k);
+
+    public IReadOnlyList<Influencer> GetInfluencers(long targetId, bool positive, int skip, int k)
     {
         using var c = database.Open();
         return c.Query<(long Rank, long ImageId, double Score)>(
-                "SELECT rank, train_image_id, score FROM topk WHERE target_id = @targetId AND positive = @p AND rank <= @k ORDER BY rank",
-                new { targetId, p = positive ? 1 : 0, k })
+                "SELECT rank, train_image_id, score FROM topk WHERE target_id = @targetId AND positive = @p AND rank > @skip AND rank <= @last ORDER BY rank",
+                new { targetId, p = positive ? 1 : 0, skip, last = skip + k })
             .Select(r => new Influencer((int)r.Rank, r.ImageId, (float)r.Score)).ToList();
     }
 

@@ -68,6 +68,8 @@ public interface IAttributionRepository
     IReadOnlyList<AttributionTarget> GetTargets(long runId, long imageId);
     /// <summary>Top influencers of one sign: positive = largest scores first, negative = most negative first.</summary>
     IReadOnlyList<Influencer> GetTopInfluencers(long targetId, bool positive, int k);
+    /// <summary>Stored ranks skip+1 … skip+k of one sign (top-k tables hold the run's TopK ranks per sign).</summary>
+    IReadOnlyList<Influencer> GetInfluencers(long targetId, bool positive, int skip, int k);
     float[] GetScores(long targetId);
     IReadOnlyList<long> GetTrainOrder(long runId);
     int CountOverallInfluence(long runId);

@@ -36,10 +36,13 @@ public sealed class TargetRankings(IAttributionRepository attributions, AppOptio
             .SelectMany(run => attributions.GetTargets(run!.Id, imageId))
             .ToList();
 
-    public IReadOnlyList<MethodColumn> Columns(long datasetId, long imageId, TargetKey key, int k)
+    /// <param name="page">1-based page of k ranks per column.</param>
+    /// <param name="onlyMethod">Show one method's columns only (null = all).</param>
+    public IReadOnlyList<MethodColumn> Columns(long datasetId, long imageId, TargetKey key, int k, int page = 1, string? onlyMethod = null)
     {
         var columns = new List<MethodColumn>();
-        foreach (var method in AttributionMethods.All)
+        int skip = (Math.Max(1, page) - 1) * k;
+        foreach (var method in AttributionMethods.All.Where(m => onlyMethod is null || m == onlyMethod))
         {
             string title = MethodTitles[method];
             var run = attributions.GetLatestCompleteRun(datasetId, method, key.Kind);
@@ -47,10 +50,10 @@ public sealed class TargetRankings(IAttributionRepository attributions, AppOptio
             string? message = target is not null ? null : Missing(method, key, run);
             if (method == AttributionMethods.Trak)
             {
-                columns.Add(Column(method, $"{title} positive", true, run, target, k, message));
-                columns.Add(Column(method, $"{title} negative", false, run, target, k, message));
+                columns.Add(Column(method, $"{title} positive", true, run, target, skip, k, message));
+                columns.Add(Column(method, $"{title} negative", false, run, target, skip, k, message));
             }
-            else columns.Add(Column(method, title, true, run, target, k, message));
+            else columns.Add(Column(method, title, true, run, target, skip, k, message));
         }
         return columns;
     }
@@ -64,8 +67,8 @@ public sealed class TargetRankings(IAttributionRepository attributions, AppOptio
             .OrderBy(a => a.A).ThenBy(a => a.B).ToList();
     }
 
-    private MethodColumn Column(string method, string title, bool positive, AttributionRun? run, AttributionTarget? target, int k, string? message) =>
-        new(method, title, positive, run, target, target is null ? [] : attributions.GetTopInfluencers(target.Id, positive, k), message);
+    private MethodColumn Column(string method, string title, bool positive, AttributionRun? run, AttributionTarget? target, int skip, int k, string? message) =>
+        new(method, title, positive, run, target, target is null ? [] : attributions.GetInfluencers(target.Id, positive, skip, k), message);
 
     private string Missing(string method, TargetKey key, AttributionRun? run)
     {
