@@ -19,7 +19,7 @@ public static class SegmentationPredictor
             using (torch.no_grad())
             {
                 var (images, _) = source.Load(start, count);
-                var predicted = model.forward(images).argmax(1);
+                var predicted = model.forward(images.to(Training.ComputeDevice.Of(model))).argmax(1).cpu();
                 pixels = predicted.shape[1] * predicted.shape[2];
                 flat = predicted.data<long>().ToArray();
             }
@@ -45,7 +45,7 @@ public static class SegmentationPredictor
             using var noGrad = torch.no_grad();
             int count = Math.Min(batchSize, source.Count - start);
             var (images, labels) = source.Load(start, count);
-            var predicted = model.forward(images).argmax(1);
+            var predicted = model.forward(images.to(Training.ComputeDevice.Of(model))).argmax(1).cpu();
             matrix.Add(labels.data<long>().ToArray(), predicted.data<long>().ToArray());
         }
         return matrix.MeanIou();

@@ -1,5 +1,6 @@
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Precompute.Models;
+using TorchSharp;
 
 namespace AttributionExplorer.Precompute.Training;
 
@@ -14,11 +15,12 @@ public static class CheckpointFile
         File.Move(tmp, path, overwrite: true);
     }
 
-    public static DeepLabV3 Load(string path, ModelOptions options, int numClasses)
+    public static DeepLabV3 Load(string path, ModelOptions options, int numClasses, TorchSharp.torch.Device? device = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint {path} is missing", path);
         var model = DeepLabV3.Create(options, numClasses);
         model.load(path);
+        if (device is not null && device.type != TorchSharp.DeviceType.CPU) model.to(device);
         model.eval();
         return model;
     }

@@ -32,6 +32,7 @@ public static class SegmentationTrainer
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var losses = new double[options.Epochs];
         var order = Enumerable.Range(0, train.Count).ToArray();
+        var device = ComputeDevice.Of(model);
         int skippedSteps = 0;
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -44,7 +45,7 @@ public static class SegmentationTrainer
                 ct.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
                 var indices = order.Skip(b * options.BatchSize).Take(options.BatchSize).ToArray();
-                var (images, labels) = LoadBatch(train, indices);
+                var (images, labels) = LoadBatch(train, indices, device);
                 if (options.HorizontalFlip) (images, labels) = FlipSome(images, labels, random);
                 double value = double.NaN;
                 for (int attempt = 1; ; attempt++)
@@ -81,7 +82,7 @@ public static class SegmentationTrainer
                $"labelled pixels = {valid}, non-finite parameters = [{string.Join(", ", badParameters.Take(5))}]; lower Training.LearningRate";
     }
 
-    private static (Tensor Images, Tensor Labels) LoadBatch(ISegmentationSource source, int[] indices)
+    private static (Tensor Images, Tensor Labels) LoadBatch(ISegmentationSource source, int[] indices, Device device)
     {
         var images = new List<Tensor>();
         var labels = new List<Tensor>();
@@ -91,7 +92,7 @@ public static class SegmentationTrainer
             images.Add(x);
             labels.Add(y);
         }
-        return (torch.cat(images, 0), torch.cat(labels, 0));
+        return (torch.cat(images, 0).to(device), torch.cat(labels, 0).to(device));
     }
 
     /// <summary>Flips each example left-right with probability ½, images and labels together.</summary>
@@ -99,7 +100,7 @@ public static class SegmentationTrainer
     {
         var flip = Enumerable.Range(0, (int)images.shape[0]).Select(_ => random.NextDouble() < 0.5).ToArray();
         if (!flip.Any(f => f)) return (images, labels);
-        var mask = torch.tensor(flip);
+        var mask = torch.tensor(flip, device: images.device);
         var flippedImages = torch.where(mask.view(-1, 1, 1, 1), images.flip(3), images);
         var flippedLabels = torch.where(mask.view(-1, 1, 1), labels.flip(2), labels);
         return (flippedImages, flippedLabels);

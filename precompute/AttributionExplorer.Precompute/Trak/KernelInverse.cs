@@ -12,7 +12,7 @@ public static class KernelInverse
     {
         using var scope = torch.NewDisposeScope();
         long n = features.shape[0], k = features.shape[1];
-        var gram = torch.zeros(k, k, dtype: ScalarType.Float64);
+        var gram = torch.zeros(k, k, dtype: ScalarType.Float64, device: features.device);
         for (long start = 0; start < n; start += blockRows)
         {
             using var inner = torch.NewDisposeScope();
@@ -20,7 +20,7 @@ public static class KernelInverse
             gram.add_(block.t().matmul(block));
         }
         double ridge = lambda * gram.diagonal().mean().item<double>();
-        if (ridge > 0) gram.add_(torch.eye(k, dtype: ScalarType.Float64).mul_(ridge));
+        if (ridge > 0) gram.add_(torch.eye(k, dtype: ScalarType.Float64, device: features.device).mul_(ridge));
         var (factor, info) = torch.linalg.cholesky_ex(gram);
         if (info.item<int>() != 0)
             throw new InvalidOperationException(

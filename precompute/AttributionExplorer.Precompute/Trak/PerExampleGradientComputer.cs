@@ -31,6 +31,9 @@ public sealed class PerExampleGradientComputer
     public Tensor Compute(Tensor images, Tensor labels, Func<int, ITargetOutput> outputFor)
     {
         model.eval();
+        var device = parameters[0].device;
+        images = images.to(device);
+        labels = labels.to(device);
         int batch = (int)images.shape[0];
         var rows = new Tensor[batch];
         for (int i = 0; i < batch; i++)

@@ -56,7 +56,7 @@ public static class TrakRunner
                 done => progress?.Report(new TrakProgress("featurize_targets", cm, done, targets.Count)), settings.ProjectionBufferBytes);
             seconds["featurize_targets"] += Lap(clock);
 
-            sum.add_(TrakScorer.Score(psi, scoring));
+            sum.add_(TrakScorer.Score(psi, scoring).cpu());
             seconds["score"] += Lap(clock);
             recomputed += gradients.Recomputed;
         }

@@ -13,7 +13,7 @@ public static class WorkerCommands
 {
     private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Serve()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Serve(), Bench()];
 
     private static Command Demo()
     {
@@ -113,6 +113,22 @@ public static class WorkerCommands
             AnsiConsole.MarkupLine($"[grey]serving jobs as {Markup.Escape(name)}; Ctrl+C stops[/]");
             loop.Run(TimeSpan.FromMilliseconds(r.GetValue(poll)), stop.Token);
         }));
+        return command;
+    }
+
+    private static Command Bench()
+    {
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: the Device setting)" };
+        var train = new Option<int>("--train") { Description = "training examples to featurize", DefaultValueFactory = _ => 96 };
+        var targets = new Option<int>("--targets") { Description = "targets to score against them", DefaultValueFactory = _ => 256 };
+        var k = new Option<int?>("--k") { Description = "projection dimension (default: the TRAK setting)" };
+        var batch = new Option<int?>("--batch") { Description = "per-example-gradient batch (default: the TRAK setting)" };
+        var full = new Option<bool>("--full-size") { Description = "use the Model/Trak sections instead of the Demo ones" };
+        var threads = new Option<int>("--threads") { Description = "libtorch CPU threads (default 1, see README)" };
+        var command = new Command("bench", "TRAK throughput: per-example gradients + projection (examples/s) and scoring (pairs/s), with in-process baselines")
+            { device, train, targets, k, batch, full, threads, Config };
+        command.SetAction(r => Execute(r, context => AttributionExplorer.Worker.Bench.BenchStep.Run(context, new AttributionExplorer.Worker.Bench.BenchRequest(r.GetValue(device), r.GetValue(train),
+            r.GetValue(targets), r.GetValue(k), r.GetValue(batch), r.GetValue(full), r.GetValue(threads)))));
         return command;
     }
 

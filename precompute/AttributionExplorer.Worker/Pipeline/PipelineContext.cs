@@ -30,6 +30,10 @@ public sealed class PipelineContext
 
     public string DataRoot => PathResolver.Resolve(Options.DataRoot);
 
+    private TorchSharp.torch.Device? device;
+    /// <summary>The configured compute device, resolved (and CUDA initialized) on first use.</summary>
+    public TorchSharp.torch.Device Device => device ??= Precompute.Training.ComputeDevice.Resolve(Options.Device);
+
     public Core.Domain.DatasetInfo RequireDataset(string name) => Datasets.FindByName(name)
         ?? throw new InvalidOperationException($"no dataset named '{name}' in {Database.Path}; import it first (import-coco or demo)");
 }

@@ -34,6 +34,7 @@ public static class TrainStep
             var clock = Stopwatch.StartNew();
             torch.manual_seed(seed);
             using var network = DeepLabV3.Create(model, train.NumClasses);
+            network.to(context.Device);
             var outcome = StepProgress.Run($"train seed {seed}", training.Epochs * Math.Ceiling(train.Count / (double)training.BatchSize),
                 report => SegmentationTrainer.Train(network, train, training, seed, new SyncProgress<TrainProgress>(p =>
                     report((p.Epoch - 1) * p.Batches + p.Batch, $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3}"))));

@@ -61,7 +61,7 @@ public static class TrakStep
         });
         try
         {
-            var networks = checkpoints.Select(c => (nn.Module<Tensor, Tensor>)CheckpointFile.Load(c.Path, model, train.NumClasses)).ToList();
+            var networks = checkpoints.Select(c => (nn.Module<Tensor, Tensor>)CheckpointFile.Load(c.Path, model, train.NumClasses, context.Device)).ToList();
             var matrices = new List<ScoringMatrixRecord>();
             double total = checkpoints.Count * (train.Count + targets.Count);
             string title = $"TRAK ({string.Join(", ", missing)})";

@@ -7,6 +7,8 @@ public sealed class AppOptions
     public const string Section = "AttributionExplorer";
     public string DatabasePath { get; set; } = "data/attribution.db";
     public string DataRoot { get; set; } = "data";
+    /// <summary>"cpu" or "cuda"/"cuda:N" for training, TRAK and evaluations (CUDA needs a CUDA LibTorchSharp; README "GPU").</summary>
+    public string Device { get; set; } = "cpu";
     public ModelOptions Model { get; set; } = new();
     public TrainingOptions Training { get; set; } = new();
     public TrakOptions Trak { get; set; } = new();

@@ -23,7 +23,7 @@ public sealed class MaskedLogOddsOutput : ITargetOutput, IDisposable
         if (logits.dim() == 4 && (logits.shape[2] != mask.shape[0] || logits.shape[3] != mask.shape[1]))
             throw new ArgumentException($"pixel mask [{mask.shape[0]},{mask.shape[1]}] does not match logits [{string.Join(",", logits.shape)}]");
         var (values, valid) = PixelLogOdds.Compute(logits, labels);
-        return PixelLogOdds.WeightedMean(values, valid * mask.reshape(-1).to(valid.dtype));
+        return PixelLogOdds.WeightedMean(values, valid * mask.reshape(-1).to(valid.dtype, valid.device));
     }
 
     public void Dispose() => mask.Dispose();

@@ -31,25 +31,27 @@ public sealed class RandomProjector : IProjector
         if (gradients.shape[1] != InputDim)
             throw new ArgumentException($"gradients have {gradients.shape[1]} columns, projector expects {InputDim}");
         using var outer = torch.NewDisposeScope();
-        var result = torch.zeros(gradients.shape[0], OutputDim, dtype: ScalarType.Float32);
+        var result = torch.zeros(gradients.shape[0], OutputDim, dtype: ScalarType.Float32, device: gradients.device);
         long blocks = (InputDim + blockRows - 1) / blockRows;
         for (long b = 0; b < blocks; b++)
         {
             using var scope = torch.NewDisposeScope();
             long start = b * blockRows, rows = Math.Min(blockRows, InputDim - start);
-            var block = Block(b, rows);
+            var block = Block(b, rows, gradients.device);
             result.add_(gradients.narrow(1, start, rows).to(ScalarType.Float32).matmul(block));
         }
         result.div_(Math.Sqrt(InputDim));
         return result.MoveToOuterDisposeScope();
     }
 
-    private Tensor Block(long index, long rows)
+    /// <summary>On CUDA the block comes from a CUDA generator with the same seed: a different (equally distributed)
+    /// matrix than on CPU, so scores agree across devices only up to the projection's randomness.</summary>
+    private Tensor Block(long index, long rows, Device device)
     {
-        using var generator = new torch.Generator(unchecked((ulong)(seed * 1_000_003L + index + 1)));
+        using var generator = new torch.Generator(unchecked((ulong)(seed * 1_000_003L + index + 1)), device);
         return kind == ProjectionKind.Gaussian
-            ? torch.randn(rows, OutputDim, generator: generator)
+            ? torch.randn(rows, OutputDim, generator: generator, device: device)
             // ±1 from uniform [0,1) split at ½ (exactly half of the float grid each side); 3–4× faster than randint.
-            : torch.rand(rows, OutputDim, generator: generator).lt_(0.5).mul_(2).sub_(1);
+            : torch.rand(rows, OutputDim, generator: generator, device: device).lt_(0.5).mul_(2).sub_(1);
     }
 }
