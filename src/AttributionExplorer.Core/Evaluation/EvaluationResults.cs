@@ -1,0 +1,29 @@
+namespace AttributionExplorer.Core.Evaluation;
+
+// Results of each evaluation kind, stored as JSON in evaluations.results_json and drawn by the Evaluation page.
+
+/// <param name="PrecisionCurve">Precision among the first k suspects, k = 1…n.</param>
+public sealed record LabelErrorMethodResult(string Method, string Description, double PrecisionAt5Percent, double PrecisionAt10Percent,
+    double RecallAt10Percent, double Auroc, double Auprc, double[] PrecisionCurve);
+
+public sealed record LabelErrorResult(int TrainImages, int PlantedErrors, IReadOnlyList<LabelErrorMethodResult> Methods);
+
+/// <param name="PerSeed">mIoU on the evaluation half for each seed, in seed order.</param>
+public sealed record CurationPoint(int PercentRemoved, int Removed, MeanWithError MeanIou, double[] PerSeed);
+
+/// <param name="GainAt50">mIoU(50% removed) − mIoU(0%), paired by seed.</param>
+public sealed record CurationResult(int SelectionImages, int EvaluationImages, IReadOnlyList<CurationPoint> Points, MeanWithError? GainAt50);
+
+public sealed record LdsMethodResult(string Method, string TargetKind, MeanWithError Spearman, int Targets);
+
+public sealed record LdsResult(int Subsets, double Alpha, int SubsetSize, IReadOnlyList<LdsMethodResult> Methods);
+
+/// <param name="LossIncrease">Mean over targets (and seeds) of loss(model without the top-k) − loss(full-data model).</param>
+public sealed record CounterfactualCell(string Method, int Removed, MeanWithError LossIncrease);
+
+public sealed record CounterfactualResult(int Targets, int Seeds, string Loss, MeanWithError BaselineLoss, IReadOnlyList<CounterfactualCell> Cells);
+
+public sealed record BrittlenessTarget(long ImageId, int CategoryCocoId, string Method, double FullDataOutput, int? Smallest, int LowerBound,
+    IReadOnlyList<BisectionStep> Steps);
+
+public sealed record BrittlenessResult(int Budget, int RetrainsPerStep, int MaxSupport, string BreakRule, IReadOnlyList<BrittlenessTarget> Targets);
