@@ -13,7 +13,7 @@ public static class WorkerCommands
 {
     private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Serve(), Bench()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Serve(), Bench(), Eval()];
 
     private static Command Demo()
     {
@@ -113,6 +113,31 @@ public static class WorkerCommands
             AnsiConsole.MarkupLine($"[grey]serving jobs as {Markup.Escape(name)}; Ctrl+C stops[/]");
             loop.Run(TimeSpan.FromMilliseconds(r.GetValue(poll)), stop.Token);
         }));
+        return command;
+    }
+
+    private static Command Eval()
+    {
+        var command = new Command("eval", "evaluations of the attributions (seeded, resumable, results in SQLite and on the Evaluation page)");
+        foreach (var (verb, description) in new[]
+        {
+            ("label-errors", "precision/recall@k, AUROC, AUPRC of finding the known label errors: TRAK overall influence vs model confidence vs random"),
+            ("curation", "remove the most negative N% by overall influence (one half of the held-out images), retrain, mIoU on the other half"),
+            ("lds", "linear datamodeling score per method over random α-subsets (one model per subset, shared by all methods)"),
+            ("counterfactual", "remove each method's top-k for class targets, retrain, increase of the target's loss"),
+            ("brittleness", "smallest top-k removal that breaks a class target, by bisection with a retraining budget"),
+            ("all", "all five, cheapest first"),
+        })
+        {
+            var sub = new Command(verb, description) { Dataset, DemoSizes, Config };
+            sub.SetAction(r => Execute(r, context =>
+            {
+                var (model, training, _) = Sizes(context, r.GetValue(DemoSizes));
+                var kinds = verb == "all" ? Core.Evaluation.EvaluationKinds.All : [Evaluations.EvaluationRunner.VerbToKind[verb]];
+                Evaluations.EvaluationRunner.Run(context, context.RequireDataset(r.GetValue(Dataset)!), model, training, kinds);
+            }));
+            command.Subcommands.Add(sub);
+        }
         return command;
     }
 

@@ -17,6 +17,7 @@ public sealed class PipelineContext
         Attributions = new AttributionRepository(Database);
         Embeddings = new EmbeddingRepository(Database);
         Jobs = new JobRepository(Database);
+        Evaluations = new EvaluationRepository(Database);
     }
 
     public AppOptions Options { get; }
@@ -26,6 +27,7 @@ public sealed class PipelineContext
     public AttributionRepository Attributions { get; }
     public EmbeddingRepository Embeddings { get; }
     public JobRepository Jobs { get; }
+    public EvaluationRepository Evaluations { get; }
     public List<(string Step, string Result, double Seconds)> Summary { get; } = [];
 
     public string DataRoot => PathResolver.Resolve(Options.DataRoot);

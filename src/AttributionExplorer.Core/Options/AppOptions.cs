@@ -15,6 +15,7 @@ public sealed class AppOptions
     public SimilarityOptions Similarity { get; set; } = new();
     public ClipOptions Clip { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
+    public EvaluationOptions Evaluation { get; set; } = new();
 
     /// <summary>An instance whose array defaults are empty: Microsoft.Extensions.Configuration appends bound array
     /// elements to existing ones, so arrays must start empty and get their defaults after binding.</summary>
@@ -23,6 +24,7 @@ public sealed class AppOptions
         var options = new AppOptions();
         foreach (var m in new[] { options.Model, options.Demo.Model }) m.AsppRates = [];
         foreach (var t in new[] { options.Training, options.Demo.Training }) t.Seeds = [];
+        options.Evaluation.ClearArraysForBinding();
         return options;
     }
 
@@ -31,6 +33,7 @@ public sealed class AppOptions
     {
         foreach (var m in new[] { Model, Demo.Model }) if (m.AsppRates.Length == 0) m.AsppRates = [1, 2, 4];
         foreach (var t in new[] { Training, Demo.Training }) if (t.Seeds.Length == 0) t.Seeds = [0, 1];
+        Evaluation.FillEmptyArrays();
         return this;
     }
 }

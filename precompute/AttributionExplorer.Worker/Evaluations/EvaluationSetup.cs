@@ -1,0 +1,32 @@
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Precompute.Evaluation;
+using AttributionExplorer.Precompute.Models;
+using AttributionExplorer.Worker.Pipeline;
+
+namespace AttributionExplorer.Worker.Evaluations;
+
+/// <summary>What every evaluation shares: the data, the model size, the retraining schedule and the device.</summary>
+public sealed class EvaluationSetup(PipelineContext context, EvaluationData data, ModelOptions model, TrainingOptions training, EvaluationOptions options)
+{
+    public PipelineContext Context => context;
+    public EvaluationData Data => data;
+    public EvaluationOptions Options => options;
+
+    /// <summary>The training schedule of every retrained model: the chosen one with Evaluation.Epochs epochs.</summary>
+    public TrainingOptions Training { get; } = new()
+    {
+        Epochs = options.Epochs > 0 ? options.Epochs : training.Epochs, BatchSize = training.BatchSize, LearningRate = training.LearningRate,
+        WeightDecay = training.WeightDecay, PlateauFactor = training.PlateauFactor, PlateauPatience = training.PlateauPatience,
+        HorizontalFlip = training.HorizontalFlip, Seeds = training.Seeds, Threads = training.Threads,
+    };
+
+    public DeepLabV3 Retrain(IReadOnlyList<int> keep, int seed) => SubsetTrainer.Train(data.Train, keep, model, Training, seed, context.Device);
+
+    /// <summary>Recorded with every evaluation run, so results say what produced them.</summary>
+    public object Common => new
+    {
+        model.ImageSize, model.BaseWidth, model.BlocksPerStage, model.AsppChannels, model.AsppRates,
+        Training.Epochs, Training.BatchSize, Training.LearningRate, Training.WeightDecay, options.Seed,
+        train = data.Train.Count, heldOut = data.Val.Count, device = context.Options.Device,
+    };
+}
