@@ -1,0 +1,45 @@
+using AttributionExplorer.Precompute.Evaluation;
+using AttributionExplorer.Precompute.Trak.Outputs;
+using AttributionExplorer.Worker.Evaluations;
+using TorchSharp;
+
+namespace AttributionExplorer.Precompute.Tests.Evaluations;
+
+public class EvaluationPiecesTests
+{
+    [Fact]
+    public void TopSkipsUnrankedExamplesAndBreaksTiesByIndex()
+    {
+        Assert.Equal([3, 0, 1], EvaluationData.Top([0.5, 0.5, double.NaN, 0.9, 0.1], 3));
+        Assert.Equal([1, 3], EvaluationData.Top([double.NaN, 2, double.NaN, 1], 10));
+        Assert.Equal([0, 2, 4], SubsetTrainer.Without(5, [3, 1, 3]));
+    }
+
+    [Fact]
+    public void ClassBinaryLossIsTheMeanSoftplusOfTheNegatedClassLogOdds()
+    {
+        // One pixel of class 1, one of class 0, one ignored; 3 classes.
+        var logits = torch.tensor(new float[] { 1, 0, 2, /* class 0 */ 2, 1, 0, /* 1 */ 0, 0, 3 /* 2 */ }, [1, 3, 1, 3]);
+        var labels = torch.tensor(new long[] { 1, 0, 255 }, [1, 1, 3]);
+        double LogOdds1(double z0, double z1, double z2) => z1 - Math.Log(Math.Exp(z0) + Math.Exp(z2));
+        double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+        double pixel0 = LogOdds1(1, 2, 0), pixel1 = -LogOdds1(0, 1, 0);
+        double expected = (Softplus(-pixel0) + Softplus(-pixel1)) / 2;
+        Assert.Equal(expected, new ClassBinaryLoss(1).Compute(logits, labels).item<float>(), 5);
+        // The loss and the class output are two views of the same margins: f = mean x, loss = mean softplus(−x).
+        Assert.Equal((pixel0 + pixel1) / 2, new ClassLogOddsOutput(1).Compute(logits, labels).item<float>(), 5);
+    }
+
+    [Fact]
+    public void SoftMinimumWeightsTheLeastConfidentPixelsAndIgnoresIgnoredOnes()
+    {
+        // Probabilities of the annotated class: 0.9 (pixel 0, class 0) and 0.2 (pixel 1, class 1); pixel 2 ignored.
+        var probabilities = torch.tensor(new float[] { 0.9f, 0.8f, 0.1f, /* class 1 */ 0.1f, 0.2f, 0.9f }, [1, 2, 1, 3]);
+        var labels = torch.tensor(new long[] { 0, 1, 255 }, [1, 1, 3]);
+        double T = 0.1, w0 = Math.Exp(0.1 / T), w1 = Math.Exp(0.8 / T);
+        double expected = (0.9 * w0 + 0.2 * w1) / (w0 + w1);
+        Assert.Equal(expected, LabelQualityScorer.SoftMinimum(probabilities, labels, T), 6);
+        Assert.True(expected < 0.25); // close to the minimum, unlike the mean 0.55
+        Assert.Equal(1, LabelQualityScorer.SoftMinimum(probabilities, torch.full([1, 1, 3], 255L), T));
+    }
+}
