@@ -8,6 +8,9 @@ port="${PORT:-5080}"
 ./scripts/setup.sh
 dotnet build AttributionExplorer.sln -c Release -nologo -clp:ErrorsOnly
 dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll demo
+# Label-error detection needs no retraining (seconds); EVAL=all also runs the four retraining evaluations
+# (resumable; see README, "Evaluations", for their CPU budget).
+dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll eval "${EVAL:-label-errors}" --dataset demo --demo-sizes
 url="http://127.0.0.1:${port}"
 # The on-demand worker does the jobs the app queues (e.g. attribute a drawn region); it stops with the app.
 dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll serve > data/serve.log 2>&1 &

@@ -6,7 +6,7 @@ namespace AttributionExplorer.Worker.Evaluations;
 
 /// <summary>Curation (seed 000): held-out images split in two halves at random; overall influence = mean full-image
 /// TRAK score over the selection half; remove the most negative N% of the training set, retrain with each seed, and
-/// measure mIoU on the evaluation half.</summary>
+/// measure mIoU on the evaluation half. The control removes the same numbers of training images in a random order.</summary>
 public static class CurationEvaluation
 {
     public static CurationResult Run(EvaluationSetup setup)
@@ -21,7 +21,7 @@ public static class CurationEvaluation
         var session = new EvaluationSession(setup.Context, data.DatasetId, EvaluationKinds.Curation, new
         {
             common = setup.Common, options.Percents, options.Seeds, selection = selection.Select(t => t.ImageId).Order(),
-            trakImageRun = data.Run(EvaluationData.Trak, Core.Domain.TargetKinds.Image)!.Id,
+            trakImageRun = data.Run(EvaluationData.Trak, Core.Domain.TargetKinds.Image)!.Id, control = "random removal",
         });
         if (session.IsComplete) return session.Results<CurationResult>();
 
@@ -35,30 +35,43 @@ public static class CurationEvaluation
         var mostNegativeFirst = Enumerable.Range(0, n).OrderBy(i => overall[i]).ThenBy(i => i).ToArray();
         var heldOut = data.Val.Select(evaluation.Select(t => t.ValIndex).ToArray());
 
-        var points = StepProgress.Run("eval curation", options.Percents.Length * options.Seeds.Length, report =>
+        var randomOrder = Enumerable.Range(0, n).ToArray();
+        new Random(setup.Options.Seed + 1).Shuffle(randomOrder);
+        int nonZero = options.Percents.Count(p => p > 0);
+        var (points, randomPoints) = StepProgress.Run("eval curation", (options.Percents.Length + nonZero) * options.Seeds.Length, report =>
         {
-            var list = new List<CurationPoint>();
             int done = 0;
-            foreach (int percent in options.Percents)
+            List<CurationPoint> Curve(string name, int[] order, bool skipZero)
             {
-                int removed = (int)Math.Round(percent / 100.0 * n);
-                var keep = SubsetTrainer.Without(n, mostNegativeFirst.Take(removed));
-                var perSeed = options.Seeds.Select(seed => session.Step($"p{percent}:s{seed}", () =>
+                var list = new List<CurationPoint>();
+                foreach (int percent in options.Percents.Where(p => !skipZero || p > 0))
                 {
-                    using var model = setup.Retrain(keep, seed);
-                    return SegmentationPredictor.Evaluate(model, heldOut);
-                }).Also(_ => report(++done, $"{percent}% removed, seed {seed}"))).ToArray();
-                list.Add(new CurationPoint(percent, removed, MeanWithError.Of(perSeed), perSeed));
+                    int removed = (int)Math.Round(percent / 100.0 * n);
+                    var keep = SubsetTrainer.Without(n, order.Take(removed));
+                    // 0% removes nothing whatever the order, so both curves share that model.
+                    string key = percent == 0 ? $"p0:s" : $"{name}p{percent}:s";
+                    var perSeed = options.Seeds.Select(seed => session.Step(key + seed, () =>
+                    {
+                        using var model = setup.Retrain(keep, seed);
+                        return SegmentationPredictor.Evaluate(model, heldOut);
+                    }).Also(_ => report(++done, $"{(name == "" ? "most negative" : "random")} {percent}% removed, seed {seed}"))).ToArray();
+                    list.Add(new CurationPoint(percent, removed, MeanWithError.Of(perSeed), perSeed));
+                }
+                return list;
             }
-            return list;
+            return (Curve("", mostNegativeFirst, false), Curve("random:", randomOrder, true));
         });
         var zero = points.FirstOrDefault(p => p.PercentRemoved == 0);
+        if (zero is not null) randomPoints.Insert(0, zero);
         var fifty = points.FirstOrDefault(p => p.PercentRemoved == 50);
-        var gain = zero is null || fifty is null ? null : MeanWithError.Of(fifty.PerSeed.Zip(zero.PerSeed, (a, b) => a - b).ToArray());
-        var result = new CurationResult(selection.Length, evaluation.Length, points, gain);
+        var randomFifty = randomPoints.FirstOrDefault(p => p.PercentRemoved == 50);
+        var result = new CurationResult(selection.Length, evaluation.Length, points, Paired(fifty, zero), randomPoints, Paired(fifty, randomFifty));
         session.Complete(result);
         return result;
     }
+
+    private static MeanWithError? Paired(CurationPoint? a, CurationPoint? b) =>
+        a is null || b is null ? null : MeanWithError.Of(a.PerSeed.Zip(b.PerSeed, (x, y) => x - y).ToArray());
 }
 
 internal static class Chaining

@@ -58,7 +58,9 @@ public static class EvaluationRunner
 
     private static string Describe(CurationResult r) =>
         string.Join(", ", r.Points.Select(p => $"{p.PercentRemoved}%: {p.MeanIou.Mean:F3}±{p.MeanIou.StandardError:F3}")) +
-        (r.GainAt50 is { } g ? $"; gain at 50% {g.Mean:+0.000;-0.000}±{g.StandardError:F3}" : "");
+        (r.GainAt50 is { } g ? $"; gain at 50% {g.Mean:+0.000;-0.000}±{g.StandardError:F3}" : "") +
+        (r.RandomPoints is { Count: > 0 } random ? "; random removal " + string.Join(", ", random.Select(p => $"{p.PercentRemoved}%: {p.MeanIou.Mean:F3}±{p.MeanIou.StandardError:F3}")) : "") +
+        (r.GainOverRandomAt50 is { } h ? $"; vs random at 50% {h.Mean:+0.000;-0.000}±{h.StandardError:F3}" : "");
 
     private static string Describe(LdsResult r) =>
         $"{r.Subsets} subsets of {r.SubsetSize}: " + string.Join("; ", r.Methods.Select(m => $"{m.Method} ({m.TargetKind}) {m.Spearman.Mean:F3}±{m.Spearman.StandardError:F3}"));

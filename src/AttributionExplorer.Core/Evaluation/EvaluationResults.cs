@@ -12,7 +12,10 @@ public sealed record LabelErrorResult(int TrainImages, int PlantedErrors, IReadO
 public sealed record CurationPoint(int PercentRemoved, int Removed, MeanWithError MeanIou, double[] PerSeed);
 
 /// <param name="GainAt50">mIoU(50% removed) − mIoU(0%), paired by seed.</param>
-public sealed record CurationResult(int SelectionImages, int EvaluationImages, IReadOnlyList<CurationPoint> Points, MeanWithError? GainAt50);
+/// <param name="RandomPoints">The control: the same percents removed in a seeded random order (0% is shared).</param>
+/// <param name="GainOverRandomAt50">mIoU(50% most negative removed) − mIoU(50% random removed), paired by seed.</param>
+public sealed record CurationResult(int SelectionImages, int EvaluationImages, IReadOnlyList<CurationPoint> Points, MeanWithError? GainAt50,
+    IReadOnlyList<CurationPoint>? RandomPoints = null, MeanWithError? GainOverRandomAt50 = null);
 
 public sealed record LdsMethodResult(string Method, string TargetKind, MeanWithError Spearman, int Targets);
 

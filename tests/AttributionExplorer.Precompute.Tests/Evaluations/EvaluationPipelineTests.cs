@@ -88,6 +88,9 @@ public class EvaluationPipelineTests : IDisposable
         Assert.Equal((2, 2), (curation.SelectionImages, curation.EvaluationImages));
         Assert.All(curation.Points, p => Assert.InRange(p.MeanIou.Mean, 0, 1));
         Assert.Equal(curation.Points[1].PerSeed[0] - curation.Points[0].PerSeed[0], curation.GainAt50!.Mean, 12);
+        Assert.Equal([0, 10], curation.RandomPoints!.Select(p => p.Removed));
+        Assert.Equal(curation.Points[0].PerSeed, curation.RandomPoints![0].PerSeed); // 0% is one shared model
+        Assert.Equal(curation.Points[1].PerSeed[0] - curation.RandomPoints[1].PerSeed[0], curation.GainOverRandomAt50!.Mean, 12);
 
         var lds = System.Text.Json.JsonSerializer.Deserialize<LdsResult>(runs[EvaluationKinds.Lds].ResultsJson!)!;
         Assert.Equal((4, 10), (lds.Subsets, lds.SubsetSize));

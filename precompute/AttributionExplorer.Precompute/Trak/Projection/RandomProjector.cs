@@ -44,14 +44,24 @@ public sealed class RandomProjector : IProjector
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>On CUDA the block comes from a CUDA generator with the same seed: a different (equally distributed)
-    /// matrix than on CPU, so scores agree across devices only up to the projection's randomness.</summary>
+    /// <summary>On CPU each block has its own seeded generator. TorchSharp 0.107 cannot create a CUDA generator (its
+    /// native constructor ignores the device), so on CUDA the device's default generator is reseeded per block:
+    /// the same seeds give a different (equally distributed) matrix than on CPU, so scores agree across devices only
+    /// up to the projection's randomness.</summary>
     private Tensor Block(long index, long rows, Device device)
     {
-        using var generator = new torch.Generator(unchecked((ulong)(seed * 1_000_003L + index + 1)), device);
-        return kind == ProjectionKind.Gaussian
-            ? torch.randn(rows, OutputDim, generator: generator, device: device)
-            // ±1 from uniform [0,1) split at ½ (exactly half of the float grid each side); 3–4× faster than randint.
-            : torch.rand(rows, OutputDim, generator: generator, device: device).lt_(0.5).mul_(2).sub_(1);
+        ulong blockSeed = unchecked((ulong)(seed * 1_000_003L + index + 1));
+        if (device.type == DeviceType.CUDA)
+        {
+            torch.cuda.manual_seed((long)blockSeed);
+            return Draw(rows, device, null);
+        }
+        using var generator = new torch.Generator(blockSeed);
+        return Draw(rows, device, generator);
     }
+
+    private Tensor Draw(long rows, Device device, torch.Generator? generator) => kind == ProjectionKind.Gaussian
+        ? torch.randn(rows, OutputDim, generator: generator, device: device)
+        // ±1 from uniform [0,1) split at ½ (exactly half of the float grid each side); 3–4× faster than randint.
+        : torch.rand(rows, OutputDim, generator: generator, device: device).lt_(0.5).mul_(2).sub_(1);
 }
