@@ -9,8 +9,9 @@ namespace AttributionExplorer.Worker.Evaluations;
 
 /// <summary>Linear datamodeling score: m random α-subsets, one model trained on each (shared by every method); per
 /// target, the Spearman correlation over subsets between the sum of a method's scores over the subset and the
-/// subset model's actual output f; mean ± SE over targets. Unranked examples (outside a similarity method's pool)
-/// count 0.</summary>
+/// subset model's actual output f; mean ± SE over targets. Similarity methods are not additive models of influence:
+/// their scores are shifted so the lowest ranked example counts 0 and unranked ones (outside the same-class pool)
+/// count 0 too, i.e. "more similar training data helps". TRAK scores are used as they are.</summary>
 public static class LdsEvaluation
 {
     public static LdsResult Run(EvaluationSetup setup)
@@ -22,7 +23,7 @@ public static class LdsEvaluation
         var targets = data.ImageTargets.Concat(data.ClassTargets).ToList();
         var session = new EvaluationSession(setup.Context, data.DatasetId, EvaluationKinds.Lds, new
         {
-            common = setup.Common, options.Subsets, options.Alpha, targets = targets.Count,
+            common = setup.Common, options.Subsets, options.Alpha, targets = targets.Count, similarity = "shifted to ≥ 0, unranked 0",
         });
         if (session.IsComplete) return session.Results<LdsResult>();
 
@@ -40,8 +41,9 @@ public static class LdsEvaluation
                 var correlations = new List<double>();
                 for (int t = 0; t < targets.Count; t++)
                 {
-                    if (targets[t].Kind != kind || data.Scores(method, targets[t]) is not { } scores) continue;
-                    var predicted = subsets.Select(s => s.Sum(i => double.IsNaN(scores[i]) ? 0 : scores[i])).ToArray();
+                    if (targets[t].Kind != kind || data.Scores(method, targets[t]) is not { } raw) continue;
+                    var scores = AdditiveScores(method, raw);
+                    var predicted = subsets.Select(s => s.Sum(i => scores[i])).ToArray();
                     if (RankAgreement.Spearman(predicted, actual.Select(a => a[t]).ToArray()) is { } rho) correlations.Add(rho);
                 }
                 if (correlations.Count > 0) methods.Add(new LdsMethodResult(method, kind, MeanWithError.Of(correlations), correlations.Count));
@@ -49,5 +51,15 @@ public static class LdsEvaluation
         var result = new LdsResult(subsets.Length, options.Alpha, subsets[0].Length, methods);
         session.Complete(result);
         return result;
+    }
+
+    /// <summary>Per-example contributions summed over a subset: TRAK and random as stored; similarity scores minus
+    /// the pool's minimum; unranked examples 0.</summary>
+    public static double[] AdditiveScores(string method, double[] scores)
+    {
+        bool similarity = method is EvaluationData.Esvm or EvaluationData.Moco or EvaluationData.Clip;
+        var ranked = scores.Where(v => !double.IsNaN(v)).ToArray();
+        double floor = similarity && ranked.Length > 0 ? ranked.Min() : 0;
+        return scores.Select(v => double.IsNaN(v) ? 0 : v - floor).ToArray();
     }
 }

@@ -16,6 +16,14 @@ public class EvaluationPiecesTests
     }
 
     [Fact]
+    public void LdsShiftsSimilarityScoresToZeroAtThePoolMinimumAndKeepsTrakAsItIs()
+    {
+        double[] scores = [-0.5, double.NaN, 0.25, -1.0];
+        Assert.Equal([0.5, 0, 1.25, 0], LdsEvaluation.AdditiveScores(EvaluationData.Esvm, scores));
+        Assert.Equal([-0.5, 0, 0.25, -1.0], LdsEvaluation.AdditiveScores(EvaluationData.Trak, scores));
+    }
+
+    [Fact]
     public void ClassBinaryLossIsTheMeanSoftplusOfTheNegatedClassLogOdds()
     {
         // One pixel of class 1, one of class 0, one ignored; 3 classes.
