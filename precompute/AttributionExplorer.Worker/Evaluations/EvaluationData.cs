@@ -83,7 +83,8 @@ public sealed class EvaluationData
     {
         if (method == Random)
         {
-            var random = new System.Random(HashCode.Combine(seed, target.ImageId, target.CategoryCocoId ?? -1));
+            // Deterministic across processes (HashCode.Combine is randomized per process).
+            var random = new System.Random(unchecked((int)(seed * 1_000_003L + target.ImageId * 7919L + (target.CategoryCocoId ?? -1))));
             return Enumerable.Range(0, Train.Count).Select(_ => random.NextDouble()).ToArray();
         }
         var (runMethod, kind) = method == TrakImage ? (Trak, TargetKinds.Image) : (method, target.Kind);
