@@ -20,6 +20,7 @@ public static class StorageRegistration
         var flags = new FlagRepository(database);
         services.AddSingleton<IFlagRepository>(flags);
         services.AddSingleton<IExportRepository>(new ExportRepository(database));
+        services.AddSingleton<IEvaluationRepository>(new EvaluationRepository(database));
         // Flagged image ids for (dataset, flag states), for export rules that drop flagged images.
         services.AddSingleton<Func<long, IReadOnlyList<string>, IReadOnlySet<long>>>((datasetId, states) => flags.FlaggedImageIds(datasetId, states));
         services.AddSingleton<ExportService>();

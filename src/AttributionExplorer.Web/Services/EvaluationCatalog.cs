@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using AttributionExplorer.Core.Evaluation;
+
+namespace AttributionExplorer.Web.Services;
+
+/// <summary>What the Evaluation page says about each evaluation kind, and the small transformations it needs
+/// (parameters as key: value pairs, the counterfactual table, number formats).</summary>
+public static class EvaluationCatalog
+{
+    public const string Worker = "dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll";
+    public const string AllCommand = Worker + " eval all --dataset demo --demo-sizes";
+
+    public sealed record KindInfo(string Kind, string Title, string Explanation, string CliName)
+    {
+        public string Command => $"{Worker} eval {CliName} --dataset demo --demo-sizes";
+    }
+
+    public static readonly IReadOnlyList<KindInfo> Kinds =
+    [
+        new(EvaluationKinds.LabelErrors, "Label-error detection",
+            "How well each ranking of the training images finds the known (planted) label errors when inspected most suspect first.", "label-errors"),
+        new(EvaluationKinds.Curation, "Data curation",
+            "Held-out mIoU after removing the training images with the most negative overall influence and retraining, against a random-removal control.", "curation"),
+        new(EvaluationKinds.Lds, "Linear datamodeling score (LDS)",
+            "Spearman correlation between the outputs predicted from attribution scores and those of models retrained on random subsets.", "lds"),
+        new(EvaluationKinds.Counterfactual, "Counterfactual removal",
+            "How much a target's loss rises when its top-k attributed training images are removed and the model is retrained.", "counterfactual"),
+        new(EvaluationKinds.Brittleness, "Data brittleness",
+            "The smallest number of top attributed training images whose removal flips a target's prediction, found by bisection.", "brittleness"),
+    ];
+
+    public static KindInfo Info(string kind) =>
+        Kinds.FirstOrDefault(k => k.Kind == kind) ?? new(kind, kind, "", kind.Replace('_', '-'));
+
+    /// <summary>A JSON object's values as "key: value" pairs, nested objects flattened with dots ("curation.seeds"),
+    /// arrays of plain values joined with commas. Anything that is not an object comes back as one "value" entry.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Parameters(string? json)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        if (string.IsNullOrWhiteSpace(json)) return list;
+        JsonDocument document;
+        try { document = JsonDocument.Parse(json); }
+        catch (JsonException) { return [new("value", json)]; }
+        using (document)
+        {
+            if (document.RootElement.ValueKind == JsonValueKind.Object) Flatten("", document.RootElement, list);
+            else list.Add(new("value", Plain(document.RootElement)));
+        }
+        return list;
+    }
+
+    private static void Flatten(string prefix, JsonElement element, List<KeyValuePair<string, string>> list)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            string key = prefix.Length == 0 ? property.Name : $"{prefix}.{property.Name}";
+            if (property.Value.ValueKind == JsonValueKind.Object && property.Value.EnumerateObject().Any()) Flatten(key, property.Value, list);
+            else list.Add(new(key, Plain(property.Value)));
+        }
+    }
+
+    private static string Plain(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() ?? "",
+        JsonValueKind.Null => "—",
+        JsonValueKind.Array when value.EnumerateArray().All(v => v.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) =>
+            "[" + string.Join(", ", value.EnumerateArray().Select(Plain)) + "]",
+        _ => value.GetRawText(),
+    };
+
+    /// <summary>Counterfactual cells pivoted: one row per method (in order of appearance), one column per distinct
+    /// number removed (ascending); a missing cell is null.</summary>
+    public static (IReadOnlyList<int> Removed, IReadOnlyList<(string Method, IReadOnlyList<MeanWithError?> Cells)> Rows) CounterfactualTable(CounterfactualResult result)
+    {
+        var removed = result.Cells.Select(c => c.Removed).Distinct().Order().ToList();
+        var rows = result.Cells.Select(c => c.Method).Distinct()
+            .Select(m => (m, (IReadOnlyList<MeanWithError?>)removed
+                .Select(k => result.Cells.FirstOrDefault(c => c.Method == m && c.Removed == k)?.LossIncrease).ToList()))
+            .ToList();
+        return (removed, rows);
+    }
+
+    /// <summary>A metric value: three decimals, or scientific notation for small non-zero values; "—" when not a number.</summary>
+    public static string Number(double value) => value switch
+    {
+        double.NaN => "—",
+        _ when double.IsInfinity(value) => value > 0 ? "∞" : "−∞",
+        0 => "0.000",
+        _ when Math.Abs(value) >= 1000 => value.ToString("0", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 0.01 => value.ToString("0.000", CultureInfo.InvariantCulture),
+        _ => value.ToString("0.00e+0", CultureInfo.InvariantCulture),
+    };
+
+    public static string Signed(double value) => value > 0 ? "+" + Number(value) : Number(value);
+
+    public static string MeanSe(MeanWithError? value) => value is null ? "—" : $"{Number(value.Mean)} ± {Number(value.StandardError)}";
+
+    public static string SignedMeanSe(MeanWithError value) => $"{Signed(value.Mean)} ± {Number(value.StandardError)}";
+
+    public static string Utc(DateTime? time) => time is null ? "—" : time.Value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string Duration(double seconds) => seconds < 120
+        ? seconds.ToString("0.#", CultureInfo.InvariantCulture) + " s"
+        : $"{seconds.ToString("0", CultureInfo.InvariantCulture)} s ({TimeSpan.FromSeconds(seconds):h\\:mm\\:ss})";
+}
