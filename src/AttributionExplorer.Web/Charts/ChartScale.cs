@@ -43,8 +43,8 @@ public sealed record ChartScale(double Min, double Max, double PixelStart, doubl
         double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         double step = new[] { 1.0, 2, 5, 10 }.Select(m => m * magnitude).First(s => s >= raw);
         var ticks = new List<double>();
-        for (double t = Math.Ceiling(min / step) * step; t <= max + step * 1e-9; t += step)
-            ticks.Add(Math.Round(t / step) * step);
+        for (long k = (long)Math.Ceiling(min / step - 1e-9); k * step <= max + step * 1e-9; k++)
+            ticks.Add(Math.Round(k * step, 12)); // 3 × 0.2 is 0.6000000000000001 in floating point
         return ticks;
     }
 

@@ -81,14 +81,14 @@ public static class EvaluationCatalog
         return (removed, rows);
     }
 
-    /// <summary>A metric value: three decimals, or scientific notation for small non-zero values; "—" when not a number.</summary>
+    /// <summary>A metric value: three decimals, or scientific notation below 0.001 (not zero); "—" when not a number.</summary>
     public static string Number(double value) => value switch
     {
         double.NaN => "—",
         _ when double.IsInfinity(value) => value > 0 ? "∞" : "−∞",
         0 => "0.000",
         _ when Math.Abs(value) >= 1000 => value.ToString("0", CultureInfo.InvariantCulture),
-        _ when Math.Abs(value) >= 0.01 => value.ToString("0.000", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 0.001 => value.ToString("0.000", CultureInfo.InvariantCulture),
         _ => value.ToString("0.00e+0", CultureInfo.InvariantCulture),
     };
 

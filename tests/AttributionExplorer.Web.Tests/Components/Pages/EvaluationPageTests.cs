@@ -1,0 +1,267 @@
+using System.Text.Json;
+using AttributionExplorer.Core.Evaluation;
+using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Web.Components.Pages;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace AttributionExplorer.Web.Tests.Components.Pages;
+
+/// <summary>The Evaluation page against a real SQLite file holding complete evaluation runs written the way the
+/// worker writes them (results serialized with System.Text.Json defaults).</summary>
+public class EvaluationPageTests : BunitContext
+{
+    private readonly SeededDatabase db = new();
+    private readonly EvaluationRepository evaluations;
+
+    public EvaluationPageTests()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        evaluations = new EvaluationRepository(db.Database);
+        Services.AddSingleton<IDatasetRepository>(db.Datasets);
+        Services.AddSingleton<IEvaluationRepository>(evaluations);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) db.Dispose();
+    }
+
+    private void Store(string kind, object parameters, object results)
+    {
+        string json = JsonSerializer.Serialize(parameters);
+        var run = evaluations.BeginOrResume(db.DatasetId, kind, json, $"{kind}-{json.GetHashCode()}");
+        evaluations.SaveStep(run.Id, "step", "{}", 12.5);
+        evaluations.Complete(run.Id, JsonSerializer.Serialize(results));
+    }
+
+    private static double[] Curve(params int[] hits)
+    {
+        var curve = new double[hits.Length];
+        int found = 0;
+        for (int k = 0; k < hits.Length; k++) curve[k] = (found += hits[k]) / (double)(k + 1);
+        return curve;
+    }
+
+    private void StoreAllKinds()
+    {
+        Store(EvaluationKinds.LabelErrors, new { Seed = 7, checkpoints = 2, trakImageRun = 3 }, new LabelErrorResult(20, 4,
+        [
+            new("trak_overall", "TRAK overall influence, most negative first", 1.0, 0.5, 0.25, 0.9123, 0.7321, Curve(1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+            new("model_confidence", "model confidence, lowest first", 0.0, 0.5, 0.25, 0.6, 0.3, Curve(0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0)),
+            new("random", "random order (seeded)", 0.0, 0.0, 0.0, 0.5, 0.2, Curve(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1)),
+        ]));
+        Store(EvaluationKinds.Curation, new { Seeds = new[] { 0, 1 }, Curation = new { Percents = new[] { 0, 20, 50 } } }, new CurationResult(40, 10,
+            [
+                new(0, 0, new MeanWithError(0.5, 0.01, 2), [0.49, 0.51]),
+                new(20, 8, new MeanWithError(0.52, 0.02, 2), [0.5, 0.54]),
+                new(50, 20, new MeanWithError(0.53, 0.005, 2), [0.525, 0.535]),
+            ],
+            new MeanWithError(0.03, 0.004, 2),
+            [
+                new(0, 0, new MeanWithError(0.5, 0.01, 2), [0.49, 0.51]),
+                new(20, 8, new MeanWithError(0.47, 0.03, 2), [0.44, 0.5]),
+                new(50, 20, new MeanWithError(0.41, 0.01, 2), [0.4, 0.42]),
+            ],
+            new MeanWithError(0.12, 0.011, 2)));
+        Store(EvaluationKinds.Lds, new { Subsets = 4 }, new LdsResult(4, 0.5, 20,
+        [
+            new("trak", "image", new MeanWithError(0.31, 0.05, 12), 12),
+            new("similarity", "class", new MeanWithError(-0.05, 0.02, 9), 9),
+        ]));
+        Store(EvaluationKinds.Counterfactual, new { Targets = 2 }, new CounterfactualResult(2, 2, "class target loss: mean binary cross-entropy",
+            new MeanWithError(0.4, 0.02, 4),
+            [
+                new("trak", 5, new MeanWithError(0.12, 0.03, 4)),
+                new("trak", 10, new MeanWithError(0.2, 0.04, 4)),
+                new("random", 5, new MeanWithError(0.011, 0.005, 4)),
+                new("random", 10, new MeanWithError(0.025, 0.006, 4)),
+            ]));
+        Store(EvaluationKinds.Brittleness, new { Budget = 3 }, new BrittlenessResult(3, 1, 16, "f < 0: mean log-odds below zero",
+        [
+            new(db.HeldOut, 3, "trak", 1.234, 8, 4, [new(16, true), new(8, true), new(4, false)]),
+            new(db.HeldOut, 90, "trak", 0.75, null, 16, [new(16, false)]),
+        ]));
+    }
+
+    private static string[] Cells(AngleSharp.Dom.IElement row) =>
+        row.QuerySelectorAll("th, td").Select(c => c.TextContent.Trim()).ToArray();
+
+    [Fact]
+    public void ShowsOneCardPerKindWithDateSecondsAndParameters()
+    {
+        StoreAllKinds();
+        var page = Render<EvaluationPage>();
+        var kinds = page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")!).ToArray();
+        Assert.Equal(EvaluationKinds.All, kinds);
+        Assert.Empty(page.FindAll(".evaluation-missing"));
+
+        var curation = page.Find("section.evaluation-card[data-kind=curation]");
+        Assert.Contains("Data curation", curation.QuerySelector("h2")!.TextContent);
+        Assert.Contains("12.5 s", curation.QuerySelector(".evaluation-meta")!.TextContent);
+        Assert.Matches(@"\d{4}-\d\d-\d\d \d\d:\d\d UTC", curation.QuerySelector(".evaluation-meta")!.TextContent);
+        var parameters = curation.QuerySelectorAll(".evaluation-parameters > div")
+            .ToDictionary(d => d.QuerySelector("dt")!.TextContent, d => d.QuerySelector("dd")!.TextContent);
+        Assert.Equal("[0, 1]", parameters["Seeds"]);
+        Assert.Equal("[0, 20, 50]", parameters["Curation.Percents"]);
+    }
+
+    [Fact]
+    public void LabelErrorTableAndOnePrecisionLinePerMethodOverTheBaseRate()
+    {
+        StoreAllKinds();
+        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=label_errors]");
+        var rows = card.QuerySelectorAll(".label-error-table tbody tr");
+        Assert.Equal(3, rows.Length);
+        var trak = Cells(rows[0]);
+        Assert.StartsWith("trak_overall", trak[0]);
+        Assert.Equal(["1.000", "0.500", "0.250", "0.912", "0.732"], trak[1..]);
+        Assert.Equal(["0.000", "0.500", "0.250", "0.600", "0.300"], Cells(rows[1])[1..]);
+
+        var chart = card.QuerySelector("svg.precision-curve")!;
+        Assert.Equal("img", chart.GetAttribute("role"));
+        Assert.Contains("trak_overall: precision 1.000 at 5%", chart.GetAttribute("aria-label"));
+        var lines = chart.QuerySelectorAll("polyline.series");
+        Assert.Equal(["trak_overall", "model_confidence", "random"], lines.Select(l => l.GetAttribute("data-method")));
+        Assert.Equal(3, lines.Select(l => l.GetAttribute("stroke")).Distinct().Count());
+        // 20 training images: one point per k; the first (k = 1, 5% inspected) of trak is at precision 1 (the top, y = 10).
+        var points = lines[0].GetAttribute("points")!.Split(' ');
+        Assert.Equal(20, points.Length);
+        Assert.Equal("75,10", points[0]); // x = 48 + 5% of 540
+        Assert.Equal("588,194", points[^1]); // 100% inspected: 4 / 20 = the base rate
+        // Base rate 4 / 20 = 0.2: y = 240 − 0.2 × 230 = 194.
+        var baseRate = chart.QuerySelector("line.base-rate")!;
+        Assert.Equal("194", baseRate.GetAttribute("y1"));
+        Assert.Equal(3 + 1, card.QuerySelectorAll(".chart-legend .legend-item").Length);
+    }
+
+    [Fact]
+    public void CurationCurveHasOneErrorBarPerPointAndTheTableGivesMeansSeedsAndGain()
+    {
+        StoreAllKinds();
+        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=curation]");
+        var chart = card.QuerySelector("svg.curation-curve")!;
+        Assert.Equal("img", chart.GetAttribute("role"));
+        Assert.Contains("20% 0.520 ± 0.020", chart.GetAttribute("aria-label"));
+        var curated = chart.QuerySelectorAll("g.point.curated");
+        Assert.Equal(3, curated.Length);
+        Assert.Equal(3, chart.QuerySelectorAll("g.point.curated line.error-bar").Length);
+        Assert.Equal(["0.500", "0.520", "0.530"], chart.QuerySelectorAll("g.point.curated text.point-label").Select(t => t.TextContent));
+        Assert.Equal(3, chart.QuerySelectorAll("g.point.random line.error-bar").Length);
+        // A bar spans mean ± SE: longer for the 20% point (SE 0.02) than for the 50% point (SE 0.005).
+        double Span(AngleSharp.Dom.IElement g)
+        {
+            var bar = g.QuerySelector("line.error-bar")!;
+            return Math.Abs(double.Parse(bar.GetAttribute("y1")!, System.Globalization.CultureInfo.InvariantCulture) -
+                            double.Parse(bar.GetAttribute("y2")!, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(4, Span(curated[1]) / Span(curated[2]), 1);
+
+        var rows = card.QuerySelectorAll(".curation-table tbody tr").Select(Cells).ToArray();
+        Assert.Equal(3, rows.Length);
+        Assert.Equal(["20%", "8", "0.520 ± 0.020", "0.500, 0.540", "0.470 ± 0.030"], rows[1]);
+        Assert.Equal("mIoU gain at 50%: +0.030 ± 0.004 (n = 2 seeds)", card.QuerySelector(".curation-gain")!.TextContent.Trim());
+        Assert.Contains("+0.120 ± 0.011", card.QuerySelector(".curation-gain-over-random")!.TextContent);
+    }
+
+    [Fact]
+    public void LdsTableAndBars()
+    {
+        StoreAllKinds();
+        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=lds]");
+        var rows = card.QuerySelectorAll(".lds-table tbody tr").Select(Cells).ToArray();
+        Assert.Equal(["trak", "image", "0.310 ± 0.050", "12"], rows[0]);
+        Assert.Equal(["similarity", "class", "-0.050 ± 0.020", "9"], rows[1]);
+        var chart = card.QuerySelector("svg.lds-bars")!;
+        Assert.Equal("img", chart.GetAttribute("role"));
+        Assert.Equal(2, chart.QuerySelectorAll("rect.bar").Length);
+        Assert.Single(chart.QuerySelectorAll("rect.bar.negative"));
+        Assert.Equal(2, chart.QuerySelectorAll("line.error-bar").Length);
+    }
+
+    [Fact]
+    public void CounterfactualTableHasAColumnPerNumberRemoved()
+    {
+        StoreAllKinds();
+        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=counterfactual]");
+        Assert.Equal(["Method", "k = 5", "k = 10"], card.QuerySelectorAll(".counterfactual-table thead th").Select(t => t.TextContent.Trim()));
+        var rows = card.QuerySelectorAll(".counterfactual-table tbody tr").Select(Cells).ToArray();
+        Assert.Equal(["trak", "0.120 ± 0.030", "0.200 ± 0.040"], rows[0]);
+        Assert.Equal(["random", "0.011 ± 0.005", "0.025 ± 0.006"], rows[1]);
+        Assert.Contains("0.400 ± 0.020", card.QuerySelector(".counterfactual-baseline")!.TextContent);
+        Assert.Contains("class target loss: mean binary cross-entropy", card.QuerySelector(".counterfactual-loss")!.TextContent);
+    }
+
+    [Fact]
+    public void BrittlenessLinksTargetsAndShowsBracketsAndSteps()
+    {
+        StoreAllKinds();
+        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=brittleness]");
+        Assert.Contains("f < 0: mean log-odds below zero", card.QuerySelector(".break-rule")!.TextContent);
+        var rows = card.QuerySelectorAll(".brittleness-table tbody tr");
+        Assert.Equal(2, rows.Length);
+        var link = rows[0].QuerySelector("a.brittleness-target")!;
+        Assert.Equal($"/images/{db.HeldOut}?target=class:3", link.GetAttribute("href"));
+        Assert.Contains("cat", link.TextContent);
+        Assert.Equal("1.234", Cells(rows[0])[2]);
+        Assert.Equal("8", rows[0].QuerySelector(".smallest")!.TextContent.Trim());
+        Assert.Equal("(4, 8]", rows[0].QuerySelector(".bracket")!.TextContent.Trim());
+        Assert.Equal(["16→broke", "8→broke", "4→held"], rows[0].QuerySelectorAll(".step-chip").Select(c => c.TextContent.Trim()));
+        Assert.Equal("> 16", rows[1].QuerySelector(".smallest")!.TextContent.Trim());
+        Assert.Equal(["16→held"], rows[1].QuerySelectorAll(".step-chip.held").Select(c => c.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void WithoutEvaluationsTheEmptyStateNamesTheCommand()
+    {
+        var page = Render<EvaluationPage>();
+        Assert.Empty(page.FindAll("section.evaluation-card"));
+        var empty = page.Find(".evaluation-empty");
+        Assert.Contains("dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll eval all --dataset demo --demo-sizes", empty.TextContent);
+        Assert.Contains("eval label-errors|curation|lds|counterfactual|brittleness", empty.TextContent);
+    }
+
+    [Fact]
+    public void AMissingKindSaysHowToRunIt()
+    {
+        Store(EvaluationKinds.Lds, new { Subsets = 4 }, new LdsResult(4, 0.5, 20, [new("trak", "image", new MeanWithError(0.31, 0.05, 12), 12)]));
+        var page = Render<EvaluationPage>();
+        Assert.Equal(["lds"], page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")));
+        var missing = page.FindAll(".evaluation-missing");
+        Assert.Equal(4, missing.Count);
+        Assert.Contains("not run yet", page.Find(".evaluation-missing[data-kind=curation]").TextContent);
+        Assert.Contains("precompute.dll eval curation --dataset demo", page.Find(".evaluation-missing[data-kind=curation]").TextContent);
+        Assert.Contains("eval label-errors", page.Find(".evaluation-missing[data-kind=label_errors]").TextContent);
+    }
+
+    [Fact]
+    public void WithoutADatasetItSaysToRunTheDemoFirst()
+    {
+        Services.AddSingleton<IDatasetRepository>(new EmptyDatasets(db.Datasets));
+        var page = Render<EvaluationPage>();
+        Assert.Contains("./run-demo.sh", page.Markup);
+        Assert.Contains("eval all --dataset demo", page.Markup);
+    }
+
+    /// <summary>The seeded repository with its dataset hidden.</summary>
+    private sealed class EmptyDatasets(IDatasetRepository inner) : IDatasetRepository
+    {
+        public IReadOnlyList<Core.Domain.DatasetInfo> List() => [];
+        public long Import(DatasetImport import) => inner.Import(import);
+        public Core.Domain.DatasetInfo? FindByName(string name) => null;
+        public Core.Domain.DatasetInfo? Get(long datasetId) => null;
+        public IReadOnlyList<Core.Domain.Category> GetCategories(long datasetId) => [];
+        public int CountImages(long datasetId, string split) => 0;
+        public IReadOnlyList<Core.Domain.ImageRecord> GetImages(long datasetId, string split, int offset, int limit) => [];
+        public Core.Domain.ImageRecord? GetImage(long imageId) => null;
+        public IReadOnlyList<Core.Domain.ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds) => [];
+        public IReadOnlyList<Core.Domain.AnnotationRecord> GetAnnotations(long imageId) => [];
+        public IReadOnlyDictionary<long, IReadOnlyList<Core.Domain.AnnotationRecord>> GetAnnotationsForSplit(long datasetId, string split) =>
+            new Dictionary<long, IReadOnlyList<Core.Domain.AnnotationRecord>>();
+        public IReadOnlyList<Core.Domain.PlantedError> GetPlantedErrors(long datasetId) => [];
+        public long AddUpload(long datasetId, string fileName, int width, int height) => throw new NotSupportedException();
+    }
+}
