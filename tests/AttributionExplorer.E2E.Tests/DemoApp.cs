@@ -47,6 +47,8 @@ public sealed class DemoApp : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         var (code, output) = await RunToEnd(worker, "demo");
         if (code != 0) throw new InvalidOperationException($"precompute demo failed ({code}):\n{output}");
+        (code, output) = await RunToEnd(worker, "eval all --dataset demo --demo-sizes");
+        if (code != 0) throw new InvalidOperationException($"precompute eval all failed ({code}):\n{output}");
         PrecomputeTime = clock.Elapsed;
 
         int port = FreePort();
@@ -165,6 +167,13 @@ public sealed class DemoApp : IAsyncLifetime
           "Training": { "Epochs": 3, "BatchSize": 8, "LearningRate": 0.002, "Seeds": [ 0, 1 ] },
           "Trak": { "ProjectionDim": 64, "GradientBatchSize": 8, "TopK": 20 },
           "Similarity": { "ImageSize": 32, "EncoderWidth": 4, "HiddenDim": 16, "EmbeddingDim": 8, "QueueSize": 16, "Epochs": 2, "BatchSize": 8, "TopK": 20 }
+        },
+        "Evaluation": {
+          "Epochs": 1,
+          "Counterfactual": { "Targets": 2 },
+          "Lds": { "Subsets": 4 },
+          "Brittleness": { "Budget": 3 },
+          "Curation": { "Percents": [ 0, 20, 50 ], "Seeds": [ 0, 1 ] }
         }
       }
     }

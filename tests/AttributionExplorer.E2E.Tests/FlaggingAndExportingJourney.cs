@@ -21,6 +21,8 @@ public class FlaggingAndExportingJourney(DemoApp app)
 
         await page.GetByLabel("Your name (for flags)").FillAsync("E2E annotator");
         await page.Locator("body").ClickAsync(new LocatorClickOptions { Position = new Position { X = 5, Y = 300 } });
+        // The shortcut buttons stay disabled until the server has the annotator's name (one round trip under load).
+        await page.Locator("button[data-shortcut='s']:not([disabled])").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         await page.Keyboard.PressAsync("s");
         await page.Locator(".flag-current[data-state='suspected']").WaitForAsync();
         Assert.Contains("E2E annotator", await page.InnerTextAsync(".flag-editor"));

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using AttributionExplorer.Core.Evaluation;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+
+namespace AttributionExplorer.E2E.Tests;
+
+/// <summary>A researcher opens the Evaluation page after `precompute eval all` and reads the stored figures.</summary>
+[Collection(DemoAppCollection.Name)]
+public class ReadingTheEvaluationsJourney(DemoApp app)
+{
+    [Fact]
+    public async Task EveryEvaluationShowsItsChartsAndTheStoredFigures()
+    {
+        var page = await app.OpenAsync("/");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Evaluation", Exact = true }).ClickAsync();
+        await DemoApp.WaitForLocation(page, "^/evaluation$");
+        await page.Locator("section.evaluation-card").First.WaitForAsync();
+
+        foreach (var kind in EvaluationKinds.All)
+            Assert.Equal(1, await page.Locator($"section.evaluation-card[data-kind='{kind}']").CountAsync());
+
+        var (labels, curation) = StoredResults();
+        var precision = page.Locator("section[data-kind='label_errors'] svg.precision-curve");
+        Assert.Equal("img", await precision.GetAttributeAsync("role"));
+        Assert.Equal(labels.Methods.Count, await precision.Locator("polyline.series").CountAsync());
+        foreach (var method in labels.Methods)
+            Assert.Equal(1, await page.Locator($"section[data-kind='label_errors'] tr[data-method='{method.Method}']").CountAsync());
+
+        var curve = page.Locator("section[data-kind='curation'] svg.curation-curve");
+        int points = curation.Points.Count + (curation.RandomPoints?.Count ?? 0);
+        Assert.Equal(points, await curve.Locator("line.error-bar").CountAsync());
+        Assert.Contains("gain at 50%", await page.Locator("section[data-kind='curation']").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, await page.Locator("section[data-kind='lds'] svg.lds-bars").CountAsync());
+        Assert.Contains("broken", await page.Locator("section[data-kind='brittleness']").InnerTextAsync());
+    }
+
+    private (LabelErrorResult, CurationResult) StoredResults()
+    {
+        using var db = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
+        db.Open();
+        string Json(string kind)
+        {
+            using var command = db.CreateCommand();
+            command.CommandText = "SELECT results_json FROM evaluations WHERE kind = $kind AND status = 'complete' ORDER BY id DESC LIMIT 1";
+            command.Parameters.AddWithValue("$kind", kind);
+            return (string)command.ExecuteScalar()!;
+        }
+        return (JsonSerializer.Deserialize<LabelErrorResult>(Json(EvaluationKinds.LabelErrors))!,
+                JsonSerializer.Deserialize<CurationResult>(Json(EvaluationKinds.Curation))!);
+    }
+}
