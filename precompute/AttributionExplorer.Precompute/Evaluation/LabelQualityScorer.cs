@@ -15,6 +15,7 @@ public static class LabelQualityScorer
     {
         if (models.Count == 0) throw new ArgumentException("need at least one model");
         if (temperature <= 0) throw new ArgumentOutOfRangeException(nameof(temperature));
+        foreach (var model in models) model.eval();
         var quality = new double[source.Count];
         for (int i = 0; i < source.Count; i++)
         {
@@ -24,9 +25,7 @@ public static class LabelQualityScorer
             Tensor? sum = null;
             foreach (var model in models)
             {
-                model.eval();
-                var device = Training.ComputeDevice.Of(model);
-                var probabilities = nn.functional.softmax(model.forward(image.to(device)), 1).cpu();
+                var probabilities = nn.functional.softmax(model.forward(image.to(Training.ComputeDevice.Of(model))), 1).cpu();
                 sum = sum is null ? probabilities : sum + probabilities;
             }
             var mean = sum! / models.Count;

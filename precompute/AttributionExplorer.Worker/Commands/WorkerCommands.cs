@@ -70,9 +70,7 @@ public static class WorkerCommands
         {
             var (model, training, trak) = Sizes(context, r.GetValue(DemoSizes));
             var dataset = context.RequireDataset(r.GetValue(Dataset)!);
-            var checkpoints = training.Seeds.Select(seed => context.Checkpoints.Find(dataset.Id, seed,
-                    TrainStep.HyperparametersJson(model, training, seed, context.Datasets.GetCategories(dataset.Id).Count + 1))
-                ?? throw new InvalidOperationException($"no checkpoint for seed {seed} with the configured hyperparameters; run train first")).ToList();
+            var checkpoints = TrainStep.Existing(context, dataset, model, training);
             TrakStep.Run(context, dataset, model, trak, checkpoints);
         }));
         return command;

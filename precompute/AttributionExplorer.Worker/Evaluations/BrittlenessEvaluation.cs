@@ -38,12 +38,13 @@ public static class BrittlenessEvaluation
                 return OutputEvaluator.Values(model, data.Val, outputs);
             });
             report(++done, "full data");
-            var correct = data.ClassTargets.Select((t, i) => (t, i)).Where(x => full[x.i] > 0).ToList();
-            var chosen = CounterfactualEvaluation.Choose(correct.Select(x => x.t).ToList(), options.Targets, setup.Options.Seed);
+            var indexOf = data.ClassTargets.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i);
+            var correct = data.ClassTargets.Where(t => full[indexOf[t]] > 0).ToList();
+            var chosen = CounterfactualEvaluation.Choose(correct, options.Targets, setup.Options.Seed);
             var list = new List<BrittlenessTarget>();
             foreach (var target in chosen)
             {
-                int index = data.ClassTargets.ToList().IndexOf(target);
+                int index = indexOf[target];
                 foreach (var method in methods)
                 {
                     if (data.Scores(method, target) is not { } scores) continue;

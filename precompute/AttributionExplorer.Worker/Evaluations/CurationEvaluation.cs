@@ -73,12 +73,3 @@ public static class CurationEvaluation
     private static MeanWithError? Paired(CurationPoint? a, CurationPoint? b) =>
         a is null || b is null ? null : MeanWithError.Of(a.PerSeed.Zip(b.PerSeed, (x, y) => x - y).ToArray());
 }
-
-internal static class Chaining
-{
-    public static T Also<T>(this T value, Action<T> action)
-    {
-        action(value);
-        return value;
-    }
-}

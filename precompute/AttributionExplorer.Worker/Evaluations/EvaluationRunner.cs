@@ -45,10 +45,8 @@ public static class EvaluationRunner
 
     private static string LabelErrors(PipelineContext context, DatasetInfo dataset, ModelOptions model, TrainingOptions training, EvaluationSetup setup)
     {
-        int classes = context.Datasets.GetCategories(dataset.Id).Count + 1;
-        var checkpoints = training.Seeds.Select(seed => context.Checkpoints.Find(dataset.Id, seed, TrainStep.HyperparametersJson(model, training, seed, classes))
-            ?? throw new InvalidOperationException($"no checkpoint for seed {seed} with the configured hyperparameters; run train first")).ToList();
-        var networks = checkpoints.Select(c => (nn.Module<Tensor, Tensor>)CheckpointFile.Load(c.Path, model, classes, context.Device)).ToList();
+        var checkpoints = TrainStep.Existing(context, dataset, model, training);
+        var networks = checkpoints.Select(c => (nn.Module<Tensor, Tensor>)CheckpointFile.Load(c.Path, model, setup.Data.Train.NumClasses, context.Device)).ToList();
         try { return Describe(LabelErrorEvaluation.Run(setup, networks)); }
         finally { foreach (var n in networks) n.Dispose(); }
     }

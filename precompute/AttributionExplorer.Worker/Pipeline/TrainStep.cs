@@ -52,6 +52,14 @@ public static class TrainStep
         return result;
     }
 
+    /// <summary>The stored checkpoint of every configured seed with exactly these hyperparameters (what `train` made).</summary>
+    public static IReadOnlyList<CheckpointRecord> Existing(PipelineContext context, DatasetInfo dataset, ModelOptions model, TrainingOptions training)
+    {
+        int classes = context.Datasets.GetCategories(dataset.Id).Count + 1;
+        return training.Seeds.Select(seed => context.Checkpoints.Find(dataset.Id, seed, HyperparametersJson(model, training, seed, classes))
+            ?? throw new InvalidOperationException($"no checkpoint for seed {seed} with the configured hyperparameters; run train first")).ToList();
+    }
+
     public static string HyperparametersJson(ModelOptions model, TrainingOptions training, int seed, int numClasses) =>
         JsonSerializer.Serialize(new
         {

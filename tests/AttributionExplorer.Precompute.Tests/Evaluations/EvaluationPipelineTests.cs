@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Evaluation;
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Worker.Evaluations;
+using AttributionExplorer.Precompute.Tests.Pipeline;
 using AttributionExplorer.Worker.Pipeline;
 using Microsoft.Data.Sqlite;
 
@@ -18,37 +19,21 @@ public class EvaluationPipelineTests : IDisposable
         Directory.Delete(root, recursive: true);
     }
 
-    private AppOptions Options() => new()
+    private AppOptions Options()
     {
-        DatabasePath = Path.Combine(root, "db", "attribution.db"),
-        DataRoot = Path.Combine(root, "data"),
-        Demo = new DemoOptions
-        {
-            Seed = 5, TrainImages = 20, ValImages = 4, ImageSize = 48, LabelErrorRate = 0.1,
-            Model = new ModelOptions { ImageSize = 32, BaseWidth = 8, BlocksPerStage = 1, AsppChannels = 8, AsppRates = [1, 2] },
-            Training = new TrainingOptions { Epochs = 2, BatchSize = 8, LearningRate = 2e-3, Seeds = [0, 1] },
-            Trak = new TrakOptions { ProjectionDim = 64, GradientBatchSize = 8, TopK = 5 },
-            Similarity = new SimilarityOptions { ImageSize = 32, EncoderWidth = 4, HiddenDim = 16, EmbeddingDim = 8, QueueSize = 16, Epochs = 2, BatchSize = 8, TopK = 5 },
-        },
-        Evaluation = new EvaluationOptions
+        var options = TinyDemo.Options(root);
+        options.Evaluation = new EvaluationOptions
         {
             Epochs = 1, Seed = 3,
             Counterfactual = new CounterfactualOptions { Targets = 2, RemovePercents = [10], Seeds = [0] },
             Lds = new LdsOptions { Subsets = 4, Alpha = 0.5 },
             Brittleness = new BrittlenessOptions { Targets = 1, Budget = 3, MaxSupportPercent = 50, Methods = ["trak", "moco"] },
             Curation = new CurationOptions { Percents = [0, 50], Seeds = [0] },
-        },
-    };
-
-    private static Core.Domain.DatasetInfo Prepare(PipelineContext context)
-    {
-        var dataset = DemoStep.EnsureImported(context);
-        var demo = context.Options.Demo;
-        var checkpoints = TrainStep.Run(context, dataset, demo.Model, demo.Training);
-        TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints);
-        SimilarityStep.Run(context, dataset, demo.Similarity, context.Options.Clip);
-        return dataset;
+        };
+        return options;
     }
+
+    private static Core.Domain.DatasetInfo Prepare(PipelineContext context) => TinyDemo.Run(context).Dataset;
 
     private static void EvaluateAll(PipelineContext context, Core.Domain.DatasetInfo dataset) =>
         EvaluationRunner.Run(context, dataset, context.Options.Demo.Model, context.Options.Demo.Training, EvaluationKinds.All);

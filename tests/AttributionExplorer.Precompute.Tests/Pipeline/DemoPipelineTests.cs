@@ -19,36 +19,13 @@ public class DemoPipelineTests : IDisposable
         Directory.Delete(root, recursive: true);
     }
 
-    private AppOptions Options() => new AppOptions
-    {
-        DatabasePath = Path.Combine(root, "db", "attribution.db"),
-        DataRoot = Path.Combine(root, "data"),
-        Demo = new DemoOptions
-        {
-            Seed = 5, TrainImages = 20, ValImages = 4, ImageSize = 48, LabelErrorRate = 0.1,
-            Model = new ModelOptions { ImageSize = 32, BaseWidth = 8, BlocksPerStage = 1, AsppChannels = 8, AsppRates = [1, 2] },
-            Training = new TrainingOptions { Epochs = 2, BatchSize = 8, LearningRate = 2e-3, Seeds = [0, 1] },
-            Trak = new TrakOptions { ProjectionDim = 64, GradientBatchSize = 8, TopK = 5 },
-            Similarity = new SimilarityOptions { ImageSize = 32, EncoderWidth = 4, HiddenDim = 16, EmbeddingDim = 8, QueueSize = 16, Epochs = 2, BatchSize = 8, TopK = 5 },
-        },
-    };
-
-    private static (DatasetInfo, long) RunDemo(PipelineContext context)
-    {
-        var dataset = DemoStep.EnsureImported(context);
-        var demo = context.Options.Demo;
-        var checkpoints = TrainStep.Run(context, dataset, demo.Model, demo.Training);
-        long trak = TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints)[TargetKinds.Image];
-        SimilarityStep.Run(context, dataset, demo.Similarity, context.Options.Clip);
-        AgreementStep.Run(context, dataset);
-        return (dataset, trak);
-    }
+    private AppOptions Options() => TinyDemo.Options(root);
 
     [Fact]
     public void StoresScoresForEveryHeldOutTimesTrainingImageAndSkipsCompletedWorkOnRerun()
     {
         var context = new PipelineContext(Options());
-        var (dataset, runId) = RunDemo(context);
+        var (dataset, runId) = TinyDemo.Run(context);
 
         var checkpoints = context.Checkpoints.List(dataset.Id);
         Assert.Equal(new[] { 0, 1 }, checkpoints.Select(c => c.Seed));
@@ -76,7 +53,7 @@ public class DemoPipelineTests : IDisposable
         AssertImportedClipEmbeddingsAreRanked(context, dataset);
 
         var again = new PipelineContext(Options());
-        var (_, rerunId) = RunDemo(again);
+        var (_, rerunId) = TinyDemo.Run(again);
         Assert.Equal(runId, rerunId);
         Assert.Equal(new[] { "rank agreement" }, again.Summary.Select(s => s.Step));
         Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "trak/region", "clip/image", "clip/class" },
