@@ -12,7 +12,7 @@ public static class ComputeDevice
         string value = string.IsNullOrWhiteSpace(name) ? "cpu" : name.Trim().ToLowerInvariant();
         if (value == "cpu") return torch.CPU;
         if (!value.StartsWith("cuda"))
-            throw new ArgumentException($"Device '{name}': expected \"cpu\", \"cuda\" or \"cuda:N\"");
+            throw new ArgumentException($"Device '{name}' (AttributionExplorer:Device in appsettings.json, or --device): expected \"cpu\", \"cuda\" or \"cuda:N\"");
         const string help = "CUDA is not available to TorchSharp (the NuGet libtorch is CPU-only; see README, GPU)";
         try { torch.InitializeDeviceType(DeviceType.CUDA); }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -1,4 +1,5 @@
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Evaluation;
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Worker.Pipeline;
@@ -16,9 +17,8 @@ public sealed record EvalTarget(long ImageId, int? CategoryCocoId, int ValIndex,
 /// and each method's stored ranking of the training set for a target (aligned to the training order here).</summary>
 public sealed class EvaluationData
 {
-    /// <summary>Rankings an evaluation can remove by: TRAK for the target's own kind, full-image TRAK applied to a class
-    /// target, the similarity methods, and a seeded random ranking.</summary>
-    public const string Trak = "trak", TrakImage = "trak_image", Esvm = "esvm", Moco = "moco", Clip = "clip", Random = "random";
+    public const string Trak = RankingMethods.Trak, TrakImage = RankingMethods.TrakImage, Esvm = RankingMethods.Esvm,
+        Moco = RankingMethods.Moco, Clip = RankingMethods.Clip, Random = RankingMethods.Random;
 
     private readonly PipelineContext context;
     private readonly DatasetInfo dataset;

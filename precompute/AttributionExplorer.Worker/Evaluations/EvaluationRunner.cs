@@ -24,6 +24,8 @@ public static class EvaluationRunner
     public static void Run(PipelineContext context, DatasetInfo dataset, ModelOptions model, TrainingOptions training, IReadOnlyList<string> kinds)
     {
         var options = context.Options.Evaluation;
+        if (options.Problems() is { Count: > 0 } problems)
+            throw new ArgumentException($"appsettings.json: {string.Join("; ", problems)}");
         TorchThreads.Configure(training.Threads);
         var data = new EvaluationData(context, dataset, model, options.Seed);
         var setup = new EvaluationSetup(context, data, model, training, options);

@@ -11,6 +11,14 @@ public static class EvaluationKinds
     public static readonly IReadOnlyList<string> All = [LabelErrors, Curation, Lds, Counterfactual, Brittleness];
 }
 
+/// <summary>Rankings an evaluation can remove by: TRAK for the target's own kind, full-image TRAK applied to a class
+/// target, the similarity methods, and a seeded random ranking.</summary>
+public static class RankingMethods
+{
+    public const string Trak = "trak", TrakImage = "trak_image", Esvm = "esvm", Moco = "moco", Clip = "clip", Random = "random";
+    public static readonly IReadOnlyList<string> All = [Trak, TrakImage, Esvm, Moco, Clip, Random];
+}
+
 /// <summary>One evaluation run: its parameters (JSON, with seeds) and, once complete, its results (JSON of the kind's
 /// result record). Steps (each retrained model's measurements) are stored as they finish, so a rerun resumes.</summary>
 public sealed record EvaluationRun(long Id, long DatasetId, string Kind, string Status, string ParametersJson, string ParametersHash,

@@ -16,6 +16,31 @@ public sealed class EvaluationOptions
     /// <summary>Soft-minimum temperature of the model-confidence baseline.</summary>
     public double ConfidenceTemperature { get; set; } = 0.1;
 
+    /// <summary>Every out-of-range setting, named by its configuration key (empty when all are usable).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        const string at = "AttributionExplorer:Evaluation:";
+        var problems = new List<string>();
+        void Check(bool ok, string key, object value, string rule)
+        {
+            if (!ok) problems.Add($"{at}{key} = {value}: {rule}");
+        }
+        Check(Epochs >= 0, "Epochs", Epochs, "must be ≥ 0 (0 = the training setting)");
+        Check(ConfidenceTemperature > 0, "ConfidenceTemperature", ConfidenceTemperature, "must be > 0");
+        Check(Counterfactual.Targets >= 1, "Counterfactual:Targets", Counterfactual.Targets, "must be ≥ 1");
+        Check(Counterfactual.RemovePercents.All(p => p is >= 1 and <= 99), "Counterfactual:RemovePercents", string.Join(", ", Counterfactual.RemovePercents), "each must be 1–99");
+        Check(Lds.Subsets >= 3, "Lds:Subsets", Lds.Subsets, "must be ≥ 3 (a rank correlation needs 3 points)");
+        Check(Lds.Alpha is > 0 and < 1, "Lds:Alpha", Lds.Alpha, "must be in (0, 1)");
+        Check(Brittleness.Targets >= 1, "Brittleness:Targets", Brittleness.Targets, "must be ≥ 1");
+        Check(Brittleness.Budget >= 1, "Brittleness:Budget", Brittleness.Budget, "must be ≥ 1");
+        Check(Brittleness.RetrainsPerStep >= 1, "Brittleness:RetrainsPerStep", Brittleness.RetrainsPerStep, "must be ≥ 1");
+        Check(Brittleness.MaxSupportPercent is >= 1 and <= 99, "Brittleness:MaxSupportPercent", Brittleness.MaxSupportPercent, "must be 1–99");
+        Check(Brittleness.Methods.All(Evaluation.RankingMethods.All.Contains), "Brittleness:Methods", string.Join(", ", Brittleness.Methods),
+            $"each must be one of {string.Join(", ", Evaluation.RankingMethods.All)}");
+        Check(Curation.Percents.All(p => p is >= 0 and <= 99), "Curation:Percents", string.Join(", ", Curation.Percents), "each must be 0–99");
+        return problems;
+    }
+
     internal void ClearArraysForBinding()
     {
         Counterfactual.RemovePercents = [];

@@ -113,6 +113,26 @@ public class EvaluationPipelineTests : IDisposable
     }
 
     [Fact]
+    public void OutOfRangeSettingsAreNamedByTheirKeyBeforeAnythingIsStored()
+    {
+        var options = Options();
+        options.Evaluation.Lds.Alpha = 1;
+        options.Evaluation.Brittleness.Methods = ["trak", "tarot"];
+        var context = new PipelineContext(options);
+        var dataset = DemoStep.EnsureImported(context);
+        var error = Assert.Throws<ArgumentException>(() => EvaluateAll(context, dataset));
+        Assert.Contains("appsettings.json", error.Message);
+        Assert.Contains("AttributionExplorer:Evaluation:Lds:Alpha = 1", error.Message);
+        Assert.Contains("AttributionExplorer:Evaluation:Brittleness:Methods = trak, tarot", error.Message);
+        Assert.Empty(context.Evaluations.LatestComplete(dataset.Id));
+        Assert.Equal(0, CountSteps(context));
+        using var c = context.Database.Open();
+        using var command = c.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM evaluations";
+        Assert.Equal(0L, (long)command.ExecuteScalar()!);
+    }
+
+    [Fact]
     public void EvaluationsNeedTrakRunsAndSayWhich()
     {
         var context = new PipelineContext(Options());
