@@ -13,12 +13,7 @@ public sealed class EvaluationSetup(PipelineContext context, EvaluationData data
     public EvaluationOptions Options => options;
 
     /// <summary>The training schedule of every retrained model: the chosen one with Evaluation.Epochs epochs.</summary>
-    public TrainingOptions Training { get; } = new()
-    {
-        Epochs = options.Epochs > 0 ? options.Epochs : training.Epochs, BatchSize = training.BatchSize, LearningRate = training.LearningRate,
-        WeightDecay = training.WeightDecay, PlateauFactor = training.PlateauFactor, PlateauPatience = training.PlateauPatience,
-        HorizontalFlip = training.HorizontalFlip, Seeds = training.Seeds, Threads = training.Threads,
-    };
+    public TrainingOptions Training { get; } = training.WithEpochs(options.Epochs > 0 ? options.Epochs : training.Epochs);
 
     public DeepLabV3 Retrain(IReadOnlyList<int> keep, int seed) => SubsetTrainer.Train(data.Train, keep, model, Training, seed, context.Device);
 

@@ -64,6 +64,14 @@ public sealed class TrainingOptions
     /// <summary>One checkpoint per seed; TRAK ensembles over all of them.</summary>
     public int[] Seeds { get; set; } = [0, 1];
     public int Threads { get; set; } = 0;
+
+    /// <summary>The same schedule with another number of epochs (arrays are shared, not copied).</summary>
+    public TrainingOptions WithEpochs(int epochs)
+    {
+        var copy = (TrainingOptions)MemberwiseClone();
+        copy.Epochs = epochs;
+        return copy;
+    }
 }
 
 public sealed class TrakOptions

@@ -16,4 +16,16 @@ public class AppOptionsTests
         Assert.Equal([0, 1], options.Demo.Training.Seeds);
         Assert.Equal([1, 2, 4], options.Model.AsppRates);
     }
+
+    [Fact]
+    public void WithEpochsChangesOnlyTheEpochsOfACopy()
+    {
+        var training = new TrainingOptions { Epochs = 24, BatchSize = 16, LearningRate = 2e-3, WeightDecay = 1e-4, PlateauFactor = 0.3,
+            PlateauPatience = 2, HorizontalFlip = false, Seeds = [3, 4], Threads = 2 };
+        var copy = training.WithEpochs(12);
+        Assert.Equal(24, training.Epochs);
+        Assert.Equal(12, copy.Epochs);
+        Assert.Equal((16, 2e-3, 1e-4, 0.3, 2, false, 2), (copy.BatchSize, copy.LearningRate, copy.WeightDecay, copy.PlateauFactor, copy.PlateauPatience, copy.HorizontalFlip, copy.Threads));
+        Assert.Equal([3, 4], copy.Seeds);
+    }
 }
