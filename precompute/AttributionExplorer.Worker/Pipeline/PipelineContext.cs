@@ -18,6 +18,8 @@ public sealed class PipelineContext
         Embeddings = new EmbeddingRepository(Database);
         Jobs = new JobRepository(Database);
         Evaluations = new EvaluationRepository(Database);
+        Plugins = new PluginCatalogRepository(Database);
+        Worker.Plugins.PluginRegistry.Publish(Plugins);
     }
 
     public AppOptions Options { get; }
@@ -28,6 +30,7 @@ public sealed class PipelineContext
     public EmbeddingRepository Embeddings { get; }
     public JobRepository Jobs { get; }
     public EvaluationRepository Evaluations { get; }
+    public Core.Plugins.IPluginCatalog Plugins { get; }
     public List<(string Step, string Result, double Seconds)> Summary { get; } = [];
 
     public string DataRoot => PathResolver.Resolve(Options.DataRoot);

@@ -21,6 +21,7 @@ public static class StorageRegistration
         services.AddSingleton<IFlagRepository>(flags);
         services.AddSingleton<IExportRepository>(new ExportRepository(database));
         services.AddSingleton<IEvaluationRepository>(new EvaluationRepository(database));
+        services.AddSingleton<AttributionExplorer.Core.Plugins.IPluginCatalog>(new PluginCatalogRepository(database));
         // Flagged image ids for (dataset, flag states), for export rules that drop flagged images.
         services.AddSingleton<Func<long, IReadOnlyList<string>, IReadOnlySet<long>>>((datasetId, states) => flags.FlaggedImageIds(datasetId, states));
         services.AddSingleton<ExportService>();

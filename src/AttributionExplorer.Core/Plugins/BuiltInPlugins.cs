@@ -1,0 +1,31 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Evaluation;
+
+namespace AttributionExplorer.Core.Plugins;
+
+/// <summary>Descriptions of the target kinds and evaluations that ship with the product (the worker's registry
+/// publishes them; tests and an empty database use them directly).</summary>
+public static class BuiltInPlugins
+{
+    public static readonly IReadOnlyList<TargetKindInfo> TargetKinds =
+    [
+        new(Domain.TargetKinds.Image, "Full image", TargetSelector.None, 0),
+        new(Domain.TargetKinds.Class, "Class", TargetSelector.Category, 1),
+        new(Domain.TargetKinds.Object, "Object", TargetSelector.Annotation, 2),
+        new(Domain.TargetKinds.Region, "Region", TargetSelector.None, 3),
+    ];
+
+    public static readonly IReadOnlyList<EvaluationKindInfo> Evaluations =
+    [
+        new(EvaluationKinds.LabelErrors, "Label-error detection",
+            "How well each ranking of the training images finds the known (planted) label errors when inspected most suspect first.", "label-errors", 0),
+        new(EvaluationKinds.Curation, "Data curation",
+            "Held-out mIoU after removing the training images with the most negative overall influence and retraining, against a random-removal control.", "curation", 1),
+        new(EvaluationKinds.Lds, "Linear datamodeling score (LDS)",
+            "Spearman correlation between the outputs predicted from attribution scores and those of models retrained on random subsets.", "lds", 2),
+        new(EvaluationKinds.Counterfactual, "Counterfactual removal",
+            "How much a target's loss rises when its top-k attributed training images are removed and the model is retrained.", "counterfactual", 3),
+        new(EvaluationKinds.Brittleness, "Data brittleness",
+            "The smallest number of top attributed training images whose removal flips a target's prediction, found by bisection.", "brittleness", 4),
+    ];
+}
