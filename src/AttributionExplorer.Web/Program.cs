@@ -17,7 +17,7 @@ var options = AppOptions.CreateForBinding();
 builder.Configuration.GetSection(AppOptions.Section).Bind(options);
 options.WithDefaultsForEmptyArrays();
 builder.Services.AddSingleton(options);
-builder.Services.AddAttributionStorage(PathResolver.Resolve(options.DatabasePath));
+builder.Services.AddAttributionStorage(PathResolver.Resolve(options.DatabasePath), PathResolver.Resolve(options.DataRoot));
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 

@@ -1,6 +1,5 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
-using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Precompute.Data;
 

@@ -1,33 +1,41 @@
 using System.CommandLine;
 using System.Diagnostics;
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Precompute.Datasets.Coco;
 using AttributionExplorer.Worker.Infrastructure;
 using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Worker.Plugins;
 using Spectre.Console;
 
 namespace AttributionExplorer.Worker.Commands;
 
-/// <summary>The worker's verbs: demo (everything on the embedded demo), import-coco, train, trak.</summary>
+/// <summary>The worker's verbs. `rank` and `eval` are built from <see cref="PluginRegistry"/>: a registered method or
+/// evaluation gets its subcommand without an edit here.</summary>
 public static class WorkerCommands
 {
     private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Serve(), Bench(), Eval()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Rank(), Serve(), Bench(), Eval(), Runs()];
 
     private static Command Demo()
     {
-        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → TRAK (image, class, object) → MoCo, ESVM, cosine (and CLIP if configured) → rank agreement → SQLite; completed steps are skipped") { Config };
+        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → every registered ranking method (TRAK for image, class, object targets; MoCo, ESVM, cosine, CLIP if configured; label-error detectors) → rank agreement → SQLite; completed runs are reused") { Config };
         command.SetAction(r => Execute(r, context =>
         {
             var dataset = DemoStep.EnsureImported(context);
-            var demo = context.Options.Demo;
-            var checkpoints = TrainStep.Run(context, dataset, demo.Model, demo.Training);
-            TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints);
-            SimilarityStep.Run(context, dataset, demo.Similarity, context.Options.Clip);
+            var sizes = PipelineSizes.Of(context.Options, demo: true);
+            foreach (var method in PluginRegistry.RankingMethods) RunMethod(context, dataset, sizes, method);
             AgreementStep.Run(context, dataset);
         }));
         return command;
+    }
+
+    private static void RunMethod(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, IRankingMethod method)
+    {
+        var clock = Stopwatch.StartNew();
+        string summary = method.Run(context, dataset, sizes);
+        context.Summary.Add(($"rank {method.Info.Name}", summary, clock.Elapsed.TotalSeconds));
     }
 
     private static Command ImportCoco()
@@ -54,25 +62,20 @@ public static class WorkerCommands
 
     private static Command Train()
     {
-        var command = new Command("train", "train one checkpoint per configured seed (existing identical checkpoints are kept)") { Dataset, DemoSizes, Config };
+        var command = new Command("train", "train one checkpoint per configured seed (complete training runs with identical parameters are reused)") { Dataset, DemoSizes, Config };
         command.SetAction(r => Execute(r, context =>
         {
-            var (model, training, _) = Sizes(context, r.GetValue(DemoSizes));
-            TrainStep.Run(context, context.RequireDataset(r.GetValue(Dataset)!), model, training);
+            var sizes = PipelineSizes.Of(context.Options, r.GetValue(DemoSizes));
+            TrainStep.Run(context, context.RequireDataset(r.GetValue(Dataset)!), sizes.Model, sizes.Training);
         }));
         return command;
     }
 
     private static Command Trak()
     {
-        var command = new Command("trak", "compute TRAK scores (full image, per class, per object) for every held-out target × training image") { Dataset, DemoSizes, Config };
-        command.SetAction(r => Execute(r, context =>
-        {
-            var (model, training, trak) = Sizes(context, r.GetValue(DemoSizes));
-            var dataset = context.RequireDataset(r.GetValue(Dataset)!);
-            var checkpoints = TrainStep.Existing(context, dataset, model, training);
-            TrakStep.Run(context, dataset, model, trak, checkpoints);
-        }));
+        var command = new Command("trak", "TRAK (full image, per class, per object) for every held-out target × training image: staged runs featurize → finalize → score (same as `rank trak`)") { Dataset, DemoSizes, Config };
+        command.SetAction(r => Execute(r, context => RunMethod(context, context.RequireDataset(r.GetValue(Dataset)!),
+            PipelineSizes.Of(context.Options, r.GetValue(DemoSizes)), PluginRegistry.Method(AttributionMethods.Trak))));
         return command;
     }
 
@@ -83,9 +86,29 @@ public static class WorkerCommands
         command.SetAction(r => Execute(r, context =>
         {
             var dataset = context.RequireDataset(r.GetValue(Dataset)!);
-            SimilarityStep.Run(context, dataset, r.GetValue(DemoSizes) ? context.Options.Demo.Similarity : context.Options.Similarity, context.Options.Clip);
+            var sizes = PipelineSizes.Of(context.Options, r.GetValue(DemoSizes));
+            foreach (var name in new[] { AttributionMethods.Esvm, AttributionMethods.MocoCosine, AttributionMethods.ClipCosine })
+                RunMethod(context, dataset, sizes, PluginRegistry.Method(name));
             AgreementStep.Run(context, dataset);
         }));
+        return command;
+    }
+
+    /// <summary>`rank {method}`: one subcommand per registered ranking method.</summary>
+    private static Command Rank()
+    {
+        var command = new Command("rank", "compute one registered ranking method's runs (per-target attributions and similarities, or label-error detectors over the training images)");
+        foreach (var method in PluginRegistry.RankingMethods)
+        {
+            var sub = new Command(method.Info.Name, $"{method.Info.Title}: {method.Info.Description}") { Dataset, DemoSizes, Config };
+            sub.SetAction(r => Execute(r, context =>
+            {
+                var dataset = context.RequireDataset(r.GetValue(Dataset)!);
+                RunMethod(context, dataset, PipelineSizes.Of(context.Options, r.GetValue(DemoSizes)), method);
+                if (method.Info.Scope == RankingScope.PerTarget) AgreementStep.Run(context, dataset);
+            }));
+            command.Subcommands.Add(sub);
+        }
         return command;
     }
 
@@ -93,11 +116,10 @@ public static class WorkerCommands
     {
         var once = new Option<bool>("--once") { Description = "run the jobs queued now, then exit" };
         var poll = new Option<int>("--poll-ms") { Description = "how often to look for new jobs", DefaultValueFactory = _ => 500 };
-        var command = new Command("serve", "do the on-demand jobs the web app queues (attribute a region) until stopped") { once, poll, Config };
+        var command = new Command("serve", "do the on-demand jobs the web app queues (attribute a region) until stopped; each job holds a lease, so a killed worker's job is picked up again") { once, poll, Config };
         command.SetAction(r => Execute(r, context =>
         {
-            string name = $"{Environment.MachineName}:{Environment.ProcessId}";
-            using var loop = new Serve.JobLoop(context, name, line => AnsiConsole.WriteLine(line));
+            using var loop = new Serve.JobLoop(context, line => AnsiConsole.WriteLine(line));
             if (r.GetValue(once))
             {
                 var clock = Stopwatch.StartNew();
@@ -108,34 +130,47 @@ public static class WorkerCommands
             using var stop = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
             AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-            AnsiConsole.MarkupLine($"[grey]serving jobs as {Markup.Escape(name)}; Ctrl+C stops[/]");
+            AnsiConsole.MarkupLine($"[grey]serving jobs as {Markup.Escape(context.WorkerName)}; Ctrl+C stops[/]");
             loop.Run(TimeSpan.FromMilliseconds(r.GetValue(poll)), stop.Token);
         }));
         return command;
     }
 
+    /// <summary>`eval {verb}`: one subcommand per registered evaluation, plus `all`.</summary>
     private static Command Eval()
     {
-        var command = new Command("eval", "evaluations of the attributions (seeded, resumable, results in SQLite and on the Evaluation page)");
-        foreach (var (verb, description) in new[]
+        var command = new Command("eval", "evaluations of the attributions (seeded, resumable runs; results on the Evaluation page)");
+        var choices = PluginRegistry.Evaluations.Select(e => (Verb: e.Info.Verb, Description: e.Info.Explanation, Chosen: (IReadOnlyList<IEvaluation>)[e]))
+            .Append((Verb: "all", Description: "all registered evaluations, cheapest first", Chosen: PluginRegistry.Evaluations));
+        foreach (var evaluation in choices)
         {
-            ("label-errors", "precision/recall@k, AUROC, AUPRC of finding the known label errors: TRAK overall influence vs model confidence vs random"),
-            ("curation", "remove the most negative N% by overall influence (one half of the held-out images), retrain, mIoU on the other half"),
-            ("lds", "linear datamodeling score per method over random α-subsets (one model per subset, shared by all methods)"),
-            ("counterfactual", "remove each method's top-k for class targets, retrain, increase of the target's loss"),
-            ("brittleness", "smallest top-k removal that breaks a class target, by bisection with a retraining budget"),
-            ("all", "all five, cheapest first"),
-        })
-        {
-            var sub = new Command(verb, description) { Dataset, DemoSizes, Config };
+            var sub = new Command(evaluation.Verb, evaluation.Description) { Dataset, DemoSizes, Config };
             sub.SetAction(r => Execute(r, context =>
             {
-                var (model, training, _) = Sizes(context, r.GetValue(DemoSizes));
-                var kinds = verb == "all" ? Core.Evaluation.EvaluationKinds.All : [Evaluations.EvaluationRunner.VerbToKind[verb]];
-                Evaluations.EvaluationRunner.Run(context, context.RequireDataset(r.GetValue(Dataset)!), model, training, kinds);
+                var sizes = PipelineSizes.Of(context.Options, r.GetValue(DemoSizes));
+                Evaluations.EvaluationRunner.Run(context, context.RequireDataset(r.GetValue(Dataset)!), sizes.Model, sizes.Training, evaluation.Chosen);
             }));
             command.Subcommands.Add(sub);
         }
+        return command;
+    }
+
+    /// <summary>`runs`: the run ledger of a dataset, newest first.</summary>
+    private static Command Runs()
+    {
+        var kind = new Option<string?>("--kind") { Description = "only runs of this kind (e.g. train, trak.featurize, rank.trak, eval.lds, job.trak_region)" };
+        var limit = new Option<int>("--limit") { Description = "at most this many", DefaultValueFactory = _ => 50 };
+        var command = new Command("runs", "list the run ledger of a dataset: kind, state, lease, attempts, seconds, error") { Dataset, kind, limit, Config };
+        command.SetAction(r => Execute(r, context =>
+        {
+            var dataset = context.RequireDataset(r.GetValue(Dataset)!);
+            var table = new Table().AddColumns("id", "kind", "state", "lease", "attempts", "seconds", "finished (UTC)", "error");
+            foreach (var run in context.Ledger.List(dataset.Id, r.GetValue(kind)).Take(r.GetValue(limit)))
+                table.AddRow(run.Id.ToString(), Markup.Escape(run.Kind), run.State.ToString().ToLowerInvariant(),
+                    Markup.Escape(run.LeaseOwner is null ? "" : $"{run.LeaseOwner} until {run.LeaseExpiresUtc:HH:mm:ss}"), run.Attempts.ToString(),
+                    run.Seconds.ToString("F1"), run.FinishedUtc?.ToString("yyyy-MM-dd HH:mm:ss") ?? "", Markup.Escape(run.Error ?? ""));
+            AnsiConsole.Write(table);
+        }));
         return command;
     }
 
@@ -154,10 +189,6 @@ public static class WorkerCommands
             r.GetValue(targets), r.GetValue(k), r.GetValue(batch), r.GetValue(full), r.GetValue(threads)))));
         return command;
     }
-
-    private static (Core.Options.ModelOptions, Core.Options.TrainingOptions, Core.Options.TrakOptions) Sizes(PipelineContext context, bool demo) =>
-        demo ? (context.Options.Demo.Model, context.Options.Demo.Training, context.Options.Demo.Trak)
-             : (context.Options.Model, context.Options.Training, context.Options.Trak);
 
     private static int Execute(ParseResult result, Action<PipelineContext> work)
     {

@@ -41,11 +41,11 @@ public sealed class EvaluationData
             $"dataset '{dataset.Name}' has no complete class-target TRAK run; run `precompute trak` (or demo) first");
         var imageRun = Run(Trak, TargetKinds.Image) ?? throw new InvalidOperationException(
             $"dataset '{dataset.Name}' has no complete full-image TRAK run; run `precompute trak` (or demo) first");
-        ClassTargets = context.Attributions.GetTargetsOfRun(classRun.Id)
+        ClassTargets = context.Scores.GetTargetsOfRun(classRun.Id)
             .Where(t => t.CategoryCocoId is not null && valIndex.ContainsKey(t.ImageId))
             .Select(t => new EvalTarget(t.ImageId, t.CategoryCocoId, valIndex[t.ImageId], modelClass[t.CategoryCocoId!.Value]))
             .OrderBy(t => t.ImageId).ThenBy(t => t.CategoryCocoId).ToList();
-        ImageTargets = context.Attributions.GetTargetsOfRun(imageRun.Id)
+        ImageTargets = context.Scores.GetTargetsOfRun(imageRun.Id)
             .Where(t => valIndex.ContainsKey(t.ImageId))
             .Select(t => new EvalTarget(t.ImageId, null, valIndex[t.ImageId], null))
             .OrderBy(t => t.ImageId).ToList();
@@ -60,7 +60,7 @@ public sealed class EvaluationData
     public AttributionRun? Run(string method, string kind)
     {
         if (!runs.TryGetValue((method, kind), out var run))
-            runs[(method, kind)] = run = context.Attributions.GetLatestCompleteRun(dataset.Id, method, kind);
+            runs[(method, kind)] = run = context.RankingRuns.GetLatestComplete(dataset.Id, method, kind);
         return run;
     }
 
@@ -90,10 +90,10 @@ public sealed class EvaluationData
         var (runMethod, kind) = method == TrakImage ? (Trak, TargetKinds.Image) : (method, target.Kind);
         int? category = method == TrakImage ? null : target.CategoryCocoId;
         var run = Run(runMethod, kind);
-        var stored = run is null ? null : context.Attributions.GetTargets(run.Id, target.ImageId)
+        var stored = run is null ? null : context.Scores.GetTargets(run.Id, target.ImageId)
             .FirstOrDefault(t => t.Kind == kind && t.CategoryCocoId == category && t.AnnotationId is null);
         if (stored is null) return null;
-        var raw = context.Attributions.GetScores(stored.Id);
+        var raw = context.Scores.GetScores(stored.Id);
         var order = OrderOf(run!.Id);
         var scores = Enumerable.Repeat(double.NaN, Train.Count).ToArray();
         foreach (var (imageId, position) in order)
@@ -109,7 +109,7 @@ public sealed class EvaluationData
     private Dictionary<long, int> OrderOf(long runId)
     {
         if (!orderOfRun.TryGetValue(runId, out var order))
-            orderOfRun[runId] = order = context.Attributions.GetTrainOrder(runId).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+            orderOfRun[runId] = order = context.RankingRuns.GetTrainOrder(runId).Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         return order;
     }
 }

@@ -1,50 +1,33 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using AttributionExplorer.Core.Evaluation;
-using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Worker.Evaluations;
 
-/// <summary>One evaluation run in the database: steps finished earlier (same parameters) are read back instead of
-/// recomputed, new ones are stored as soon as they finish, and the results complete the run.</summary>
-public sealed class EvaluationSession
+/// <summary>The parameters of an evaluation run (kind "eval.{evaluation}"): its own settings, seeds included.</summary>
+public sealed record EvaluationParameters(string Evaluation, JsonElement Settings) : IRunParameters
 {
-    private readonly PipelineContext context;
-    private readonly Dictionary<string, string> steps;
+    public string RunKind => EvaluationRepository.RunKind(Evaluation);
+}
 
-    public EvaluationSession(PipelineContext context, long datasetId, string kind, object parameters)
-    {
-        this.context = context;
-        string json = JsonSerializer.Serialize(parameters);
-        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(kind + "\n" + json)))[..16].ToLowerInvariant();
-        Run = context.Evaluations.BeginOrResume(datasetId, kind, json, hash);
-        steps = context.Evaluations.GetSteps(Run.Id).ToDictionary();
-    }
-
-    public EvaluationRun Run { get; }
-    public bool IsComplete => Run.Status == EvaluationStatus.Complete;
+/// <summary>One evaluation as a ledger run: steps (each retrained model's measurements) are units, stored as soon as they
+/// finish and read back instead of recomputed when an interrupted run resumes; a complete run is reused whole.</summary>
+public sealed class EvaluationSession(RunScope scope)
+{
     public int Resumed { get; private set; }
     public int Computed { get; private set; }
 
-    public T Step<T>(string key, Func<T> compute)
+    public static T Run<T>(EvaluationSetup setup, string kind, object settings, Func<EvaluationSession, T> body)
     {
-        if (steps.TryGetValue(key, out var stored))
-        {
-            Resumed++;
-            return JsonSerializer.Deserialize<T>(stored)!;
-        }
-        var clock = Stopwatch.StartNew();
-        var value = compute();
-        string json = JsonSerializer.Serialize(value);
-        context.Evaluations.SaveStep(Run.Id, key, json, clock.Elapsed.TotalSeconds);
-        steps[key] = json;
-        Computed++;
-        return value;
+        var dataset = setup.Context.Datasets.Get(setup.Data.DatasetId)!;
+        var parameters = new EvaluationParameters(kind, JsonSerializer.SerializeToElement(settings));
+        return setup.Context.Runs.Execute(dataset.Id, dataset.Version, parameters, [], scope => body(new EvaluationSession(scope))).Result;
     }
 
-    public void Complete<T>(T results) => context.Evaluations.Complete(Run.Id, JsonSerializer.Serialize(results));
-
-    public T Results<T>() => JsonSerializer.Deserialize<T>(context.Evaluations.Get(Run.Id)!.ResultsJson!)!;
+    public T Step<T>(string key, Func<T> compute)
+    {
+        if (scope.HasUnit(key)) Resumed++;
+        else Computed++;
+        return scope.Unit(key, compute);
+    }
 }

@@ -11,6 +11,9 @@ public sealed class EvaluationSetup(PipelineContext context, EvaluationData data
     public PipelineContext Context => context;
     public EvaluationData Data => data;
     public EvaluationOptions Options => options;
+    public ModelOptions Model => model;
+    /// <summary>The schedule the dataset's checkpoints were trained with (the seeds the ensemble uses).</summary>
+    public TrainingOptions TrainingOfCheckpoints => training;
 
     /// <summary>The training schedule of every retrained model: the chosen one with Evaluation.Epochs epochs.</summary>
     public TrainingOptions Training { get; } = training.WithEpochs(options.Epochs > 0 ? options.Epochs : training.Epochs);

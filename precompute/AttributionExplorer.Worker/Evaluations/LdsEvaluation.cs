@@ -12,45 +12,51 @@ namespace AttributionExplorer.Worker.Evaluations;
 /// subset model's actual output f; mean ± SE over targets. Similarity methods are not additive models of influence:
 /// their scores are shifted so the lowest ranked example counts 0 and unranked ones (outside the same-class pool)
 /// count 0 too, i.e. "more similar training data helps". TRAK scores are used as they are.</summary>
-public static class LdsEvaluation
+public sealed class LdsEvaluation : Plugins.IEvaluation
 {
-    public static LdsResult Run(EvaluationSetup setup)
+    public Core.Plugins.EvaluationKindInfo Info { get; } = Core.Plugins.BuiltInPlugins.Evaluations.Single(e => e.Name == EvaluationKinds.Lds);
+
+    public string Run(EvaluationSetup setup) => Describe(Compute(setup));
+
+    private static string Describe(LdsResult r) =>
+        $"{r.Subsets} subsets of {r.SubsetSize}: " + string.Join("; ", r.Methods.Select(m => $"{m.Method} ({m.TargetKind}) {m.Spearman.Mean:F3}±{m.Spearman.StandardError:F3}"));
+
+    public static LdsResult Compute(EvaluationSetup setup)
     {
         var data = setup.Data;
         var options = setup.Options.Lds;
         int n = data.Train.Count;
         var subsets = SubsetSampler.Sample(n, options.Alpha, options.Subsets, setup.Options.Seed);
         var targets = data.ImageTargets.Concat(data.ClassTargets).ToList();
-        var session = new EvaluationSession(setup.Context, data.DatasetId, EvaluationKinds.Lds, new
+        return EvaluationSession.Run(setup, EvaluationKinds.Lds, new
         {
             common = setup.Common, options.Subsets, options.Alpha, targets = targets.Count, similarity = "shifted to ≥ 0, unranked 0",
-        });
-        if (session.IsComplete) return session.Results<LdsResult>();
-
-        var outputs = targets.Select(t => (t.ValIndex, t.ModelClass is int c ? (ITargetOutput)new ClassLogOddsOutput(c) : FullImageLogOddsOutput.Instance)).ToList();
-        var actual = StepProgress.Run("eval LDS", subsets.Length, report => subsets.Select((subset, j) => session.Step($"subset{j}", () =>
+        }, session =>
         {
-            using var model = setup.Retrain(subset, setup.Options.Seed * 1000 + j);
-            return OutputEvaluator.Values(model, data.Val, outputs);
-        }).Also(_ => report(j + 1, $"subset {j + 1}/{subsets.Length}"))).ToArray());
-
-        var methods = new List<LdsMethodResult>();
-        foreach (var kind in new[] { TargetKinds.Image, TargetKinds.Class })
-            foreach (var method in data.MethodsFor(kind))
+            var outputs = targets.Select(t => (t.ValIndex, t.ModelClass is int c ? (ITargetOutput)new ClassLogOddsOutput(c) : FullImageLogOddsOutput.Instance)).ToList();
+            var actual = StepProgress.Run("eval LDS", subsets.Length, report => subsets.Select((subset, j) => session.Step($"subset{j}", () =>
             {
-                var correlations = new List<double>();
-                for (int t = 0; t < targets.Count; t++)
+                using var model = setup.Retrain(subset, setup.Options.Seed * 1000 + j);
+                return OutputEvaluator.Values(model, data.Val, outputs);
+            }).Also(_ => report(j + 1, $"subset {j + 1}/{subsets.Length}"))).ToArray());
+
+            var methods = new List<LdsMethodResult>();
+            foreach (var kind in new[] { TargetKinds.Image, TargetKinds.Class })
+                foreach (var method in data.MethodsFor(kind))
                 {
-                    if (targets[t].Kind != kind || data.Scores(method, targets[t]) is not { } raw) continue;
-                    var scores = AdditiveScores(method, raw);
-                    var predicted = subsets.Select(s => s.Sum(i => scores[i])).ToArray();
-                    if (RankAgreement.Spearman(predicted, actual.Select(a => a[t]).ToArray()) is { } rho) correlations.Add(rho);
+                    var correlations = new List<double>();
+                    for (int t = 0; t < targets.Count; t++)
+                    {
+                        if (targets[t].Kind != kind || data.Scores(method, targets[t]) is not { } raw) continue;
+                        var scores = AdditiveScores(method, raw);
+                        var predicted = subsets.Select(s => s.Sum(i => scores[i])).ToArray();
+                        if (RankAgreement.Spearman(predicted, actual.Select(a => a[t]).ToArray()) is { } rho) correlations.Add(rho);
+                    }
+                    if (correlations.Count > 0) methods.Add(new LdsMethodResult(method, kind, MeanWithError.Of(correlations), correlations.Count));
                 }
-                if (correlations.Count > 0) methods.Add(new LdsMethodResult(method, kind, MeanWithError.Of(correlations), correlations.Count));
-            }
-        var result = new LdsResult(subsets.Length, options.Alpha, subsets[0].Length, methods);
-        session.Complete(result);
-        return result;
+            var result = new LdsResult(subsets.Length, options.Alpha, subsets[0].Length, methods);
+            return result;
+        });
     }
 
     /// <summary>Per-example contributions summed over a subset: TRAK and random as stored; similarity scores minus

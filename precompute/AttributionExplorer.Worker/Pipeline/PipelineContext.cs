@@ -1,36 +1,61 @@
 using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Plugins;
+using AttributionExplorer.Core.Ports;
+using AttributionExplorer.Core.Runs;
 using AttributionExplorer.Storage;
 using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Worker.Pipeline;
 
-/// <summary>Options plus the opened, migrated database shared by the steps of one command.</summary>
+/// <summary>Options, the storage ports (SQLite adapters behind them), the run executor and the artifact store shared by
+/// the steps of one command.</summary>
 public sealed class PipelineContext
 {
-    public PipelineContext(AppOptions options)
+    public PipelineContext(AppOptions options, TimeSpan? lease = null)
     {
         Options = options;
-        Database = new SqliteDatabase(PathResolver.Resolve(options.DatabasePath));
+        Database = new SqliteDatabase(PathResolver.Resolve(options.DatabasePath), PathResolver.Resolve(options.DataRoot));
         Database.Migrate();
         Datasets = new DatasetRepository(Database);
         Checkpoints = new CheckpointRepository(Database);
-        Attributions = new AttributionRepository(Database);
+        RankingRuns = new RankingRunRepository(Database);
+        Scores = new ScoreRepository(Database);
+        TrainRankings = new TrainRankingRepository(Database);
+        Agreement = new AgreementRepository(Database);
+        ScoringMatrices = new ScoringMatrixRepository(Database);
         Embeddings = new EmbeddingRepository(Database);
         Jobs = new JobRepository(Database);
         Evaluations = new EvaluationRepository(Database);
         Plugins = new PluginCatalogRepository(Database);
+        Ledger = new RunLedgerRepository(Database);
+        WorkerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+        Lease = lease ?? RunExecutor.DefaultLease;
+        Runs = new RunExecutor(Ledger, WorkerName, Lease);
+        Artifacts = new ArtifactStore(DataRoot);
         Worker.Plugins.PluginRegistry.Publish(Plugins);
     }
 
     public AppOptions Options { get; }
     public SqliteDatabase Database { get; }
-    public DatasetRepository Datasets { get; }
-    public CheckpointRepository Checkpoints { get; }
-    public AttributionRepository Attributions { get; }
-    public EmbeddingRepository Embeddings { get; }
-    public JobRepository Jobs { get; }
-    public EvaluationRepository Evaluations { get; }
-    public Core.Plugins.IPluginCatalog Plugins { get; }
+    public IDatasetRepository Datasets { get; }
+    public ICheckpointRepository Checkpoints { get; }
+    public IRankingRunRepository RankingRuns { get; }
+    public IScoreRepository Scores { get; }
+    public ITrainRankingRepository TrainRankings { get; }
+    public IAgreementRepository Agreement { get; }
+    public IScoringMatrixRepository ScoringMatrices { get; }
+    public IEmbeddingRepository Embeddings { get; }
+    public IJobRepository Jobs { get; }
+    public IEvaluationRepository Evaluations { get; }
+    public IPluginCatalog Plugins { get; }
+    public IRunLedger Ledger { get; }
+    /// <summary>The one lifecycle of every recorded computation (find by identity → claim → run → complete/fail).</summary>
+    public RunExecutor Runs { get; }
+    /// <summary>How long a claimed run stays ours without a heartbeat.</summary>
+    public TimeSpan Lease { get; }
+    public ArtifactStore Artifacts { get; }
+    /// <summary>Who holds this process's leases: host, process id and a random suffix (a restarted worker is someone else).</summary>
+    public string WorkerName { get; }
     public List<(string Step, string Result, double Seconds)> Summary { get; } = [];
 
     public string DataRoot => PathResolver.Resolve(Options.DataRoot);
@@ -41,4 +66,12 @@ public sealed class PipelineContext
 
     public Core.Domain.DatasetInfo RequireDataset(string name) => Datasets.FindByName(name)
         ?? throw new InvalidOperationException($"no dataset named '{name}' in {Database.Path}; import it first (import-coco or demo)");
+}
+
+/// <summary>The model, training, TRAK and similarity sizes a command uses (the Demo section's with --demo-sizes).</summary>
+public sealed record PipelineSizes(ModelOptions Model, TrainingOptions Training, TrakOptions Trak, SimilarityOptions Similarity)
+{
+    public static PipelineSizes Of(AppOptions options, bool demo) => demo
+        ? new(options.Demo.Model, options.Demo.Training, options.Demo.Trak, options.Demo.Similarity)
+        : new(options.Model, options.Training, options.Trak, options.Similarity);
 }

@@ -1,27 +1,54 @@
-using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Plugins;
+using AttributionExplorer.Precompute.Trak.Targets;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds;
+using AttributionExplorer.Worker.Evaluations;
+using AttributionExplorer.Worker.Plugins.Influence;
+using AttributionExplorer.Worker.Plugins.Similarity;
+using AttributionExplorer.Worker.Plugins.Trak;
 
 namespace AttributionExplorer.Worker.Plugins;
 
-/// <summary>The one place plug-ins are registered. The CLI builds its verbs from here, and every command publishes
-/// these descriptions to the database (<see cref="IPluginCatalog"/>), from which the web app builds its columns,
-/// pickers, API and evaluation page.</summary>
+/// <summary>The one place plug-ins are registered, one line each. The CLI builds its verbs from here, and every
+/// command publishes their descriptions to the database (<see cref="IPluginCatalog"/>), from which the web app builds
+/// its columns, pickers, API and evaluation page. Order here is display and execution order.</summary>
 public static class PluginRegistry
 {
-    private const string Worker = "dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll";
+    /// <summary>How the README and the app name the worker's command line.</summary>
+    public const string Cli = "dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll";
 
-    public static readonly IReadOnlyList<RankingMethodInfo> RankingMethods =
+    public static readonly IReadOnlyList<ITargetKind> TargetKinds =
     [
-        new(AttributionMethods.Trak, "TRAK", "Gradient attribution: a positive score means the training image raises the target's output, a negative one lowers it.",
-            RankingScope.PerTarget, Signed: true, [TargetKinds.Image, TargetKinds.Class, TargetKinds.Object, TargetKinds.Region], 0, $"{Worker} trak --dataset NAME"),
-        new(AttributionMethods.Esvm, "ESVM (MoCo)", "Exemplar-SVM decision value in the MoCo embedding: higher = more like the target.",
-            RankingScope.PerTarget, Signed: false, [TargetKinds.Image, TargetKinds.Class], 1, $"{Worker} similarity --dataset NAME"),
-        new(AttributionMethods.MocoCosine, "MoCo cosine", "Cosine similarity in the MoCo embedding: higher = more like the target.",
-            RankingScope.PerTarget, Signed: false, [TargetKinds.Image, TargetKinds.Class], 2, $"{Worker} similarity --dataset NAME"),
-        new(AttributionMethods.ClipCosine, "CLIP cosine", "Cosine similarity in the configured CLIP embedding: higher = more like the target.",
-            RankingScope.PerTarget, Signed: false, [TargetKinds.Image, TargetKinds.Class], 3, $"{Worker} similarity --dataset NAME"),
+        new ImageTargetKind(),
+        new ClassTargetKind(),
+        new ObjectTargetKind(),
     ];
 
-    public static void Publish(IPluginCatalog catalog) =>
-        catalog.Publish(RankingMethods, BuiltInPlugins.TargetKinds, BuiltInPlugins.Evaluations);
+    public static readonly IReadOnlyList<IRankingMethod> RankingMethods =
+    [
+        new TrakMethod(),
+        new EsvmMethod(),
+        new MocoCosineMethod(),
+        new ClipCosineMethod(),
+        new InfluenceDetector(),
+    ];
+
+    public static readonly IReadOnlyList<IEvaluation> Evaluations =
+    [
+        new LabelErrorEvaluation(),
+        new CurationEvaluation(),
+        new LdsEvaluation(),
+        new CounterfactualEvaluation(),
+        new BrittlenessEvaluation(),
+    ];
+
+    /// <summary>Target kinds scored on demand only (no planner): a region a user draws.</summary>
+    public static readonly TargetKindInfo Region = new(Core.Domain.TargetKinds.Region, "Region", TargetSelector.None, 100);
+
+    public static IRankingMethod Method(string name) => RankingMethods.FirstOrDefault(m => m.Info.Name == name)
+        ?? throw new ArgumentException($"unknown ranking method '{name}'; registered: {string.Join(", ", RankingMethods.Select(m => m.Info.Name))}");
+
+    public static void Publish(IPluginCatalog catalog) => catalog.Publish(
+        RankingMethods.Select(m => m.Info).ToList(),
+        TargetKinds.Select(k => k.Info).Append(Region).ToList(),
+        Evaluations.Select(e => e.Info).ToList());
 }

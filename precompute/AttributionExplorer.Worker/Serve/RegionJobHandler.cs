@@ -10,7 +10,10 @@ using AttributionExplorer.Precompute.Trak.OnDemand;
 using AttributionExplorer.Precompute.Trak.Outputs;
 using AttributionExplorer.Precompute.Trak.Projection;
 using AttributionExplorer.Precompute.Training;
+using AttributionExplorer.Core.Runs;
 using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Worker.Pipeline.Trak;
+using AttributionExplorer.Worker.Plugins;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,7 +40,7 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         try { region = RleCodec.Decode(new RleMask(request.Height, request.Width, RleCodec.FromCompressedString(request.RleCounts))); }
         catch (Exception e) when (e is FormatException or ArgumentException) { throw new ArgumentException($"job {job.Id}: field rleCounts is not a valid RLE of {request.Height}×{request.Width}: {e.Message}"); }
 
-        var baseRun = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)
+        var baseRun = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)
             ?? throw new InvalidOperationException($"dataset '{dataset.Name}' has no complete full-image TRAK run; run `precompute trak` first");
         double loadSeconds = 0;
         if (!scorers.TryGetValue(baseRun.Id, out var loaded))
@@ -59,8 +62,13 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
             scores = loaded.Scorer.Score(pixels, labels, output);
         }
         double scoreSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
-        long run = context.Attributions.EnsureOnDemandRun(baseRun.Id);
-        long targetId = context.Attributions.AppendTarget(run, new NewTarget(image.Id, TargetKinds.Region, null, null), scores, ScoreDtype.Float32, context.Options.Trak.TopK);
+        var parameters = BaseParameters(baseRun);
+        long run = context.Runs.Execute(dataset.Id, dataset.Version, new OnDemandRegionParameters(baseRun.Id), [baseRun.Id], scope =>
+        {
+            context.RankingRuns.BeginOnDemand(scope.RunId, baseRun.Id);
+            return new TrainRankingResult(0);
+        }).Run.Id;
+        long targetId = context.Scores.AppendTarget(run, new NewTarget(image.Id, TargetKinds.Region, null, null), scores, ScoreDtype.Float32, parameters.TopK);
         return (targetId, JsonSerializer.Serialize(new
         {
             baseRunId = baseRun.Id, runId = run, targetId, pixels = mask.Count(m => m), label = request.Label,
@@ -79,24 +87,30 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         return request;
     }
 
+    /// <summary>The base run's typed TRAK parameters (runs recorded before the run ledger cannot be read: recompute them).</summary>
+    private TrakScoreParameters BaseParameters(AttributionRun baseRun)
+    {
+        var run = context.Ledger.Get(baseRun.Id) ?? throw new KeyNotFoundException($"run {baseRun.Id} is not in the run ledger");
+        try { return RunParameters.Read<TrakScoreParameters>(run); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or InvalidDataException)
+        {
+            throw new InvalidOperationException($"TRAK run {baseRun.Id} was recorded by an older version ({e.Message}); rerun `precompute trak` (or demo) to make one on-demand jobs can use");
+        }
+    }
+
     private (OnDemandScorer, int) Load(AttributionRun baseRun)
     {
-        var matrices = context.Attributions.GetScoringMatrices(baseRun.Id);
+        var matrices = context.ScoringMatrices.Get(baseRun.Id);
         if (matrices.Count == 0) throw new InvalidOperationException($"TRAK run {baseRun.Id} has no stored scoring matrices; rerun `precompute trak`");
-        var checkpoints = context.Checkpoints.List(baseRun.DatasetId).ToDictionary(c => c.Id);
-        using var parameters = JsonDocument.Parse(baseRun.ParametersJson);
-        var p = parameters.RootElement;
-        var settings = new TrakSettings(p.GetProperty("ProjectionDim").GetInt32(), TrakParameters.ParseProjection(p.GetProperty("projection").GetString()!),
-            p.GetProperty("ProjectionSeed").GetInt64(), p.GetProperty("Lambda").GetDouble(), 1);
+        var parameters = BaseParameters(baseRun);
+        var settings = parameters.Projection.Settings(parameters.Lambda) with { BatchSize = 1 };
         int imageSize = 0;
         var members = new List<(nn.Module<Tensor, Tensor>, Tensor)>();
         foreach (var m in matrices)
         {
-            var checkpoint = checkpoints.GetValueOrDefault(m.CheckpointId) ?? throw new InvalidOperationException($"checkpoint {m.CheckpointId} of run {baseRun.Id} is gone");
-            var model = JsonSerializer.Deserialize<ModelOptions>(checkpoint.HyperparametersJson)!;
-            int classes = JsonDocument.Parse(checkpoint.HyperparametersJson).RootElement.GetProperty("numClasses").GetInt32();
-            imageSize = model.ImageSize;
-            members.Add((CheckpointFile.Load(checkpoint.Path, model, classes), ScoringMatrixFile.Load(m.Path, m.Rows, m.Cols, m.Sha256)));
+            var checkpoint = context.Checkpoints.Get(m.CheckpointId) ?? throw new InvalidOperationException($"checkpoint {m.CheckpointId} of run {baseRun.Id} is gone");
+            imageSize = TrainStep.TrainParameters(context, checkpoint).ImageSize;
+            members.Add((TrainStep.Load(context, checkpoint), ScoringMatrixFile.Load(m.Path, m.Rows, m.Cols, m.Sha256)));
         }
         return (new OnDemandScorer(members, settings), imageSize);
     }
@@ -106,4 +120,10 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         foreach (var (scorer, _) in scorers.Values) scorer.Dispose();
         scorers.Clear();
     }
+}
+
+/// <summary>The run that collects on-demand region targets scored like a TRAK image run (kind "rank.trak.region").</summary>
+public sealed record OnDemandRegionParameters(long BaseRunId) : IRunParameters
+{
+    public string RunKind => "rank." + AttributionMethods.Trak + "." + TargetKinds.Region;
 }

@@ -11,7 +11,8 @@ public static class Splits
 }
 
 /// <summary>An imported dataset. <see cref="ImageRoot"/> is the folder image file names are relative to.</summary>
-public sealed record DatasetInfo(long Id, string Name, string ImageRoot, string SourceDescription, DateTime CreatedUtc);
+/// <see cref="Version"/> is a content hash of what was imported; it enters every run's identity.
+public sealed record DatasetInfo(long Id, string Name, string ImageRoot, string SourceDescription, DateTime CreatedUtc, string Version = "");
 
 /// <summary>A category with its canonical COCO id and the contiguous model index (1..C; 0 is background).</summary>
 public sealed record Category(int CocoId, string Name, string? Supercategory, int ModelIndex);

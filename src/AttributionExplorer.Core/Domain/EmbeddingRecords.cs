@@ -7,4 +7,4 @@ public static class EmbeddingKinds
 }
 
 /// <summary>One set of image embeddings: <see cref="Source"/> says where they came from (trained encoder file, ONNX model, .npy).</summary>
-public sealed record EmbeddingSet(long Id, long DatasetId, string Kind, int Dim, string Source, string ParametersJson, string ParametersHash, DateTime CreatedUtc);
+public sealed record EmbeddingSet(long Id, long DatasetId, string Kind, int Dim, string Source, string ParametersJson, string ParametersHash, DateTime CreatedUtc, long RunId = 0);

@@ -1,8 +1,9 @@
 namespace AttributionExplorer.Core.Domain;
 
-/// <summary>A trained model. Hyperparameters are stored as JSON exactly as used.</summary>
+/// <summary>A trained model. Hyperparameters are stored as JSON exactly as used; <see cref="RunId"/> is the training run
+/// that wrote it.</summary>
 public sealed record CheckpointRecord(long Id, long DatasetId, int Seed, string Path, double ValMeanIou,
-    string HyperparametersJson, double TrainSeconds, DateTime CreatedUtc);
+    string HyperparametersJson, double TrainSeconds, DateTime CreatedUtc, long RunId = 0);
 
 /// <summary>A predicted label map at model resolution: one byte per pixel, the category model index (0 = background).</summary>
 public sealed record PredictionRecord(long CheckpointId, long ImageId, int Width, int Height, byte[] Labels);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace AttributionExplorer.Core.Exports;
@@ -11,6 +10,6 @@ public static class ExportHash
     {
         var text = new StringBuilder();
         foreach (long id in imageIds.Order()) text.Append(id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return Hashing.Sha256Hex.Of(text.ToString());
     }
 }

@@ -86,6 +86,8 @@ public sealed class TrakOptions
     public string ScoreDtype { get; set; } = "float16";
     public int TopK { get; set; } = 50;
     public int GradientBatchSize { get; set; } = 16;
+    /// <summary>Training images per featurize run (0 = all in one): ranges are separate, resumable runs.</summary>
+    public int FeaturizeRangeSize { get; set; } = 0;
 }
 
 public sealed record DemoOptions

@@ -1,34 +1,35 @@
 using System.IO.Compression;
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Ports;
 using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
 public sealed class CheckpointRepository(SqliteDatabase database) : ICheckpointRepository
 {
-    private const string Columns = "id AS Id, dataset_id AS DatasetId, seed AS Seed, path AS Path, val_miou AS ValMiou, hyperparameters_json AS HyperparametersJson, train_seconds AS TrainSeconds, created_utc AS CreatedUtc";
+    private const string Columns = "c.id AS Id, c.dataset_id AS DatasetId, c.seed AS Seed, c.path AS Path, c.val_miou AS ValMiou, c.hyperparameters_json AS HyperparametersJson, c.train_seconds AS TrainSeconds, c.created_utc AS CreatedUtc, c.run_id AS RunId";
 
     public long Add(CheckpointRecord checkpoint)
     {
         using var c = database.Open();
         return c.ExecuteScalar<long>(
-            "INSERT INTO checkpoints (dataset_id, seed, path, val_miou, hyperparameters_json, train_seconds, created_utc) VALUES (@DatasetId, @Seed, @Path, @ValMeanIou, @HyperparametersJson, @TrainSeconds, @Created) RETURNING id",
-            new { checkpoint.DatasetId, checkpoint.Seed, checkpoint.Path, checkpoint.ValMeanIou, checkpoint.HyperparametersJson, checkpoint.TrainSeconds,
-                Created = DapperSetup.ToText(checkpoint.CreatedUtc) });
+            "INSERT INTO checkpoints (dataset_id, seed, path, val_miou, hyperparameters_json, train_seconds, created_utc, run_id) VALUES (@DatasetId, @Seed, @Path, @ValMeanIou, @HyperparametersJson, @TrainSeconds, @Created, @RunId) RETURNING id",
+            new { checkpoint.DatasetId, checkpoint.Seed, Path = database.Paths.ToStored(checkpoint.Path), checkpoint.ValMeanIou, checkpoint.HyperparametersJson, checkpoint.TrainSeconds,
+                Created = DapperSetup.ToText(checkpoint.CreatedUtc), RunId = checkpoint.RunId == 0 ? (long?)null : checkpoint.RunId });
     }
 
-    public IReadOnlyList<CheckpointRecord> List(long datasetId)
-    {
-        using var c = database.Open();
-        return c.Query<Rows.Checkpoint>($"SELECT {Columns} FROM checkpoints WHERE dataset_id = @datasetId ORDER BY id", new { datasetId })
-            .Select(r => r.ToRecord()).ToList();
-    }
+    public IReadOnlyList<CheckpointRecord> List(long datasetId) =>
+        Query("JOIN runs r ON r.id = c.run_id WHERE c.dataset_id = @datasetId AND r.state = 'complete' ORDER BY c.id", new { datasetId });
 
-    public CheckpointRecord? Find(long datasetId, int seed, string hyperparametersJson)
+    public CheckpointRecord? Get(long checkpointId) => Query("WHERE c.id = @checkpointId", new { checkpointId }).FirstOrDefault();
+
+    public CheckpointRecord? FindByRun(long runId) => Query("WHERE c.run_id = @runId ORDER BY c.id DESC LIMIT 1", new { runId }).FirstOrDefault();
+
+    private IReadOnlyList<CheckpointRecord> Query(string where, object args)
     {
         using var c = database.Open();
-        return c.Query<Rows.Checkpoint>($"SELECT {Columns} FROM checkpoints WHERE dataset_id = @datasetId AND seed = @seed AND hyperparameters_json = @hyperparametersJson ORDER BY id DESC LIMIT 1",
-            new { datasetId, seed, hyperparametersJson }).FirstOrDefault()?.ToRecord();
+        return c.Query<Rows.Checkpoint>($"SELECT {Columns} FROM checkpoints c {where}", args)
+            .Select(r => r.ToRecord() with { Path = database.Paths.ToFull(r.Path) }).ToList();
     }
 
     public void SavePredictions(IReadOnlyList<PredictionRecord> predictions)

@@ -3,6 +3,7 @@ using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using AttributionExplorer.Core.Ports;
 
 namespace AttributionExplorer.Storage.Repositories;
 
@@ -15,8 +16,9 @@ public sealed class DatasetRepository(SqliteDatabase database) : IDatasetReposit
         if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM datasets WHERE name = @Name", new { import.Name }, tx) > 0)
             throw new InvalidOperationException($"a dataset named '{import.Name}' already exists in {database.Path}; nothing was imported");
         long datasetId = connection.ExecuteScalar<long>(
-            "INSERT INTO datasets (name, image_root, source_description, created_utc) VALUES (@Name, @ImageRoot, @SourceDescription, @Created) RETURNING id",
-            new { import.Name, import.ImageRoot, import.SourceDescription, Created = DapperSetup.ToText(DateTime.UtcNow) }, tx);
+            "INSERT INTO datasets (name, image_root, source_description, created_utc, version) VALUES (@Name, @ImageRoot, @SourceDescription, @Created, @Version) RETURNING id",
+            new { import.Name, ImageRoot = database.Paths.ToStored(import.ImageRoot), import.SourceDescription, Created = DapperSetup.ToText(DateTime.UtcNow),
+                Version = DatasetVersion.Of(import) }, tx);
 
         foreach (var c in import.Categories)
             connection.Execute("INSERT INTO categories VALUES (@DatasetId, @CocoId, @Name, @Supercategory, @ModelIndex)",
@@ -117,8 +119,8 @@ public sealed class DatasetRepository(SqliteDatabase database) : IDatasetReposit
     private IReadOnlyList<DatasetInfo> QueryDatasets(string where, object? args)
     {
         using var c = database.Open();
-        return c.Query<Rows.Dataset>($"SELECT id AS Id, name AS Name, image_root AS ImageRoot, source_description AS SourceDescription, created_utc AS CreatedUtc FROM datasets {where}", args)
-            .Select(r => r.ToRecord()).ToList();
+        return c.Query<Rows.Dataset>($"SELECT id AS Id, name AS Name, image_root AS ImageRoot, source_description AS SourceDescription, created_utc AS CreatedUtc, version AS Version FROM datasets {where}", args)
+            .Select(r => r.ToRecord() with { ImageRoot = database.Paths.ToFull(r.ImageRoot) }).ToList();
     }
 
     public long AddUpload(long datasetId, string fileName, int width, int height)

@@ -1,76 +1,33 @@
 using AttributionExplorer.Core.Evaluation;
+using AttributionExplorer.Core.Ports;
+using AttributionExplorer.Core.Runs;
 using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public interface IEvaluationRepository
-{
-    /// <summary>The running or complete run with these parameters, or a new running one.</summary>
-    EvaluationRun BeginOrResume(long datasetId, string kind, string parametersJson, string parametersHash);
-    IReadOnlyDictionary<string, string> GetSteps(long evaluationId);
-    void SaveStep(long evaluationId, string key, string valueJson, double seconds);
-    void Complete(long evaluationId, string resultsJson);
-    EvaluationRun? Get(long evaluationId);
-    /// <summary>The newest complete run of each kind for the dataset.</summary>
-    IReadOnlyList<EvaluationRun> LatestComplete(long datasetId);
-}
-
+/// <summary>Evaluations are ledger runs of kind "eval.{kind}"; their results are the run's result and their steps its units.</summary>
 public sealed class EvaluationRepository(SqliteDatabase database) : IEvaluationRepository
 {
-    private const string Columns = "id, dataset_id, kind, status, parameters_json, parameters_hash, results_json, started_utc, finished_utc, seconds";
+    public const string KindPrefix = "eval.";
 
-    public EvaluationRun BeginOrResume(long datasetId, string kind, string parametersJson, string parametersHash)
-    {
-        if (!EvaluationKinds.All.Contains(kind)) throw new ArgumentException($"unknown evaluation kind '{kind}'", nameof(kind));
-        using var c = database.Open();
-        using var tx = c.BeginTransaction();
-        long? id = c.ExecuteScalar<long?>(
-            "SELECT id FROM evaluations WHERE dataset_id = @datasetId AND kind = @kind AND parameters_hash = @parametersHash ORDER BY status = 'complete' DESC, id DESC LIMIT 1",
-            new { datasetId, kind, parametersHash }, tx);
-        id ??= c.ExecuteScalar<long>(
-            "INSERT INTO evaluations (dataset_id, kind, status, parameters_json, parameters_hash, started_utc) VALUES (@datasetId, @kind, 'running', @parametersJson, @parametersHash, @now) RETURNING id",
-            new { datasetId, kind, parametersJson, parametersHash, now = DapperSetup.ToText(DateTime.UtcNow) }, tx);
-        tx.Commit();
-        return Get(id.Value)!;
-    }
+    public static string RunKind(string evaluationKind) => KindPrefix + evaluationKind;
 
-    public IReadOnlyDictionary<string, string> GetSteps(long evaluationId)
+    public EvaluationRun? Get(long evaluationId)
     {
         using var c = database.Open();
-        return c.Query<(string Key, string Value)>("SELECT step_key, value_json FROM evaluation_steps WHERE evaluation_id = @evaluationId", new { evaluationId })
-            .ToDictionary(r => r.Key, r => r.Value);
+        return RunLedgerRepository.Query(c, "WHERE id = @evaluationId AND kind LIKE 'eval.%'", new { evaluationId }).Select(ToEvaluation).FirstOrDefault();
     }
 
-    public void SaveStep(long evaluationId, string key, string valueJson, double seconds)
+    public IReadOnlyList<EvaluationRun> LatestComplete(long datasetId)
     {
         using var c = database.Open();
-        using var tx = c.BeginTransaction();
-        c.Execute("INSERT OR REPLACE INTO evaluation_steps (evaluation_id, step_key, value_json, seconds) VALUES (@evaluationId, @key, @valueJson, @seconds)",
-            new { evaluationId, key, valueJson, seconds }, tx);
-        c.Execute("UPDATE evaluations SET seconds = seconds + @seconds WHERE id = @evaluationId", new { evaluationId, seconds }, tx);
-        tx.Commit();
+        return RunLedgerRepository.Query(c,
+                "WHERE id IN (SELECT MAX(id) FROM runs WHERE dataset_id = @datasetId AND kind LIKE 'eval.%' AND state = 'complete' GROUP BY kind) ORDER BY kind",
+                new { datasetId })
+            .Select(ToEvaluation).ToList();
     }
 
-    public void Complete(long evaluationId, string resultsJson)
-    {
-        using var c = database.Open();
-        int changed = c.Execute("UPDATE evaluations SET status = 'complete', results_json = @resultsJson, finished_utc = @now WHERE id = @evaluationId",
-            new { evaluationId, resultsJson, now = DapperSetup.ToText(DateTime.UtcNow) });
-        if (changed == 0) throw new KeyNotFoundException($"evaluation {evaluationId} does not exist");
-    }
-
-    public EvaluationRun? Get(long evaluationId) => Query("WHERE id = @evaluationId", new { evaluationId }).FirstOrDefault();
-
-    public IReadOnlyList<EvaluationRun> LatestComplete(long datasetId) =>
-        Query("WHERE id IN (SELECT MAX(id) FROM evaluations WHERE dataset_id = @datasetId AND status = 'complete' GROUP BY kind) ORDER BY kind", new { datasetId });
-
-    private IReadOnlyList<EvaluationRun> Query(string where, object args)
-    {
-        using var c = database.Open();
-        return c.Query<(long Id, long DatasetId, string Kind, string Status, string Parameters, string Hash, string? Results, string Started, string? Finished, double Seconds)>(
-                $"SELECT {Columns} FROM evaluations {where}", args)
-            .Select(r => new EvaluationRun(r.Id, r.DatasetId, r.Kind, r.Status, r.Parameters, r.Hash, r.Results,
-                Rows.ParseUtc(r.Started), r.Finished is null ? null : Rows.ParseUtc(r.Finished), r.Seconds))
-            .ToList();
-    }
+    public static EvaluationRun ToEvaluation(RunRecord run) => new(run.Id, run.DatasetId, run.Kind[KindPrefix.Length..],
+        run.IsComplete ? EvaluationStatus.Complete : EvaluationStatus.Running, run.ParametersJson, run.Identity, run.ResultJson,
+        run.StartedUtc ?? run.CreatedUtc, run.FinishedUtc, run.Seconds);
 }

@@ -1,4 +1,5 @@
 using AttributionExplorer.Core.Exports;
+using AttributionExplorer.Core.Ports;
 using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
@@ -19,9 +20,16 @@ public sealed class ExportRepository(SqliteDatabase database) : IExportRepositor
         using var tx = connection.BeginTransaction();
         if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM datasets WHERE id = @datasetId", new { datasetId }, tx) == 0)
             throw new KeyNotFoundException($"dataset {datasetId} does not exist");
+        string created = DapperSetup.ToText(DateTime.UtcNow), sha = ExportHash.Of(ids);
+        // Every export is a run of the ledger, complete in the same transaction that writes it.
+        long ledgerRunId = connection.ExecuteScalar<long>(
+            "INSERT INTO runs (dataset_id, kind, identity, parameters_json, upstream_json, state, attempts, result_json, created_utc, started_utc, finished_utc, lease_owner) " +
+            "VALUES (@datasetId, 'export', @identity, @ruleJson, @upstream, 'complete', 1, json_object('images', @count, 'sha256', @sha), @created, @created, @created, NULL) RETURNING id",
+            new { datasetId, identity = "export-" + Guid.NewGuid().ToString("N"), ruleJson = rule.ToJson(), upstream = rule.RunId is { } r ? $"[{r}]" : "[]",
+                count = ids.Length, sha, created }, tx);
         long exportId = connection.ExecuteScalar<long>(
-            "INSERT INTO exports (dataset_id, author, created_utc, rule_json, run_id, image_count, sha256) VALUES (@datasetId, @author, @created, @ruleJson, @runId, @count, @sha) RETURNING id",
-            new { datasetId, author = author.Trim(), created = DapperSetup.ToText(DateTime.UtcNow), ruleJson = rule.ToJson(), runId = rule.RunId, count = ids.Length, sha = ExportHash.Of(ids) }, tx);
+            "INSERT INTO exports (dataset_id, author, created_utc, rule_json, run_id, image_count, sha256, ledger_run_id) VALUES (@datasetId, @author, @created, @ruleJson, @runId, @count, @sha, @ledgerRunId) RETURNING id",
+            new { datasetId, author = author.Trim(), created, ruleJson = rule.ToJson(), runId = rule.RunId, count = ids.Length, sha, ledgerRunId }, tx);
 
         using var datasetOf = PreparedCommand.Create(connection, tx, "SELECT dataset_id FROM images WHERE id = $i", "$i");
         using var insert = PreparedCommand.Create(connection, tx, "INSERT INTO export_images (export_id, position, image_id) VALUES ($e, $p, $i)", "$e", "$p", "$i");

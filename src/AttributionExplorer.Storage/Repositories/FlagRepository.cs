@@ -1,4 +1,5 @@
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Ports;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

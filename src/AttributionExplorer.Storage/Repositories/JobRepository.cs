@@ -1,62 +1,55 @@
+using System.Text.Json;
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Ports;
+using AttributionExplorer.Core.Runs;
 using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
+/// <summary>Jobs are ledger runs of kind "job.{kind}" with a unique identity each; status maps from the run's state
+/// (complete → done, cancelled → failed). The worker claims them through the ledger (leases).</summary>
 public sealed class JobRepository(SqliteDatabase database) : IJobRepository
 {
-    private const string Columns = "id, dataset_id, kind, status, request_json, result_target_id, result_json, error, worker, created_utc, started_utc, finished_utc";
+    public const string KindPrefix = "job.";
+
+    public static string RunKind(string jobKind) => KindPrefix + jobKind;
 
     public long Enqueue(long datasetId, string kind, string requestJson)
     {
         using var c = database.Open();
         return c.ExecuteScalar<long>(
-            "INSERT INTO jobs (dataset_id, kind, status, request_json, created_utc) VALUES (@datasetId, @kind, 'queued', @requestJson, @now) RETURNING id",
-            new { datasetId, kind, requestJson, now = DapperSetup.ToText(DateTime.UtcNow) });
+            "INSERT INTO runs (dataset_id, kind, identity, parameters_json, state, created_utc) VALUES (@datasetId, @kind, @identity, @requestJson, 'queued', @now) RETURNING id",
+            new { datasetId, kind = RunKind(kind), identity = "job-" + Guid.NewGuid().ToString("N"), requestJson, now = DapperSetup.ToText(DateTime.UtcNow) });
     }
 
-    public JobRecord? ClaimNext(string worker)
+    public JobRecord? Get(long jobId)
     {
         using var c = database.Open();
-        // One UPDATE … RETURNING is atomic, so two workers never claim the same job.
-        long? id = c.ExecuteScalar<long?>(
-            "UPDATE jobs SET status = 'running', worker = @worker, started_utc = @now WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY id LIMIT 1) AND status = 'queued' RETURNING id",
-            new { worker, now = DapperSetup.ToText(DateTime.UtcNow) });
-        return id is { } jobId ? Get(jobId) : null;
+        return RunLedgerRepository.Query(c, "WHERE id = @jobId AND kind LIKE 'job.%'", new { jobId }).Select(ToJob).FirstOrDefault();
     }
 
-    public void Complete(long jobId, long? resultTargetId, string resultJson)
+    public IReadOnlyList<JobRecord> ListRecent(long datasetId, int limit)
     {
         using var c = database.Open();
-        c.Execute("UPDATE jobs SET status = 'done', result_target_id = @resultTargetId, result_json = @resultJson, finished_utc = @now WHERE id = @jobId",
-            new { jobId, resultTargetId, resultJson, now = DapperSetup.ToText(DateTime.UtcNow) });
+        return RunLedgerRepository.Query(c, "WHERE dataset_id = @datasetId AND kind LIKE 'job.%' ORDER BY id DESC LIMIT @limit", new { datasetId, limit })
+            .Select(ToJob).ToList();
     }
 
-    public void Fail(long jobId, string error)
+    /// <summary>What a job's run records as its result: the target it produced and a free-form summary.</summary>
+    public sealed record JobResult(long? ResultTargetId, JsonElement? Result);
+
+    public static JobRecord ToJob(RunRecord run)
     {
-        using var c = database.Open();
-        c.Execute("UPDATE jobs SET status = 'failed', error = @error, finished_utc = @now WHERE id = @jobId",
-            new { jobId, error, now = DapperSetup.ToText(DateTime.UtcNow) });
-    }
-
-    public JobRecord? Get(long jobId) => Query("WHERE id = @jobId", new { jobId }).FirstOrDefault();
-
-    public IReadOnlyList<JobRecord> ListRecent(long datasetId, int limit) =>
-        Query("WHERE dataset_id = @datasetId ORDER BY id DESC LIMIT @limit", new { datasetId, limit });
-
-    public int RequeueRunning(string worker)
-    {
-        using var c = database.Open();
-        return c.Execute("UPDATE jobs SET status = 'queued', worker = NULL, started_utc = NULL WHERE status = 'running' AND worker = @worker", new { worker });
-    }
-
-    private IReadOnlyList<JobRecord> Query(string where, object args)
-    {
-        using var c = database.Open();
-        return c.Query<(long Id, long DatasetId, string Kind, string Status, string Request, long? Target, string? Result, string? Error, string? Worker, string Created, string? Started, string? Finished)>(
-                $"SELECT {Columns} FROM jobs {where}", args)
-            .Select(r => new JobRecord(r.Id, r.DatasetId, r.Kind, r.Status, r.Request, r.Target, r.Result, r.Error, r.Worker,
-                Rows.ParseUtc(r.Created), r.Started is null ? null : Rows.ParseUtc(r.Started), r.Finished is null ? null : Rows.ParseUtc(r.Finished)))
-            .ToList();
+        var result = run.ResultJson is null ? null : JsonSerializer.Deserialize<JobResult>(run.ResultJson, new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+        string status = run.State switch
+        {
+            RunState.Queued => JobStatus.Queued,
+            RunState.Running => JobStatus.Running,
+            RunState.Complete => JobStatus.Done,
+            _ => JobStatus.Failed,
+        };
+        return new JobRecord(run.Id, run.DatasetId, run.Kind[KindPrefix.Length..], status, run.ParametersJson, result?.ResultTargetId,
+            result?.Result?.GetRawText(), run.State == RunState.Cancelled ? run.Error ?? "cancelled" : run.Error, run.LeaseOwner,
+            run.CreatedUtc, run.StartedUtc, run.FinishedUtc);
     }
 }

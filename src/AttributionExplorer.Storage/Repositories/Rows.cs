@@ -16,10 +16,11 @@ internal static class Rows
         public string RleCounts = "", Bbox = "[]";
         public double Area;
     }
-    public sealed class Dataset { public long Id; public string Name = "", ImageRoot = "", SourceDescription = "", CreatedUtc = ""; }
+    public sealed class Dataset { public long Id; public string Name = "", ImageRoot = "", SourceDescription = "", CreatedUtc = "", Version = ""; }
     public sealed class Checkpoint
     {
         public long Id, DatasetId, Seed;
+        public long? RunId;
         public string Path = "", HyperparametersJson = "", CreatedUtc = "";
         public double ValMiou, TrainSeconds;
     }
@@ -36,10 +37,10 @@ internal static class Rows
         new RleMask((int)r.RleHeight, (int)r.RleWidth, RleCodec.FromCompressedString(r.RleCounts)),
         JsonSerializer.Deserialize<double[]>(r.Bbox) ?? [], r.Area);
 
-    public static DatasetInfo ToRecord(this Dataset r) => new(r.Id, r.Name, r.ImageRoot, r.SourceDescription, ParseUtc(r.CreatedUtc));
+    public static DatasetInfo ToRecord(this Dataset r) => new(r.Id, r.Name, r.ImageRoot, r.SourceDescription, ParseUtc(r.CreatedUtc), r.Version);
 
     public static CheckpointRecord ToRecord(this Checkpoint r) => new(r.Id, r.DatasetId, (int)r.Seed, r.Path, r.ValMiou,
-        r.HyperparametersJson, r.TrainSeconds, ParseUtc(r.CreatedUtc));
+        r.HyperparametersJson, r.TrainSeconds, ParseUtc(r.CreatedUtc), r.RunId ?? 0);
 
     public static AttributionRun ToRecord(this Run r) => new(r.Id, r.DatasetId, r.Method, r.TargetKind, r.Status, r.ParametersJson,
         r.ParametersHash, r.TimingsJson, (int)r.TrainCount, ParseUtc(r.StartedUtc), r.FinishedUtc is null ? null : ParseUtc(r.FinishedUtc));

@@ -1,6 +1,5 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Options;
-using AttributionExplorer.Storage.Repositories;
 using AttributionExplorer.Web.Rendering;
 
 namespace AttributionExplorer.Web.Endpoints;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
-using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Precompute.Datasets.Coco;
 

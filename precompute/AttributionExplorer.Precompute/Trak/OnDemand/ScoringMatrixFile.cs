@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,9 +44,5 @@ public static class ScoringMatrixFile
         return torch.tensor(data, [r, c]);
     }
 
-    private static string Hash(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
+    private static string Hash(string path) => Core.Hashing.Sha256Hex.OfFile(path);
 }

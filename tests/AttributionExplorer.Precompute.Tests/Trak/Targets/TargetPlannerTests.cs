@@ -3,6 +3,7 @@ using AttributionExplorer.Core.Masks;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Trak.Outputs;
 using AttributionExplorer.Precompute.Trak.Targets;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds;
 
 namespace AttributionExplorer.Precompute.Tests.Trak.Targets;
 
@@ -33,7 +34,7 @@ public class TargetPlannerTests
             Annotation(12, 9, false, (y, x) => y < 4 && x < 4),
         ];
         using var plan = TargetPlanner.Plan(source, Categories, _ => image, _ => annotations,
-            new HashSet<string> { TargetKinds.Image, TargetKinds.Class, TargetKinds.Object });
+            [new ImageTargetKind(), new ClassTargetKind(), new ObjectTargetKind()]);
 
         Assert.Equal(new[]
         {
@@ -53,7 +54,7 @@ public class TargetPlannerTests
         var source = new InMemorySegmentationSource([new SegmentationExample(1, "unused.png", new byte[16])], 3, 4);
         var image = new ImageRecord(1, 1, 1, Splits.Val, "unused.png", 8, 8);
         using var plan = TargetPlanner.Plan(source, Categories, _ => image, _ => [Annotation(10, 9, false, (_, _) => true)],
-            new HashSet<string> { TargetKinds.Object });
+            [new ObjectTargetKind()]);
         Assert.Equal(TargetKinds.Object, Assert.Single(plan.Targets).Target.Kind);
     }
 }

@@ -1,6 +1,6 @@
 using AttributionExplorer.Core.Exports;
 
-namespace AttributionExplorer.Storage.Repositories;
+namespace AttributionExplorer.Core.Ports;
 
 public interface IExportRepository
 {

@@ -1,0 +1,54 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Precompute.Trak;
+using AttributionExplorer.Precompute.Trak.OnDemand;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AttributionExplorer.Worker.Pipeline.Trak;
+
+/// <summary>Stage 2: one checkpoint's features (all ranges, in order) → kernel → scoring matrix artifact, with the
+/// kernel's spectrum recorded so the regime (n/k, condition, λ against the smallest eigenvalue) can be judged.</summary>
+public static class TrakFinalizeStage
+{
+    public const string ScoringArtifact = "scoring";
+
+    public static RunRecord Run(PipelineContext context, DatasetInfo dataset, CheckpointRecord checkpoint, TrakProjection projection,
+        double lambda, IReadOnlyList<RunRecord> featureRanges)
+    {
+        var parameters = new TrakFinalizeParameters(checkpoint.RunId, projection, lambda);
+        return context.Runs.Execute(dataset.Id, dataset.Version, parameters, featureRanges.Select(r => r.Id).ToList(), scope =>
+        {
+            using var outer = torch.NewDisposeScope();
+            var phi = torch.cat(featureRanges.Select(r => TrakFeaturizeStage.Load(context, r)).ToList(), 0);
+            var scoring = TrakScorer.ScoringMatrix(phi, lambda);
+            var spectrum = Spectrum(phi, lambda);
+            scope.AddArtifact(context.Artifacts.Write(ScoringArtifact,
+                Path.Combine("trak", dataset.Name, $"run{scope.RunId}-checkpoint{checkpoint.Id}.scoring.bin"), temporary => ScoringMatrixFile.Save(temporary, scoring)));
+            long parameterCount = featureRanges.Select(RunExecutor.ReadResult<TrakFeaturizeResult>).First().ParameterCount;
+            return spectrum with { ParameterCount = parameterCount };
+        }).Run;
+    }
+
+    private static TrakFinalizeResult Spectrum(Tensor phi, double lambda)
+    {
+        using var scope = torch.NewDisposeScope();
+        var phi64 = phi.to(ScalarType.Float64);
+        var gram = phi64.t().matmul(phi64);
+        var eigenvalues = torch.linalg.eigvalsh(gram);
+        double largest = eigenvalues.max().item<double>();
+        double smallest = eigenvalues.min().item<double>();
+        double ridge = lambda * gram.diagonal().mean().item<double>();
+        int rank = (int)eigenvalues.gt(largest * 1e-10).sum().item<long>();
+        return new TrakFinalizeResult((int)phi.shape[0], (int)phi.shape[1], ridge, smallest, largest, rank, 0);
+    }
+
+    public static (Tensor Matrix, ScoringMatrixRecord Record) LoadScoring(PipelineContext context, RunRecord run, long targetRunId, int position, long checkpointId)
+    {
+        var artifact = context.Ledger.Artifacts(run.Id).Single(a => a.Name == ScoringArtifact);
+        var result = RunExecutor.ReadResult<TrakFinalizeResult>(run);
+        string path = context.Artifacts.Verified(artifact, "rerun `precompute trak` after deleting run " + run.Id);
+        var matrix = ScoringMatrixFile.Load(path, result.ProjectionDim, result.TrainImages, artifact.Sha256);
+        return (matrix, new ScoringMatrixRecord(targetRunId, position, checkpointId, result.ProjectionDim, result.TrainImages, path, artifact.Sha256));
+    }
+}

@@ -1,0 +1,65 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Scores;
+using AttributionExplorer.Precompute.Trak;
+using AttributionExplorer.Precompute.Trak.Projection;
+
+namespace AttributionExplorer.Worker.Pipeline.Trak;
+
+/// <summary>How train and target gradients are turned into features: the same for every stage of one TRAK computation.</summary>
+public sealed record TrakProjection(int ProjectionDim, string Projection, long ProjectionSeed, int GradientBatchSize)
+{
+    public static TrakProjection Of(TrakOptions trak) => new(trak.ProjectionDim, ParseKind(trak.ProjectionKind).ToString().ToLowerInvariant(), trak.ProjectionSeed, trak.GradientBatchSize);
+
+    public TrakSettings Settings(double lambda) => new(ProjectionDim, ParseKind(Projection), ProjectionSeed, lambda, GradientBatchSize);
+
+    public static ProjectionKind ParseKind(string name) => name.ToLowerInvariant() switch
+    {
+        "gaussian" => ProjectionKind.Gaussian,
+        "rademacher" => ProjectionKind.Rademacher,
+        _ => throw new ArgumentException($"appsettings.json: AttributionExplorer:Trak:ProjectionKind must be gaussian or rademacher, got '{name}'"),
+    };
+}
+
+/// <summary>Stage 1 (kind "trak.featurize"): projected loss gradients of train images [Start, Start + Count) under one
+/// checkpoint (its training run is the upstream run). Writes a features artifact [Count, k].</summary>
+public sealed record TrakFeaturizeParameters(long CheckpointRunId, TrakProjection Projection, int Start, int Count, int TrainImages) : IRunParameters
+{
+    public string RunKind => "trak.featurize";
+    public string TrainFeatures => "grad of mean pixel cross-entropy, eval mode, /sqrt(p), projected";
+}
+
+public sealed record TrakFeaturizeResult(int Rows, int Columns, long ParameterCount, int RecomputedGradients);
+
+/// <summary>Stage 2 (kind "trak.finalize"): the kernel of one checkpoint from all its feature ranges (upstream), and
+/// the scoring matrix (ΦᵀΦ + λ·mean(diag)·I)⁻¹Φᵀ [k, n] as an artifact.</summary>
+public sealed record TrakFinalizeParameters(long CheckpointRunId, TrakProjection Projection, double Lambda) : IRunParameters
+{
+    public string RunKind => "trak.finalize";
+    public string LambdaRelativeTo => "mean diag of PhiT Phi";
+}
+
+/// <summary>The kernel's regime: n/k, its spectrum and where λ sits, so a degenerate run can say so.</summary>
+public sealed record TrakFinalizeResult(int TrainImages, int ProjectionDim, double Ridge, double SmallestEigenvalue, double LargestEigenvalue,
+    int Rank, long ParameterCount);
+
+/// <summary>Stage 3, the TRAK ranking run of one target kind (kind "rank.trak"): target gradients under every
+/// checkpoint against its finalized scoring matrix (upstream: the finalize runs), averaged; one unit per checkpoint.</summary>
+public sealed record TrakScoreParameters(string Target, string Output, TrakProjection Projection, double Lambda, string ScoreDtype, int TopK,
+    string Ensemble, long[] CheckpointRunIds) : IRunParameters
+{
+    public string RunKind => "rank." + AttributionMethods.Trak;
+
+    public static readonly IReadOnlyDictionary<string, string> OutputByKind = new Dictionary<string, string>
+    {
+        [TargetKinds.Image] = "mean pixel log(p/(1-p)) of the true class",
+        [TargetKinds.Class] = "mean pixel log(q/(1-q)) of the binary task 'is class c', q = probability of the correct answer",
+        [TargetKinds.Object] = "mean log(p/(1-p)) of the true class over the instance mask's pixels",
+        [TargetKinds.Region] = "mean log(p/(1-p)) of the true class over the region's pixels",
+    };
+
+    public ScoreDtype Dtype => ScoreCodec.Parse(ScoreDtype);
+}
+
+public sealed record TrakScoreResult(int Targets, int AllTargetsOfKind, int SkippedTargets, int RecomputedGradients, IReadOnlyDictionary<string, double> Seconds);

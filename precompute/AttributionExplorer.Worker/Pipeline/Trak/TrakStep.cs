@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Trak.Targets;
+using AttributionExplorer.Worker.Infrastructure;
+
+namespace AttributionExplorer.Worker.Pipeline.Trak;
+
+/// <summary>TRAK for every held-out image and every planned target kind, as staged runs in the ledger:
+/// featurize (per checkpoint, per range of training images) → finalize (per checkpoint) → score (per target kind).
+/// Each stage is found by its identity, so completed stages are reused, an interrupted one resumes, and a changed
+/// input (dataset, checkpoint, projection, λ) makes new runs. Train features and kernels are shared by all kinds.</summary>
+public static class TrakStep
+{
+    public static IReadOnlyDictionary<string, long> Run(PipelineContext context, DatasetInfo dataset, TrakOptions trak,
+        IReadOnlyList<CheckpointRecord> checkpoints, IReadOnlyList<ITargetKind> kinds)
+    {
+        if (checkpoints.Count == 0) throw new InvalidOperationException($"dataset '{dataset.Name}' has no checkpoints; run train first");
+        var projection = TrakProjection.Of(trak);
+        int trainCount = context.Datasets.CountImages(dataset.Id, Splits.Train);
+        var ranges = Ranges(trainCount, trak.FeaturizeRangeSize);
+
+        // Identities first (cheap): featurize → finalize → score. Only what is not complete gets computed.
+        var featurize = checkpoints.ToDictionary(c => c.Id, c => ranges.Select(r =>
+            context.Runs.Ensure(dataset.Id, dataset.Version, new TrakFeaturizeParameters(c.RunId, projection, r.Start, r.Count, trainCount), [c.RunId])).ToList());
+        var finalize = checkpoints.ToDictionary(c => c.Id, c =>
+            context.Runs.Ensure(dataset.Id, dataset.Version, new TrakFinalizeParameters(c.RunId, projection, trak.Lambda), featurize[c.Id].Select(r => r.Id).ToList()));
+        var scoreParameters = kinds.ToDictionary(k => k.Info.Name, k => new TrakScoreParameters(k.Info.Name, TrakScoreParameters.OutputByKind[k.Info.Name], projection,
+            trak.Lambda, trak.ScoreDtype, trak.TopK, "mean over checkpoints", checkpoints.Select(c => c.RunId).ToArray()));
+        var scoreRuns = kinds.ToDictionary(k => k.Info.Name, k =>
+            context.Runs.Ensure(dataset.Id, dataset.Version, scoreParameters[k.Info.Name], checkpoints.Select(c => finalize[c.Id].Id).ToList()));
+        if (scoreRuns.Values.All(r => r.IsComplete))
+        {
+            StepProgress.Skipped("TRAK", $"runs {string.Join(", ", scoreRuns.Values.Select(r => r.Id))} with identical inputs are complete");
+            return scoreRuns.ToDictionary(r => r.Key, r => r.Value.Id);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var model = TrainStep.TrainParameters(context, checkpoints[0]).Model;
+        var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, model.ImageSize);
+        var val = DatabaseExamples.Load(context.Datasets, dataset, Splits.Val, model.ImageSize);
+        var finalized = new List<(CheckpointRecord, RunRecord)>();
+        foreach (var checkpoint in checkpoints)
+        {
+            var stages = featurize[checkpoint.Id].Select((run, r) => run.IsComplete ? run
+                : TrakFeaturizeStage.Run(context, dataset, checkpoint, projection, train, ranges[r].Start, ranges[r].Count)).ToList();
+            var kernel = finalize[checkpoint.Id].IsComplete ? finalize[checkpoint.Id]
+                : TrakFinalizeStage.Run(context, dataset, checkpoint, projection, trak.Lambda, stages);
+            finalized.Add((checkpoint, kernel));
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        context.Summary.Add(("TRAK features + kernels", $"{checkpoints.Count} checkpoints × {trainCount} train, k = {trak.ProjectionDim}, {ranges.Count} range(s) each", seconds));
+        foreach (var kind in kinds)
+        {
+            if (scoreRuns[kind.Info.Name].IsComplete) continue;
+            clock.Restart();
+            var outcome = TrakScoreStage.Run(context, dataset, kind, scoreParameters[kind.Info.Name], finalized, train, val);
+            context.Summary.Add(($"TRAK {kind.Info.Name}", $"run {outcome.Run.Id}: {outcome.Result.Targets} targets × {trainCount} train, {outcome.Result.RecomputedGradients} gradients recomputed",
+                clock.Elapsed.TotalSeconds));
+            scoreRuns[kind.Info.Name] = outcome.Run;
+        }
+        return scoreRuns.ToDictionary(r => r.Key, r => r.Value.Id);
+    }
+
+    /// <summary>[start, count) ranges of the training set for featurization (size 0 = one range).</summary>
+    public static IReadOnlyList<(int Start, int Count)> Ranges(int n, int size)
+    {
+        if (size <= 0 || size >= n) return [(0, n)];
+        return Enumerable.Range(0, (n + size - 1) / size).Select(i => (i * size, Math.Min(size, n - i * size))).ToList();
+    }
+}

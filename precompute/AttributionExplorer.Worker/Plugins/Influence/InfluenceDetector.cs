@@ -1,0 +1,43 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Plugins;
+using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Worker.Plugins.Trak;
+
+namespace AttributionExplorer.Worker.Plugins.Influence;
+
+/// <summary>Label-error detector: a training image's mean TRAK score over the held-out full-image targets, most
+/// negative first (the images that most lower the model's output on held-out data).</summary>
+public sealed class InfluenceDetector : IRankingMethod
+{
+    public const string Name = "influence";
+
+    public RankingMethodInfo Info { get; } = new(Name, "TRAK influence (mean over held-out images)",
+        "Mean TRAK score over the held-out full-image targets; most negative first: these images most lower the model's output on held-out data.",
+        RankingScope.TrainImages, Signed: true, [], 10, $"{PluginRegistry.Cli} rank influence --dataset NAME");
+
+    public string Run(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes)
+    {
+        var trak = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image);
+        if (trak is null)
+        {
+            new TrakMethod().Run(context, dataset, sizes);
+            trak = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!;
+        }
+        var outcome = context.Runs.Execute(dataset.Id, dataset.Version, new InfluenceParameters(), [trak.Id], scope =>
+        {
+            var ranked = context.TrainRankings.Page(trak.Id, 0, int.MaxValue);
+            context.RankingRuns.Begin(scope.RunId, dataset.Id, Name, TrainRankingTargets.Kind, context.RankingRuns.GetTrainOrder(trak.Id));
+            context.TrainRankings.Write(scope.RunId, ranked.Select(r => (r.TrainImageId, r.MeanScore)).ToList());
+            return new TrainRankingResult(ranked.Count);
+        });
+        return $"run {outcome.Run.Id}: {outcome.Result.Images} images{(outcome.Reused ? " (reused)" : "")}";
+    }
+
+    private sealed record InfluenceParameters : IRunParameters
+    {
+        public string RunKind => "rank." + Name;
+        public string Score => "mean TRAK score over held-out full-image targets";
+        public string Order => "most negative first";
+    }
+}

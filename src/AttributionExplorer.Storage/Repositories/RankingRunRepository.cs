@@ -1,0 +1,62 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Ports;
+using Dapper;
+
+namespace AttributionExplorer.Storage.Repositories;
+
+public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunRepository
+{
+    internal const string Select =
+        "SELECT a.id AS Id, a.dataset_id AS DatasetId, a.method AS Method, a.target_kind AS TargetKind, r.state AS Status, r.parameters_json AS ParametersJson, " +
+        "r.identity AS ParametersHash, COALESCE(r.result_json, '{}') AS TimingsJson, a.train_count AS TrainCount, COALESCE(r.started_utc, r.created_utc) AS StartedUtc, r.finished_utc AS FinishedUtc " +
+        "FROM attribution_runs a JOIN runs r ON r.id = a.id";
+
+    public void Begin(long runId, long datasetId, string method, string targetKind, IReadOnlyList<long> trainImageIdsInScoreOrder)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        // A retried run starts its rows afresh (its targets, scores and top-k go with them).
+        c.Execute("DELETE FROM attribution_runs WHERE id = @runId", new { runId }, tx);
+        c.Execute("INSERT INTO attribution_runs (id, dataset_id, method, target_kind, train_count) VALUES (@runId, @datasetId, @method, @targetKind, @count)",
+            new { runId, datasetId, method, targetKind, count = trainImageIdsInScoreOrder.Count }, tx);
+        using var insert = PreparedCommand.Create(c, tx, "INSERT INTO run_train_order VALUES ($r, $p, $i)", "$r", "$p", "$i");
+        for (int p = 0; p < trainImageIdsInScoreOrder.Count; p++) PreparedCommand.Execute(insert, runId, p, trainImageIdsInScoreOrder[p]);
+        tx.Commit();
+    }
+
+    public void BeginOnDemand(long runId, long baseRunId)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM attribution_runs WHERE id = @runId", new { runId }, tx) == 0)
+        {
+            int inserted = c.Execute("INSERT INTO attribution_runs (id, dataset_id, method, target_kind, train_count) " +
+                                     "SELECT @runId, dataset_id, method, @region, train_count FROM attribution_runs WHERE id = @baseRunId",
+                new { runId, baseRunId, region = TargetKinds.Region }, tx);
+            if (inserted == 0) throw new KeyNotFoundException($"run {baseRunId} does not exist");
+            c.Execute("INSERT INTO run_train_order SELECT @runId, position, image_id FROM run_train_order WHERE run_id = @baseRunId", new { runId, baseRunId }, tx);
+        }
+        tx.Commit();
+    }
+
+    public AttributionRun? Get(long runId) => Query("WHERE a.id = @runId", new { runId }).FirstOrDefault();
+
+    public AttributionRun? GetLatestComplete(long datasetId, string method, string targetKind) =>
+        Query("WHERE a.dataset_id = @datasetId AND a.method = @method AND a.target_kind = @targetKind AND r.state = 'complete' ORDER BY a.id DESC LIMIT 1",
+            new { datasetId, method, targetKind }).FirstOrDefault();
+
+    public IReadOnlyList<AttributionRun> ListComplete(long datasetId) =>
+        Query("WHERE a.dataset_id = @datasetId AND r.state = 'complete' ORDER BY a.id", new { datasetId });
+
+    public IReadOnlyList<long> GetTrainOrder(long runId)
+    {
+        using var c = database.Open();
+        return c.Query<long>("SELECT image_id FROM run_train_order WHERE run_id = @runId ORDER BY position", new { runId }).ToList();
+    }
+
+    private IReadOnlyList<AttributionRun> Query(string where, object args)
+    {
+        using var c = database.Open();
+        return c.Query<Rows.Run>($"{Select} {where}", args).Select(r => r.ToRecord()).ToList();
+    }
+}

@@ -1,0 +1,40 @@
+using AttributionExplorer.Core.Domain;
+
+namespace AttributionExplorer.Web.Services;
+
+/// <summary>The read side of rankings as the pages use it, composed from the storage ports (runs, scores, training-image
+/// rankings, agreement). Pages ask this one service instead of five ports.</summary>
+public interface IAttributionRepository
+{
+    AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind);
+    IReadOnlyList<AttributionRun> ListCompleteRuns(long datasetId);
+    IReadOnlyList<AttributionTarget> GetTargets(long runId, long imageId);
+    AttributionTarget? GetTarget(long targetId);
+    IReadOnlyList<Influencer> GetTopInfluencers(long targetId, bool positive, int k);
+    IReadOnlyList<Influencer> GetInfluencers(long targetId, bool positive, int skip, int k);
+    float[] GetScores(long targetId);
+    int CountOverallInfluence(long runId);
+    IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit);
+    OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId);
+    InfluenceHistogram GetInfluenceHistogram(long runId, int bins);
+    IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit);
+    IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds);
+}
+
+public sealed class AttributionReads(IRankingRunRepository runs, IScoreRepository scores, ITrainRankingRepository trainRankings,
+    IAgreementRepository agreement) : IAttributionRepository
+{
+    public AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind) => runs.GetLatestComplete(datasetId, method, targetKind);
+    public IReadOnlyList<AttributionRun> ListCompleteRuns(long datasetId) => runs.ListComplete(datasetId);
+    public IReadOnlyList<AttributionTarget> GetTargets(long runId, long imageId) => scores.GetTargets(runId, imageId);
+    public AttributionTarget? GetTarget(long targetId) => scores.GetTarget(targetId);
+    public IReadOnlyList<Influencer> GetTopInfluencers(long targetId, bool positive, int k) => scores.GetInfluencers(targetId, positive, 0, k);
+    public IReadOnlyList<Influencer> GetInfluencers(long targetId, bool positive, int skip, int k) => scores.GetInfluencers(targetId, positive, skip, k);
+    public float[] GetScores(long targetId) => scores.GetScores(targetId);
+    public int CountOverallInfluence(long runId) => trainRankings.Count(runId);
+    public IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit) => trainRankings.Page(runId, offset, limit);
+    public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => trainRankings.Of(runId, trainImageId);
+    public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => trainRankings.Histogram(runId, bins);
+    public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => scores.GetAppearances(trainImageId, runIds, limit);
+    public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => agreement.Get(targetIds);
+}
