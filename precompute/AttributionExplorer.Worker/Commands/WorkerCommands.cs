@@ -21,22 +21,12 @@ public static class WorkerCommands
     private static Command Demo()
     {
         var command = new Command("demo", "generate the demo dataset → import → train checkpoints → every registered ranking method (TRAK for image, class, object targets; MoCo, ESVM, cosine, CLIP if configured; label-error detectors) → rank agreement → SQLite; completed runs are reused") { Config };
-        command.SetAction(r => Execute(r, context =>
-        {
-            var dataset = DemoStep.EnsureImported(context);
-            var sizes = PipelineSizes.Of(context.Options, demo: true);
-            foreach (var method in PluginRegistry.RankingMethods) RunMethod(context, dataset, sizes, method);
-            AgreementStep.Run(context, dataset);
-        }));
+        command.SetAction(r => Execute(r, context => DemoPipeline.Run(context)));
         return command;
     }
 
-    private static void RunMethod(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, IRankingMethod method)
-    {
-        var clock = Stopwatch.StartNew();
-        string summary = method.Run(context, dataset, sizes);
-        context.Summary.Add(($"rank {method.Info.Name}", summary, clock.Elapsed.TotalSeconds));
-    }
+    private static void RunMethod(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, IRankingMethod method) =>
+        DemoPipeline.RunMethod(context, dataset, sizes, method);
 
     private static Command ImportCoco()
     {

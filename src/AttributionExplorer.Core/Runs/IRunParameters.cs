@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace AttributionExplorer.Core.Runs;
 
 /// <summary>The typed parameters of one run kind: a record serialized once (<see cref="RunParameters.Serialize{T}"/>)
@@ -8,5 +6,5 @@ namespace AttributionExplorer.Core.Runs;
 public interface IRunParameters
 {
     /// <summary>The run kind these parameters belong to, e.g. "train", "trak.featurize", "rank.confidence".</summary>
-    [JsonIgnore] string RunKind { get; }
+    string RunKind { get; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace AttributionExplorer.Core.Runs;
 
@@ -13,6 +14,18 @@ public static class RunParameters
         // Parameters recorded before typed records existed used other casings.
         PropertyNameCaseInsensitive = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // The kind is the run's own column, not one of its parameters.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (!typeof(IRunParameters).IsAssignableFrom(info.Type)) return;
+                    foreach (var property in info.Properties.Where(p => p.Name == "runKind").ToList()) info.Properties.Remove(property);
+                },
+            },
+        },
     };
 
     public static string Serialize<T>(T parameters) where T : IRunParameters => JsonSerializer.Serialize(parameters, JsonOptions);

@@ -22,7 +22,7 @@ public sealed class EmbeddingRepository(SqliteDatabase database) : IEmbeddingRep
         c.Execute("DELETE FROM embedding_sets WHERE run_id = @runId", new { runId }, tx);
         long setId = c.ExecuteScalar<long>(
             "INSERT INTO embedding_sets (dataset_id, kind, dim, source, parameters_json, parameters_hash, created_utc, run_id) VALUES (@datasetId, @kind, @dim, @source, @parametersJson, (SELECT identity FROM runs WHERE id = @runId), @now, @runId) RETURNING id",
-            new { datasetId, kind, dim, source, parametersJson, runId, now = DapperSetup.ToText(DateTime.UtcNow) }, tx);
+            new { datasetId, kind, dim, source = database.Paths.ToStored(source), parametersJson, runId, now = DapperSetup.ToText(DateTime.UtcNow) }, tx);
         using var insert = PreparedCommand.Create(c, tx, "INSERT INTO embeddings VALUES ($s, $i, $v)", "$s", "$i", "$v");
         foreach (var (imageId, vector) in vectors) PreparedCommand.Execute(insert, setId, imageId, ScoreCodec.Encode(vector, ScoreDtype.Float32));
         tx.Commit();
@@ -46,7 +46,7 @@ public sealed class EmbeddingRepository(SqliteDatabase database) : IEmbeddingRep
         using var c = database.Open();
         return c.Query<(long Id, long DatasetId, string Kind, long Dim, string Source, string Json, string Hash, string Created, long? RunId)>(
                 $"SELECT {SetColumns} FROM embedding_sets e {where}", args)
-            .Select(r => new EmbeddingSet(r.Id, r.DatasetId, r.Kind, (int)r.Dim, r.Source, r.Json, r.Hash, Rows.ParseUtc(r.Created), r.RunId ?? 0))
+            .Select(r => new EmbeddingSet(r.Id, r.DatasetId, r.Kind, (int)r.Dim, database.Paths.ToFull(r.Source), r.Json, r.Hash, Rows.ParseUtc(r.Created), r.RunId ?? 0))
             .FirstOrDefault();
     }
 }

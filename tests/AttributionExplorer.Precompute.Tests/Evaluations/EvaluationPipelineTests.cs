@@ -3,6 +3,7 @@ using AttributionExplorer.Core.Options;
 using AttributionExplorer.Worker.Evaluations;
 using AttributionExplorer.Precompute.Tests.Pipeline;
 using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Worker.Plugins;
 using Microsoft.Data.Sqlite;
 
 namespace AttributionExplorer.Precompute.Tests.Evaluations;
@@ -36,13 +37,13 @@ public class EvaluationPipelineTests : IDisposable
     private static Core.Domain.DatasetInfo Prepare(PipelineContext context) => TinyDemo.Run(context).Dataset;
 
     private static void EvaluateAll(PipelineContext context, Core.Domain.DatasetInfo dataset) =>
-        EvaluationRunner.Run(context, dataset, context.Options.Demo.Model, context.Options.Demo.Training, EvaluationKinds.All);
+        EvaluationRunner.Run(context, dataset, context.Options.Demo.Model, context.Options.Demo.Training, PluginRegistry.Evaluations);
 
     private static long CountSteps(PipelineContext context)
     {
         using var c = context.Database.Open();
         using var command = c.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM evaluation_steps";
+        command.CommandText = "SELECT COUNT(*) FROM run_units u JOIN runs r ON r.id = u.run_id WHERE r.kind LIKE 'eval.%'";
         return (long)command.ExecuteScalar()!;
     }
 
@@ -60,7 +61,7 @@ public class EvaluationPipelineTests : IDisposable
         var labels = System.Text.Json.JsonSerializer.Deserialize<LabelErrorResult>(runs[EvaluationKinds.LabelErrors].ResultsJson!)!;
         Assert.Equal(20, labels.TrainImages);
         Assert.Equal(2, labels.PlantedErrors);
-        Assert.Equal(["trak_overall", "trak_class_overall", "model_confidence", "random"], labels.Methods.Select(m => m.Method));
+        Assert.Equal(["influence", "trak_class_overall", "model_confidence", "random"], labels.Methods.Select(m => m.Method));
         Assert.All(labels.Methods, m =>
         {
             Assert.Equal(20, m.PrecisionCurve.Length);
@@ -102,11 +103,11 @@ public class EvaluationPipelineTests : IDisposable
         using (var c = context.Database.Open())
         using (var command = c.CreateCommand())
         {
-            command.CommandText = $"DELETE FROM evaluation_steps WHERE evaluation_id = {lds1} AND step_key = 'subset2'; UPDATE evaluations SET status = 'running', results_json = NULL WHERE id = {lds1}";
+            command.CommandText = $"DELETE FROM run_units WHERE run_id = {lds1} AND unit_key = 'subset2'; UPDATE runs SET state = 'queued', result_json = NULL WHERE id = {lds1}";
             command.ExecuteNonQuery();
         }
         var resumed = new PipelineContext(Options());
-        EvaluationRunner.Run(resumed, dataset, resumed.Options.Demo.Model, resumed.Options.Demo.Training, [EvaluationKinds.Lds]);
+        EvaluationRunner.Run(resumed, dataset, resumed.Options.Demo.Model, resumed.Options.Demo.Training, [PluginRegistry.Evaluations.Single(e => e.Info.Name == EvaluationKinds.Lds)]);
         Assert.Equal(steps, CountSteps(resumed));
         var rerun = resumed.Evaluations.Get(lds1)!;
         Assert.Equal(EvaluationStatus.Complete, rerun.Status);
@@ -128,7 +129,7 @@ public class EvaluationPipelineTests : IDisposable
         Assert.Equal(0, CountSteps(context));
         using var c = context.Database.Open();
         using var command = c.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM evaluations";
+        command.CommandText = "SELECT COUNT(*) FROM runs WHERE kind LIKE 'eval.%'";
         Assert.Equal(0L, (long)command.ExecuteScalar()!);
     }
 

@@ -31,52 +31,55 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(new[] { 0, 1 }, checkpoints.Select(c => c.Seed));
         Assert.All(checkpoints, c => Assert.Contains("\"seed\":" + c.Seed, c.HyperparametersJson));
         Assert.Equal(2, context.Datasets.GetPlantedErrors(dataset.Id).Count);
-        var run = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!;
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!;
         Assert.Equal(runId, run.Id);
-        Assert.Contains("\"ProjectionSeed\":0", run.ParametersJson);
+        Assert.Contains("\"projectionSeed\":0", run.ParametersJson);
         var val = context.Datasets.GetImages(dataset.Id, Splits.Val, 0, 100);
         Assert.Equal(4, val.Count);
         foreach (var image in val)
         {
-            var target = Assert.Single(context.Attributions.GetTargets(run.Id, image.Id));
-            var scores = context.Attributions.GetScores(target.Id);
+            var target = Assert.Single(context.Scores.GetTargets(run.Id, image.Id));
+            var scores = context.Scores.GetScores(target.Id);
             Assert.Equal(20, scores.Length);
             Assert.All(scores, s => Assert.True(float.IsFinite(s)));
             Assert.Contains(scores, s => s != 0);
-            Assert.Equal(5, context.Attributions.GetTopInfluencers(target.Id, true, 10).Count);
+            Assert.Equal(5, context.Scores.GetInfluencers(target.Id, true, 0, 10).Count);
             Assert.NotNull(context.Checkpoints.GetPrediction(checkpoints[0].Id, image.Id));
         }
-        Assert.Equal(20, context.Attributions.CountOverallInfluence(run.Id));
+        Assert.Equal(20, context.TrainRankings.Count(run.Id));
         AssertClassAndObjectTargets(context, dataset, val);
         AssertOnDemandRegionJobsRoundTrip(context, dataset, val);
         AssertSimilarityRankingsAndAgreement(context, dataset, val);
         AssertImportedClipEmbeddingsAreRanked(context, dataset);
 
+        int runsBefore = context.Ledger.List(dataset.Id).Count;
         var again = new PipelineContext(Options());
         var (_, rerunId) = TinyDemo.Run(again);
         Assert.Equal(runId, rerunId);
-        Assert.Equal(new[] { "rank agreement" }, again.Summary.Select(s => s.Step));
-        Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "trak/region", "clip/image", "clip/class" },
-            again.Attributions.ListCompleteRuns(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
+        Assert.Equal(runsBefore, again.Ledger.List(dataset.Id).Count);
+        Assert.DoesNotContain(again.Summary, s => s.Step.StartsWith("train") || s.Step.StartsWith("TRAK") || s.Step == "MoCo");
+        Assert.DoesNotContain(again.Ledger.List(dataset.Id), r => r.State is Core.Runs.RunState.Queued or Core.Runs.RunState.Running);
+        Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "trak/region", "clip/image", "clip/class" },
+            again.RankingRuns.ListComplete(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
         Assert.Equal(2, again.Checkpoints.List(dataset.Id).Count);
     }
 
     private static void AssertClassAndObjectTargets(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)
     {
-        var classRun = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Class)!;
-        var objectRun = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Object)!;
+        var classRun = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Class)!;
+        var objectRun = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Object)!;
         var categories = context.Datasets.GetCategories(dataset.Id).ToDictionary(c => c.CocoId);
         foreach (var image in val)
         {
             var annotations = context.Datasets.GetAnnotations(image.Id);
-            var classTargets = context.Attributions.GetTargets(classRun.Id, image.Id);
+            var classTargets = context.Scores.GetTargets(classRun.Id, image.Id);
             Assert.NotEmpty(classTargets);
             Assert.All(classTargets, t => Assert.True(categories.ContainsKey(t.CategoryCocoId!.Value)));
             Assert.Subset(annotations.Select(a => a.CategoryCocoId).ToHashSet(), classTargets.Select(t => t.CategoryCocoId!.Value).ToHashSet());
-            var objectTargets = context.Attributions.GetTargets(objectRun.Id, image.Id);
+            var objectTargets = context.Scores.GetTargets(objectRun.Id, image.Id);
             Assert.All(objectTargets, t => Assert.False(annotations.Single(a => a.Id == t.AnnotationId).IsCrowd));
             Assert.True(objectTargets.Count >= 1 && objectTargets.Count <= annotations.Count(a => !a.IsCrowd));
-            Assert.All(classTargets.Concat(objectTargets), t => Assert.All(context.Attributions.GetScores(t.Id), s => Assert.True(float.IsFinite(s))));
+            Assert.All(classTargets.Concat(objectTargets), t => Assert.All(context.Scores.GetScores(t.Id), s => Assert.True(float.IsFinite(s))));
         }
     }
 
@@ -84,8 +87,8 @@ public class DemoPipelineTests : IDisposable
     /// object-target scores; a job for a missing image fails with a message and does not stop the loop.</summary>
     private static void AssertOnDemandRegionJobsRoundTrip(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)
     {
-        var objectRun = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Object)!;
-        var objectTarget = context.Attributions.GetTargetsOfRun(objectRun.Id)[0];
+        var objectRun = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Object)!;
+        var objectTarget = context.Scores.GetTargetsOfRun(objectRun.Id)[0];
         var image = val.Single(i => i.Id == objectTarget.ImageId);
         var annotation = context.Datasets.GetAnnotations(image.Id).Single(a => a.Id == objectTarget.AnnotationId);
         string request = System.Text.Json.JsonSerializer.Serialize(new RegionJobRequest(image.Id, image.Height, image.Width,
@@ -93,14 +96,14 @@ public class DemoPipelineTests : IDisposable
         long good = context.Jobs.Enqueue(dataset.Id, JobKinds.TrakRegion, request);
         long bad = context.Jobs.Enqueue(dataset.Id, JobKinds.TrakRegion, request.Replace($"\"imageId\":{image.Id}", "\"imageId\":999999"));
 
-        using (var loop = new JobLoop(context, "test", _ => { }))
+        using (var loop = new JobLoop(context, _ => { }))
             Assert.Equal(2, loop.Drain());
 
         var done = context.Jobs.Get(good)!;
         Assert.True(done.Status == JobStatus.Done, done.Error);
-        var expected = context.Attributions.GetScores(objectTarget.Id);
-        var actual = context.Attributions.GetScores(done.ResultTargetId!.Value);
-        Assert.Equal(TargetKinds.Region, context.Attributions.GetTarget(done.ResultTargetId.Value)!.Kind);
+        var expected = context.Scores.GetScores(objectTarget.Id);
+        var actual = context.Scores.GetScores(done.ResultTargetId!.Value);
+        Assert.Equal(TargetKinds.Region, context.Scores.GetTarget(done.ResultTargetId.Value)!.Kind);
         double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-3 * scale + 1e-6, $"score {i}: {expected[i]} vs {actual[i]}");
         var failed = context.Jobs.Get(bad)!;
@@ -115,26 +118,26 @@ public class DemoPipelineTests : IDisposable
         var whole = RleCodec.Encode(Enumerable.Repeat(true, image.Height * image.Width).ToArray(), image.Height, image.Width);
         long uploadJob = context.Jobs.Enqueue(dataset.Id, JobKinds.TrakRegion, System.Text.Json.JsonSerializer.Serialize(
             new RegionJobRequest(uploadId, image.Height, image.Width, RleCodec.ToCompressedString(whole.Counts)), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
-        using (var loop = new JobLoop(context, "test", _ => { }))
+        using (var loop = new JobLoop(context, _ => { }))
             Assert.Equal(1, loop.Drain());
         var uploaded = context.Jobs.Get(uploadJob)!;
         Assert.True(uploaded.Status == JobStatus.Done, uploaded.Error);
         Assert.Contains("ensemble prediction", uploaded.ResultJson);
-        Assert.Equal(uploadId, context.Attributions.GetTarget(uploaded.ResultTargetId!.Value)!.ImageId);
-        Assert.All(context.Attributions.GetScores(uploaded.ResultTargetId.Value), s => Assert.True(float.IsFinite(s)));
+        Assert.Equal(uploadId, context.Scores.GetTarget(uploaded.ResultTargetId!.Value)!.ImageId);
+        Assert.All(context.Scores.GetScores(uploaded.ResultTargetId.Value), s => Assert.True(float.IsFinite(s)));
     }
 
     private static void AssertSimilarityRankingsAndAgreement(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)
     {
         var train = context.Datasets.GetImages(dataset.Id, Splits.Train, 0, 100);
         var trainAnnotations = context.Datasets.GetAnnotationsForSplit(dataset.Id, Splits.Train);
-        var esvm = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Esvm, TargetKinds.Class)!;
-        var moco = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.MocoCosine, TargetKinds.Image)!;
+        var esvm = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Esvm, TargetKinds.Class)!;
+        var moco = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.MocoCosine, TargetKinds.Image)!;
         Assert.Contains("\"C\":0.1", esvm.ParametersJson);
-        foreach (var target in context.Attributions.GetTargetsOfRun(esvm.Id))
+        foreach (var target in context.Scores.GetTargetsOfRun(esvm.Id))
         {
             // Candidates are exactly the training images that contain the target's class; the rest are NaN.
-            var scores = context.Attributions.GetScores(target.Id);
+            var scores = context.Scores.GetScores(target.Id);
             for (int i = 0; i < train.Count; i++)
             {
                 bool contains = trainAnnotations.GetValueOrDefault(train[i].Id, []).Any(a => !a.IsCrowd && a.CategoryCocoId == target.CategoryCocoId);
@@ -143,16 +146,16 @@ public class DemoPipelineTests : IDisposable
         }
         foreach (var image in val)
         {
-            var target = Assert.Single(context.Attributions.GetTargets(moco.Id, image.Id));
-            Assert.All(context.Attributions.GetScores(target.Id), s => Assert.InRange(s, -1.0001f, 1.0001f));
+            var target = Assert.Single(context.Scores.GetTargets(moco.Id, image.Id));
+            Assert.All(context.Scores.GetScores(target.Id), s => Assert.InRange(s, -1.0001f, 1.0001f));
         }
         var mocoSet = context.Embeddings.GetLatest(dataset.Id, EmbeddingKinds.Moco)!;
         Assert.True(File.Exists(mocoSet.Source));
         Assert.Equal(24, context.Embeddings.GetVectors(mocoSet.Id).Count);
 
-        var trakImage = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!;
-        var ids = new[] { context.Attributions.GetTargets(trakImage.Id, val[0].Id)[0].Id, context.Attributions.GetTargets(moco.Id, val[0].Id)[0].Id };
-        var agreement = Assert.Single(context.Attributions.GetAgreement(ids));
+        var trakImage = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!;
+        var ids = new[] { context.Scores.GetTargets(trakImage.Id, val[0].Id)[0].Id, context.Scores.GetTargets(moco.Id, val[0].Id)[0].Id };
+        var agreement = Assert.Single(context.Agreement.Get(ids));
         Assert.Equal(20, agreement.Candidates);
         Assert.InRange(agreement.OverlapAt10, 0, 1);
     }
@@ -167,16 +170,16 @@ public class DemoPipelineTests : IDisposable
         NpyWriter.WriteFloat32(npy, rows);
         File.WriteAllLines(idList, images.Select((img, i) => i == 0 ? img.CocoId.ToString() : img.FileName));
         var clip = new ClipOptions { EmbeddingsNpyPath = npy, EmbeddingIdsPath = idList };
-        SimilarityStep.Run(context, dataset, context.Options.Demo.Similarity, clip);
+        SimilarityStep.ClipCosine(context, dataset, context.Options.Demo.Similarity, clip);
         AgreementStep.Run(context, dataset);
 
-        var run = context.Attributions.GetLatestCompleteRun(dataset.Id, AttributionMethods.ClipCosine, TargetKinds.Image)!;
-        var target = context.Attributions.GetTargets(run.Id, images[^1].Id).Single();
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.ClipCosine, TargetKinds.Image)!;
+        var target = context.Scores.GetTargets(run.Id, images[^1].Id).Single();
         var expected = Core.Similarity.CosineSimilarity.ToEach(rows[^1], rows.Take(20).ToArray());
-        Assert.Equal(expected, context.Attributions.GetScores(target.Id));
+        Assert.Equal(expected, context.Scores.GetScores(target.Id));
 
         File.WriteAllLines(idList, images.Select(img => img.FileName).Skip(1).Append("nope.png"));
-        var e = Assert.Throws<InvalidDataException>(() => SimilarityStep.Run(context, dataset, context.Options.Demo.Similarity, clip));
+        var e = Assert.Throws<InvalidDataException>(() => SimilarityStep.ClipCosine(context, dataset, context.Options.Demo.Similarity, clip));
         Assert.Contains("nope.png", e.Message);
         Assert.Contains(idList, e.Message);
     }

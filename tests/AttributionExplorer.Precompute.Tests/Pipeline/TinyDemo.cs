@@ -21,16 +21,11 @@ public static class TinyDemo
         },
     };
 
-    /// <summary>generate → import → train → TRAK → similarity → agreement, as `precompute demo` does; returns the
-    /// dataset and the full-image TRAK run.</summary>
+    /// <summary>`precompute demo` itself (every registered method, then agreement); returns the dataset and the
+    /// full-image TRAK run.</summary>
     public static (DatasetInfo Dataset, long TrakImageRun) Run(PipelineContext context)
     {
-        var dataset = DemoStep.EnsureImported(context);
-        var demo = context.Options.Demo;
-        var checkpoints = TrainStep.Run(context, dataset, demo.Model, demo.Training);
-        long trak = TrakStep.Run(context, dataset, demo.Model, demo.Trak, checkpoints)[TargetKinds.Image];
-        SimilarityStep.Run(context, dataset, demo.Similarity, context.Options.Clip);
-        AgreementStep.Run(context, dataset);
-        return (dataset, trak);
+        var dataset = DemoPipeline.Run(context);
+        return (dataset, context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!.Id);
     }
 }
