@@ -30,6 +30,7 @@ public static class PluginRegistry
         new MocoCosineMethod(),
         new ClipCosineMethod(),
         new InfluenceDetector(),
+        new Confidence.ConfidenceRanking(),
     ];
 
     public static readonly IReadOnlyList<IEvaluation> Evaluations =
