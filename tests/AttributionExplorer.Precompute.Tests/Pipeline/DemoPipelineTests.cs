@@ -48,6 +48,7 @@ public class DemoPipelineTests : IDisposable
         }
         Assert.Equal(20, context.TrainRankings.Count(run.Id));
         AssertClassAndObjectTargets(context, dataset, val);
+        AssertConfidenceRanksEveryTrainingImageHighestLossFirst(context, dataset);
         AssertOnDemandRegionJobsRoundTrip(context, dataset, val);
         AssertSimilarityRankingsAndAgreement(context, dataset, val);
         AssertImportedClipEmbeddingsAreRanked(context, dataset);
@@ -59,9 +60,20 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(runsBefore, again.Ledger.List(dataset.Id).Count);
         Assert.DoesNotContain(again.Summary, s => s.Step.StartsWith("train") || s.Step.StartsWith("TRAK") || s.Step == "MoCo");
         Assert.DoesNotContain(again.Ledger.List(dataset.Id), r => r.State is Core.Runs.RunState.Queued or Core.Runs.RunState.Running);
-        Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "trak/region", "clip/image", "clip/class" },
+        Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "confidence/train", "trak/region", "clip/image", "clip/class" },
             again.RankingRuns.ListComplete(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
         Assert.Equal(2, again.Checkpoints.List(dataset.Id).Count);
+    }
+
+    /// <summary>The confidence plug-in (registered, run by the demo) ranks all 20 training images, highest loss first.</summary>
+    private static void AssertConfidenceRanksEveryTrainingImageHighestLossFirst(PipelineContext context, DatasetInfo dataset)
+    {
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, "confidence", "train")!;
+        var ranked = context.TrainRankings.Page(run.Id, 0, 100);
+        Assert.Equal(20, ranked.Count);
+        Assert.Equal(Enumerable.Range(1, 20), ranked.Select(r => r.Rank));
+        Assert.Equal(ranked.Select(r => r.MeanScore).OrderByDescending(s => s), ranked.Select(r => r.MeanScore));
+        Assert.All(ranked, r => Assert.True(r.MeanScore > 0));
     }
 
     private static void AssertClassAndObjectTargets(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)
