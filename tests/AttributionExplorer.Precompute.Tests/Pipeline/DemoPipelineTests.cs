@@ -63,6 +63,60 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "confidence/train", "trak/region", "clip/image", "clip/class" },
             again.RankingRuns.ListComplete(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
         Assert.Equal(2, again.Checkpoints.List(dataset.Id).Count);
+
+        AssertMovedDataDirectoryStillWorks(dataset, runsBefore);
+    }
+
+    /// <summary>The database and the data folder moved elsewhere together: the demo reuses every run (no new one) and an
+    /// on-demand job still finds its checkpoints and scoring matrices, because stored paths are relative to the data root.</summary>
+    private void AssertMovedDataDirectoryStillWorks(DatasetInfo dataset, int runs)
+    {
+        SqliteConnection.ClearAllPools();
+        string moved = root + "-moved";
+        Directory.Move(root, moved);
+        try
+        {
+            var context = new PipelineContext(TinyDemo.Options(moved));
+            TinyDemo.Run(context);
+            Assert.Equal(runs, context.Ledger.List(dataset.Id).Count);
+            Assert.StartsWith(moved, context.Datasets.Get(dataset.Id)!.ImageRoot);
+            Assert.All(context.Checkpoints.List(dataset.Id), c => Assert.True(File.Exists(c.Path), c.Path));
+            var image = context.Datasets.GetImages(dataset.Id, Splits.Val, 0, 1)[0];
+            var whole = RleCodec.Encode(Enumerable.Repeat(true, image.Height * image.Width).ToArray(), image.Height, image.Width);
+            long job = context.Jobs.Enqueue(dataset.Id, JobKinds.TrakRegion, System.Text.Json.JsonSerializer.Serialize(
+                new RegionJobRequest(image.Id, image.Height, image.Width, RleCodec.ToCompressedString(whole.Counts)), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+            using (var loop = new JobLoop(context, _ => { })) Assert.Equal(1, loop.Drain());
+            Assert.True(context.Jobs.Get(job)!.Status == JobStatus.Done, context.Jobs.Get(job)!.Error);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Move(moved, root);
+        }
+    }
+
+    /// <summary>A worker that claimed a job and died (its lease is never renewed) does not strand the job: once the lease
+    /// expires, another worker claims it (attempt 2) and finishes it.</summary>
+    [Fact]
+    public void AJobOfAKilledWorkerIsDoneByTheNextWorkerOnceItsLeaseExpires()
+    {
+        var context = new PipelineContext(Options(), lease: TimeSpan.FromMilliseconds(300));
+        var (dataset, _) = TinyDemo.Run(context);
+        var image = context.Datasets.GetImages(dataset.Id, Splits.Val, 0, 1)[0];
+        var whole = RleCodec.Encode(Enumerable.Repeat(true, image.Height * image.Width).ToArray(), image.Height, image.Width);
+        long job = context.Jobs.Enqueue(dataset.Id, JobKinds.TrakRegion, System.Text.Json.JsonSerializer.Serialize(
+            new RegionJobRequest(image.Id, image.Height, image.Width, RleCodec.ToCompressedString(whole.Counts)), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+        var claimed = context.Ledger.ClaimNext(["job." + JobKinds.TrakRegion], "killed-worker", TimeSpan.FromMilliseconds(300), DateTime.UtcNow, JobLoop.MaxAttempts);
+        Assert.Equal(job, claimed!.Id);
+
+        var next = new PipelineContext(Options(), lease: TimeSpan.FromMilliseconds(300));
+        using (var loop = new JobLoop(next, _ => { })) Assert.Equal(0, loop.Drain());
+        Assert.Equal(JobStatus.Running, next.Jobs.Get(job)!.Status);
+        Thread.Sleep(400);
+        using (var loop = new JobLoop(next, _ => { })) Assert.Equal(1, loop.Drain());
+        var done = next.Jobs.Get(job)!;
+        Assert.True(done.Status == JobStatus.Done, done.Error);
+        Assert.Equal(2, next.Ledger.Get(job)!.Attempts);
     }
 
     /// <summary>The confidence plug-in (registered, run by the demo) ranks all 20 training images, highest loss first.</summary>
