@@ -332,6 +332,24 @@ public abstract class RunLedgerContract
     }
 
     [Fact]
+    public void CancellingARunningRunStopsItsExecutorAtItsNextUnitWithoutFailingIt()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var executor = Executor(s);
+        var run = executor.Ensure(d.Id, d.Version, new TestRunParameters("train"), []);
+        Assert.Throws<RunLeaseLostException>(() => executor.Execute(run, scope =>
+        {
+            scope.Unit("u1", () => 1);
+            Assert.True(s.Ledger.Cancel(scope.RunId));
+            return scope.Unit("u2", () => 2);
+        }));
+        var cancelled = s.Ledger.Get(run.Id)!;
+        Assert.Equal((RunState.Cancelled, (string?)null), (cancelled.State, cancelled.Error));
+        Assert.Equal(new[] { "u1" }, s.Ledger.Units(run.Id).Keys);
+    }
+
+    [Fact]
     public void UnitsAndArtifactsRoundTripAndALaterSaveOfAUnitReplacesIt()
     {
         using var s = CreateStorage();
