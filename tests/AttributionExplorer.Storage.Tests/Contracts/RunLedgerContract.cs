@@ -93,7 +93,9 @@ public abstract partial class RunLedgerContract
         var done = CompleteRun(s, d, "train");
         Assert.False(s.Ledger.Cancel(done.Id));
         Assert.Equal(RunState.Complete, s.Ledger.Get(done.Id)!.State);
-        Assert.Equal((queued.Id, RunState.Queued), (s.Ledger.Ensure(d.Id, "k", "q", "{}", []).Id, s.Ledger.Get(queued.Id)!.State));
+        var requeued = s.Ledger.Ensure(d.Id, "k", "q", "{}", []);
+        Assert.Equal((queued.Id, RunState.Queued, (string?)null, (DateTime?)null), (requeued.Id, requeued.State, requeued.Error, requeued.FinishedUtc));
+        Assert.Equal(queued.Id, s.Ledger.ClaimNext(["k"], "w", Minute, DateTime.UtcNow, 3)!.Id);
     }
 
     [Fact]
