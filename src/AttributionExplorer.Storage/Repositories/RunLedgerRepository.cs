@@ -61,7 +61,7 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
         using var c = database.Open();
         string now = Text(nowUtc);
         // Runs whose worker died too often fail with the reason instead of being retried forever.
-        c.Execute("UPDATE runs SET state = 'failed', error = 'its worker stopped ' || attempts || ' times without finishing (lease expired); giving up', finished_utc = @now, lease_owner = NULL " +
+        c.Execute("UPDATE runs SET state = 'failed', error = 'its worker stopped ' || attempts || ' times without finishing (lease expired); giving up', finished_utc = @now, lease_owner = NULL, lease_expires_utc = NULL " +
                   "WHERE kind IN @kinds AND state = 'running' AND lease_expires_utc < @now AND attempts >= @maxAttempts",
             new { kinds, now, maxAttempts });
         long? id = c.ExecuteScalar<long?>(

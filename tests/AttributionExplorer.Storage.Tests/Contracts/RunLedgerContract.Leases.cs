@@ -93,7 +93,10 @@ public abstract partial class RunLedgerContract
         Assert.Equal(RunState.Failed, failed.State);
         Assert.Contains("2 times", failed.Error);
         Assert.Null(failed.LeaseOwner);
+        Assert.Null(failed.LeaseExpiresUtc);
         Assert.NotNull(failed.FinishedUtc);
+        // As any failed run, it can be retried on purpose.
+        Assert.Equal(3, s.Ledger.TryClaim(run.Id, "w3", Minute, T0 + TimeSpan.FromMinutes(5))!.Attempts);
     }
 
     [Fact]
