@@ -2,6 +2,9 @@ using AttributionExplorer.Storage.Tests.Contracts;
 
 namespace AttributionExplorer.Storage.Tests.Sqlite;
 
+// The contracts run against the SQLite adapters. Another back end gets the same set of sealed subclasses with its own
+// IStorageUnderTest; nothing in Contracts/ knows which one it runs on.
+
 public sealed class SqliteRunLedgerContract : RunLedgerContract
 {
     protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
