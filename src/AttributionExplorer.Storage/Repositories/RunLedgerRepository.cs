@@ -18,7 +18,7 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
                   "VALUES (@datasetId, @kind, @identity, @parametersJson, @upstream, 'queued', @now) ON CONFLICT (dataset_id, identity) DO NOTHING",
             new { datasetId, kind, identity, parametersJson, upstream = JsonSerializer.Serialize(upstream), now = Now() }, tx);
         // Asking again for a cancelled run means the user wants it after all.
-        c.Execute("UPDATE runs SET state = 'queued', error = NULL WHERE dataset_id = @datasetId AND identity = @identity AND state = 'cancelled'",
+        c.Execute("UPDATE runs SET state = 'queued', error = NULL, finished_utc = NULL WHERE dataset_id = @datasetId AND identity = @identity AND state = 'cancelled'",
             new { datasetId, identity }, tx);
         var run = Query(c, "WHERE dataset_id = @datasetId AND identity = @identity", new { datasetId, identity }, tx).Single();
         tx.Commit();
@@ -61,7 +61,7 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
         using var c = database.Open();
         string now = Text(nowUtc);
         // Runs whose worker died too often fail with the reason instead of being retried forever.
-        c.Execute("UPDATE runs SET state = 'failed', error = 'its worker stopped ' || attempts || ' times without finishing (lease expired); giving up', finished_utc = @now, lease_owner = NULL " +
+        c.Execute("UPDATE runs SET state = 'failed', error = 'its worker stopped ' || attempts || ' times without finishing (lease expired); giving up', finished_utc = @now, lease_owner = NULL, lease_expires_utc = NULL " +
                   "WHERE kind IN @kinds AND state = 'running' AND lease_expires_utc < @now AND attempts >= @maxAttempts",
             new { kinds, now, maxAttempts });
         long? id = c.ExecuteScalar<long?>(

@@ -1,27 +1,33 @@
+using System.Data.Common;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Exports;
-using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Scores;
 using Dapper;
+using static AttributionExplorer.Storage.Tests.Contracts.SampleData;
 
-namespace AttributionExplorer.Storage.Tests.Repositories;
+namespace AttributionExplorer.Storage.Tests.Contracts;
 
-public class ExportRepositoryTests
+/// <summary>Exports: rule, author, kept ids and their hash; every export is also a complete ledger run.</summary>
+public abstract class ExportRepositoryContract
 {
-    private static (TempDatabase Db, long DatasetId, long[] Train) Setup()
+    protected abstract IStorageUnderTest CreateStorage();
+
+    private (IStorageUnderTest Storage, long DatasetId, long[] Train) Setup()
     {
-        var db = new TempDatabase();
-        var datasets = new DatasetRepository(db.Database);
-        long datasetId = datasets.Import(TempDatabase.SampleImport());
-        return (db, datasetId, datasets.GetImages(datasetId, Splits.Train, 0, 100).Select(i => i.Id).ToArray());
+        var s = CreateStorage();
+        var d = ImportDataset(s);
+        return (s, d.Id, d.Train);
     }
 
     [Fact]
     public void SavedExportsRoundTripWithTheirIdsInAscendingOrderAndAMatchingHash()
     {
-        var (db, datasetId, train) = Setup();
-        using var _ = db;
-        long runId = new AttributionRepository(db.Database).BeginRun(datasetId, "trak", "image", "{}", "h", train);
-        var exports = new ExportRepository(db.Database);
+        var (s, datasetId, train) = Setup();
+        using var __ = s;
+        var d = new Dataset(datasetId, s.Datasets.Get(datasetId)!.Version, train, s.Datasets.GetImages(datasetId, Splits.Val, 0, 10).Select(i => i.Id).ToArray());
+        long runId = CompleteRanking(s, d, "trak", "image", [(ImageTarget(d.Val[0]), [1f, 2f, 3f, 4f])], ScoreDtype.Float32, 2).Run.Id;
+        var exports = s.Exports;
         var kept = new[] { train[3], train[0], train[2] };
         var before = DateTime.UtcNow.AddSeconds(-1);
 
@@ -36,7 +42,7 @@ public class ExportRepositoryTests
         // Reproducible from the database alone: the stored ids hash to the stored sha256.
         Assert.Equal(ExportHash.Of(exports.GetImageIds(id)), export.Sha256);
         Assert.Equal(ExportHash.Of(kept), export.Sha256);
-        using var c = db.Database.Open();
+        using var c = s.OpenConnection();
         Assert.Equal(runId, c.ExecuteScalar<long>("SELECT run_id FROM exports WHERE id = @id", new { id }));
         Assert.Null(exports.Get(id + 1));
     }
@@ -44,23 +50,23 @@ public class ExportRepositoryTests
     [Fact]
     public void AnEmptyExportWithoutARunIsAllowed()
     {
-        var (db, datasetId, _) = Setup();
-        using var __ = db;
-        var exports = new ExportRepository(db.Database);
+        var (s, datasetId, _) = Setup();
+        using var __ = s;
+        var exports = s.Exports;
         long id = exports.Save(datasetId, "bo", new ExportRule(null, 0, []), []);
         Assert.Empty(exports.GetImageIds(id));
         Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", exports.Get(id)!.Sha256);
-        using var c = db.Database.Open();
+        using var c = s.OpenConnection();
         Assert.Null(c.ExecuteScalar<long?>("SELECT run_id FROM exports WHERE id = @id", new { id }));
     }
 
     [Fact]
     public void ListIsNewestFirstPagedAndPerDataset()
     {
-        var (db, datasetId, train) = Setup();
-        using var _ = db;
-        long other = new DatasetRepository(db.Database).Import(TempDatabase.SampleImport("other"));
-        var exports = new ExportRepository(db.Database);
+        var (s, datasetId, train) = Setup();
+        using var __ = s;
+        long other = s.Datasets.Import(Import("other"));
+        var exports = s.Exports;
         var rule = new ExportRule(null, 0, []);
         long a = exports.Save(datasetId, "a", rule, [train[0]]);
         long b = exports.Save(datasetId, "b", rule, [train[1]]);
@@ -75,11 +81,11 @@ public class ExportRepositoryTests
     [Fact]
     public void BadInputThrowsAndWritesNothing()
     {
-        var (db, datasetId, train) = Setup();
-        using var _ = db;
-        long other = new DatasetRepository(db.Database).Import(TempDatabase.SampleImport("other"));
-        long foreignImage = new DatasetRepository(db.Database).GetImages(other, Splits.Train, 0, 1).Single().Id;
-        var exports = new ExportRepository(db.Database);
+        var (s, datasetId, train) = Setup();
+        using var __ = s;
+        long other = s.Datasets.Import(Import("other"));
+        long foreignImage = s.Datasets.GetImages(other, Splits.Train, 0, 1).Single().Id;
+        var exports = s.Exports;
         var rule = new ExportRule(null, 0, []);
 
         Assert.Contains($"image {foreignImage} is not an image of dataset {datasetId}",
@@ -90,23 +96,44 @@ public class ExportRepositoryTests
         Assert.StartsWith("dropBottomPercent", Assert.Throws<ArgumentException>(() => exports.Save(datasetId, "a", new ExportRule(1, 120, []), [])).Message);
         Assert.Throws<KeyNotFoundException>(() => exports.Save(424242, "a", rule, []));
         Assert.Empty(exports.List(datasetId, 0, 10));
-        using var c = db.Database.Open();
+        using var c = s.OpenConnection();
         Assert.Equal(0, c.ExecuteScalar<long>("SELECT COUNT(*) FROM export_images"));
     }
 
     [Fact]
     public void AnExportedImageCannotVanishButDeletingTheDatasetRemovesItsExports()
     {
-        var (db, datasetId, train) = Setup();
-        using var _ = db;
-        var exports = new ExportRepository(db.Database);
+        var (s, datasetId, train) = Setup();
+        using var __ = s;
+        var exports = s.Exports;
         long id = exports.Save(datasetId, "a", new ExportRule(null, 0, []), [train[0], train[1]]);
-        using var c = db.Database.Open();
-        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => c.Execute("DELETE FROM images WHERE id = @i", new { i = train[0] }));
+        using var c = s.OpenConnection();
+        Assert.ThrowsAny<DbException>(() => c.Execute("DELETE FROM images WHERE id = @i", new { i = train[0] }));
         Assert.Equal(2, exports.GetImageIds(id).Count);
 
         c.Execute("DELETE FROM datasets WHERE id = @datasetId", new { datasetId });
         Assert.Null(exports.Get(id));
         Assert.Equal(0, c.ExecuteScalar<long>("SELECT COUNT(*) FROM export_images"));
+    }
+
+    [Fact]
+    public void EveryExportIsACompleteLedgerRunNamingItsRankingRun()
+    {
+        var (s, datasetId, train) = Setup();
+        using var __ = s;
+        var d = new Dataset(datasetId, s.Datasets.Get(datasetId)!.Version, train, s.Datasets.GetImages(datasetId, Splits.Val, 0, 10).Select(i => i.Id).ToArray());
+        long rankingRun = CompleteRanking(s, d, "trak", "image", [(ImageTarget(d.Val[0]), [1f, 2f, 3f, 4f])], ScoreDtype.Float32, 2).Run.Id;
+        s.Exports.Save(datasetId, "a", new ExportRule(rankingRun, 25, []), [train[0]]);
+        s.Exports.Save(datasetId, "b", new ExportRule(null, 0, []), []);
+
+        var runs = s.Ledger.List(datasetId, "export");
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal(RunState.Complete, r.State));
+        Assert.Equal(new long[] { rankingRun }, runs[1].Upstream);
+        Assert.Empty(runs[0].Upstream);
+        Assert.NotEqual(runs[0].Identity, runs[1].Identity);
+        // A failed save leaves no run behind.
+        Assert.Throws<ArgumentException>(() => s.Exports.Save(datasetId, "c", new ExportRule(null, 0, []), [424242]));
+        Assert.Equal(2, s.Ledger.List(datasetId, "export").Count);
     }
 }

@@ -1,33 +1,33 @@
+using System.Data.Common;
 using AttributionExplorer.Core.Domain;
-using AttributionExplorer.Storage.Repositories;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using static AttributionExplorer.Storage.Tests.Contracts.SampleData;
 
-namespace AttributionExplorer.Storage.Tests.Repositories;
+namespace AttributionExplorer.Storage.Tests.Contracts;
 
-public class FlagRepositoryTests
+public abstract class FlagRepositoryContract
 {
-    private static (TempDatabase Db, long DatasetId, long[] Train, long Val) Setup(int train = 4)
+    protected abstract IStorageUnderTest CreateStorage();
+
+    private (IStorageUnderTest Storage, long DatasetId, long[] Train, long Val) Setup(int train = 4)
     {
-        var db = new TempDatabase();
-        var datasets = new DatasetRepository(db.Database);
-        long datasetId = datasets.Import(TempDatabase.SampleImport(train: train, val: 1));
-        return (db, datasetId, datasets.GetImages(datasetId, Splits.Train, 0, 100).Select(i => i.Id).ToArray(),
-            datasets.GetImages(datasetId, Splits.Val, 0, 1).Single().Id);
+        var s = CreateStorage();
+        var d = ImportDataset(s, Import(train: train, val: 1));
+        return (s, d.Id, d.Train, d.Val.Single());
     }
 
-    private static int HistoryRows(TempDatabase db)
+    private static int HistoryRows(IStorageUnderTest s)
     {
-        using var c = db.Database.Open();
+        using var c = s.OpenConnection();
         return c.ExecuteScalar<int>("SELECT COUNT(*) FROM flag_history");
     }
 
     [Fact]
     public void SavesAreReadBackAndAppendedToHistoryNewestFirst()
     {
-        var (db, datasetId, train, _) = Setup();
-        using var _ = db;
-        var flags = new FlagRepository(db.Database);
+        var (s, datasetId, train, _) = Setup();
+        using var __ = s;
+        var flags = s.Flags;
         Assert.Null(flags.Get(train[0]));
         Assert.Empty(flags.History(train[0]));
 
@@ -58,9 +58,9 @@ public class FlagRepositoryTests
     [Fact]
     public void AStaleVersionWritesNothingAndReturnsTheCurrentFlag()
     {
-        var (db, datasetId, train, _) = Setup();
-        using var _ = db;
-        var flags = new FlagRepository(db.Database);
+        var (s, datasetId, train, _) = Setup();
+        using var __ = s;
+        var flags = s.Flags;
         var saved = flags.Save(datasetId, train[0], FlagStates.Suspected, "wrong class", "alice", 0).Flag!;
 
         // Someone who still thinks the image is unflagged, and someone who read a version that never existed.
@@ -77,16 +77,16 @@ public class FlagRepositoryTests
 
         Assert.Equal(saved, flags.Get(train[0]));
         Assert.Null(flags.Get(train[1]));
-        Assert.Equal(1, HistoryRows(db));
+        Assert.Equal(1, HistoryRows(s));
     }
 
     [Fact]
     public void OfTwoWritersThatReadTheSameVersionTheSecondGetsAConflictWithTheFirstsFlag()
     {
-        var (db, datasetId, train, _) = Setup();
-        using var _ = db;
-        var alice = new FlagRepository(db.Database);
-        var bob = new FlagRepository(db.Database);
+        var (s, datasetId, train, _) = Setup();
+        using var __ = s;
+        var alice = s.Flags;
+        var bob = s.Flags;
         alice.Save(datasetId, train[0], FlagStates.Suspected, "", "carol", 0);
 
         int aliceRead = alice.Get(train[0])!.Version;
@@ -104,8 +104,8 @@ public class FlagRepositoryTests
     [Fact]
     public void WritersRacingOnOneVersionLeaveExactlyOneWinnerPerRound()
     {
-        var (db, datasetId, train, _) = Setup();
-        using var _ = db;
+        var (s, datasetId, train, _) = Setup();
+        using var __ = s;
         const int writers = 6;
         for (int round = 0; round < 3; round++)
         {
@@ -115,7 +115,7 @@ public class FlagRepositoryTests
             var errors = new Exception?[writers];
             var threads = Enumerable.Range(0, writers).Select(w => new Thread(() =>
             {
-                var repository = new FlagRepository(db.Database);
+                var repository = s.Flags;
                 start.SignalAndWait();
                 try { results[w] = repository.Save(datasetId, train[0], FlagStates.Suspected, $"round {expected} writer {w}", $"w{w}", expected); }
                 catch (Exception e) { errors[w] = e; }
@@ -130,18 +130,18 @@ public class FlagRepositoryTests
             Assert.Equal(round + 1, winner.Version);
             Assert.All(results.Where(r => r.IsConflict), r => Assert.Equal(winner, r.Flag));
         }
-        var flags = new FlagRepository(db.Database);
+        var flags = s.Flags;
         Assert.Equal(3, flags.Get(train[0])!.Version);
         Assert.Equal(new[] { 3, 2, 1 }, flags.History(train[0]).Select(h => h.Version));
-        Assert.Equal(3, HistoryRows(db));
+        Assert.Equal(3, HistoryRows(s));
     }
 
     [Fact]
     public void BadInputThrowsNamingTheFieldAndWritesNothing()
     {
-        var (db, datasetId, train, val) = Setup();
-        using var _ = db;
-        var flags = new FlagRepository(db.Database);
+        var (s, datasetId, train, val) = Setup();
+        using var __ = s;
+        var flags = s.Flags;
         void Rejects(string field, Action save) => Assert.Equal(field, Assert.ThrowsAny<ArgumentException>(save).ParamName);
 
         Rejects("state", () => flags.Save(datasetId, train[0], "wrong", "", "alice", 0));
@@ -157,7 +157,7 @@ public class FlagRepositoryTests
         Rejects("state", () => flags.FlaggedImageIds(datasetId, [FlagStates.Ok, "nope"]));
         Assert.Throws<KeyNotFoundException>(() => flags.Save(datasetId, 9999, FlagStates.Ok, "", "alice", 0));
         Assert.Throws<KeyNotFoundException>(() => flags.Save(datasetId + 1, train[0], FlagStates.Ok, "", "alice", 0));
-        Assert.Equal(0, HistoryRows(db));
+        Assert.Equal(0, HistoryRows(s));
         Assert.Null(flags.Get(train[0]));
 
         // The limits themselves are allowed; a null note is stored as empty.
@@ -169,9 +169,9 @@ public class FlagRepositoryTests
     [Fact]
     public void ListPagesMostRecentFirstAndCountsByState()
     {
-        var (db, datasetId, train, _) = Setup(train: 7);
-        using var _ = db;
-        var flags = new FlagRepository(db.Database);
+        var (s, datasetId, train, _) = Setup(train: 7);
+        using var __ = s;
+        var flags = s.Flags;
         string[] states = [FlagStates.Suspected, FlagStates.Confirmed, FlagStates.Suspected, FlagStates.Ok, FlagStates.Suspected, FlagStates.Confirmed];
         for (int i = 0; i < states.Length; i++)
         {
@@ -201,11 +201,11 @@ public class FlagRepositoryTests
     [Fact]
     public void HistoryRowsCannotBeUpdated()
     {
-        var (db, datasetId, train, _) = Setup();
-        using var _ = db;
-        new FlagRepository(db.Database).Save(datasetId, train[0], FlagStates.Ok, "", "alice", 0);
-        using var c = db.Database.Open();
-        var error = Assert.Throws<SqliteException>(() => c.Execute("UPDATE flag_history SET note = 'rewritten'"));
+        var (s, datasetId, train, _) = Setup();
+        using var __ = s;
+        s.Flags.Save(datasetId, train[0], FlagStates.Ok, "", "alice", 0);
+        using var c = s.OpenConnection();
+        var error = Assert.ThrowsAny<DbException>(() => c.Execute("UPDATE flag_history SET note = 'rewritten'"));
         Assert.Contains("append-only", error.Message);
         Assert.Equal("", c.ExecuteScalar<string>("SELECT note FROM flag_history"));
     }

@@ -1,0 +1,149 @@
+using AttributionExplorer.Core.Runs;
+using static AttributionExplorer.Storage.Tests.Contracts.SampleData;
+
+namespace AttributionExplorer.Storage.Tests.Contracts;
+
+/// <summary>RunExecutor over the ledger: reuse of complete runs, retry of failed ones, resume from saved units after a worker died.</summary>
+public abstract partial class RunLedgerContract
+{
+    [Fact]
+    public void AnotherExecutorResumesARunWhoseWorkerDiedFromItsSavedUnits()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var parameters = new TestRunParameters("eval.lds");
+        // The first worker's clock is an hour behind: its lease expired long ago, as if it had stopped heartbeating.
+        var dying = Executor(s, "dying", Minute, () => DateTime.UtcNow.AddHours(-1));
+        var survivor = Executor(s, "survivor", Minute);
+        var computed = new List<string>();
+        RunOutcome<int>? resumed = null;
+
+        var lost = Assert.Throws<RunLeaseLostException>(() => dying.Execute(dying.Ensure(d.Id, d.Version, parameters, []), scope =>
+        {
+            int one = scope.Unit("u1", () => { computed.Add("dying:u1"); return 1; });
+            // While the first worker is "dead", the second claims the run, resumes from unit 1 and completes it.
+            resumed = survivor.Execute(survivor.Ensure(d.Id, d.Version, parameters, []), scope2 =>
+            {
+                Assert.True(scope2.HasUnit("u1"));
+                int a = scope2.Unit("u1", () => { computed.Add("survivor:u1"); return -1; });
+                int b = scope2.Unit("u2", () => { computed.Add("survivor:u2"); return 2; });
+                return a + b;
+            });
+            return one + scope.Unit("u2", () => { computed.Add("dying:u2"); return 20; });
+        }));
+
+        Assert.Contains("dying", lost.Message);
+        Assert.Equal(new[] { "dying:u1", "survivor:u2", "dying:u2" }, computed);
+        Assert.NotNull(resumed);
+        Assert.False(resumed.Reused);
+        var run = s.Ledger.Get(resumed.Run.Id)!;
+        Assert.Equal((RunState.Complete, 3, "3", 2), (run.State, resumed.Result, run.ResultJson, run.Attempts));
+        Assert.Equal(new[] { "u1", "u2" }, s.Ledger.Units(run.Id).Keys.Order());
+        Assert.Equal("2", s.Ledger.Units(run.Id)["u2"].ValueJson);
+    }
+
+    [Fact]
+    public void AnExpiredLeaseClaimedThroughTheLedgerIsResumedByAnExecutor()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var executor = Executor(s, "second");
+        var run = executor.Ensure(d.Id, d.Version, new TestRunParameters("train"), []);
+        // A worker claimed it an hour ago, finished unit 1 and was killed.
+        Assert.NotNull(s.Ledger.TryClaim(run.Id, "killed", Minute, DateTime.UtcNow.AddHours(-1)));
+        s.Ledger.SaveUnit(run.Id, "killed", new RunUnit("epoch1", "0.25", 3));
+
+        var seen = new List<string>();
+        var outcome = executor.Execute(run, scope =>
+        {
+            seen.AddRange(scope.Units.Keys);
+            double loss1 = scope.Unit<double>("epoch1", () => throw new InvalidOperationException("unit 1 must not be recomputed"));
+            double loss2 = scope.Unit("epoch2", () => 0.125);
+            return new TestRunResult((int)((loss1 + loss2) * 8));
+        });
+        Assert.Equal(new[] { "epoch1" }, seen);
+        Assert.Equal((false, 3, 2, RunState.Complete), (outcome.Reused, outcome.Result.Count, outcome.Run.Attempts, outcome.Run.State));
+    }
+
+    [Fact]
+    public void ExecuteRefusesARunAnotherWorkerIsComputing()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var executor = Executor(s, "second");
+        var run = executor.Ensure(d.Id, d.Version, new TestRunParameters("train"), []);
+        Assert.NotNull(s.Ledger.TryClaim(run.Id, "first", Minute, DateTime.UtcNow));
+        bool called = false;
+        var error = Assert.Throws<InvalidOperationException>(() => executor.Execute(run, _ => called = true));
+        Assert.Contains("first", error.Message);
+        Assert.False(called);
+        Assert.Equal("first", s.Ledger.Get(run.Id)!.LeaseOwner);
+    }
+
+    [Fact]
+    public void ACompleteRunIsReusedWithoutCallingTheBody()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        int calls = 0;
+        RunOutcome<TestRunResult> Execute() => Executor(s).Execute(d.Id, d.Version, new TestRunParameters("train", 3), [], _ =>
+        {
+            calls++;
+            return new TestRunResult(42);
+        });
+        var first = Execute();
+        Assert.False(first.Reused);
+        Assert.Equal(RunState.Complete, first.Run.State);
+        Assert.NotNull(first.Run.FinishedUtc);
+        Assert.Null(first.Run.LeaseOwner);
+        var second = Execute();
+        Assert.True(second.Reused);
+        Assert.Equal((first.Run.Id, 42, 1), (second.Run.Id, second.Result.Count, calls));
+        // A stale record of the run (read before it completed) is reused too.
+        var stale = first.Run with { State = RunState.Queued };
+        Assert.True(Executor(s, "other").Execute<TestRunResult>(stale, _ => throw new InvalidOperationException("must not run")).Reused);
+        Assert.Null(s.Ledger.TryClaim(first.Run.Id, "other", Minute, DateTime.UtcNow));
+    }
+
+    [Fact]
+    public void FailRecordsTheErrorAndALaterExecuteRetriesIt()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var parameters = new TestRunParameters("train", 5);
+        Assert.Throws<Failure>(() => Executor(s).Execute<TestRunParameters, TestRunResult>(d.Id, d.Version, parameters, [], scope =>
+        {
+            scope.Unit("step1", () => 1);
+            throw new Failure("out of memory");
+        }));
+        var failed = Assert.Single(s.Ledger.List(d.Id));
+        Assert.Equal((RunState.Failed, "out of memory", (string?)null), (failed.State, failed.Error, failed.LeaseOwner));
+        Assert.NotNull(failed.FinishedUtc);
+
+        var retried = Executor(s, "other").Execute(d.Id, d.Version, parameters, [], scope =>
+        {
+            Assert.True(scope.HasUnit("step1"));
+            return new TestRunResult(scope.Unit("step1", () => 99) + scope.Unit("step2", () => 2));
+        });
+        Assert.False(retried.Reused);
+        Assert.Equal((failed.Id, RunState.Complete, (string?)null, 2, 3), (retried.Run.Id, retried.Run.State, retried.Run.Error, retried.Run.Attempts, retried.Result.Count));
+    }
+
+    [Fact]
+    public void CancellingARunningRunStopsItsExecutorAtItsNextUnitWithoutFailingIt()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var executor = Executor(s);
+        var run = executor.Ensure(d.Id, d.Version, new TestRunParameters("train"), []);
+        Assert.Throws<RunLeaseLostException>(() => executor.Execute(run, scope =>
+        {
+            scope.Unit("u1", () => 1);
+            Assert.True(s.Ledger.Cancel(scope.RunId));
+            return scope.Unit("u2", () => 2);
+        }));
+        var cancelled = s.Ledger.Get(run.Id)!;
+        Assert.Equal((RunState.Cancelled, (string?)null), (cancelled.State, cancelled.Error));
+        Assert.Equal(new[] { "u1" }, s.Ledger.Units(run.Id).Keys);
+    }
+}
