@@ -1,6 +1,5 @@
 using AttributionExplorer.Core.Domain;
-using AttributionExplorer.Core.Scores;
-using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Web.Services;
 
 namespace AttributionExplorer.Web.Tests;
 
@@ -20,24 +19,12 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
         (positiveSign ? positive : negative).Skip(skip).Take(k).ToList();
 
     public AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind) => Run;
-    public long BeginRun(long d, string m, string t, string p, string h, IReadOnlyList<long> o) => throw new NotSupportedException();
-    public void WriteScores(long runId, IReadOnlyList<(NewTarget Target, float[] Scores)> rows, ScoreDtype dtype) => throw new NotSupportedException();
-    public void CompleteRun(long runId, string timingsJson, int topK) => throw new NotSupportedException();
-    public void FailRun(long runId, string error) => throw new NotSupportedException();
-    public AttributionRun? FindCompleteRun(long datasetId, string parametersHash) => null;
     public IReadOnlyList<AttributionRun> ListCompleteRuns(long datasetId) => [Run];
     public float[] GetScores(long targetId) => [];
-    public IReadOnlyList<long> GetTrainOrder(long runId) => [];
     public int CountOverallInfluence(long runId) => 0;
     public IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit) => [];
     public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => null;
     public AttributionTarget? GetTarget(long targetId) => null;
-    public IReadOnlyList<AttributionTarget> GetTargetsOfRun(long runId) => [];
-    public long EnsureOnDemandRun(long baseRunId) => throw new NotSupportedException();
-    public long AppendTarget(long runId, NewTarget target, float[] scores, ScoreDtype dtype, int topK) => throw new NotSupportedException();
-    public void SaveScoringMatrices(IReadOnlyList<ScoringMatrixRecord> matrices) => throw new NotSupportedException();
-    public IReadOnlyList<ScoringMatrixRecord> GetScoringMatrices(long runId) => [];
-    public void WriteAgreement(IReadOnlyList<RankAgreementRecord> rows) => throw new NotSupportedException();
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => [];
     public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => new(0, 0, [], []);
     public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => [];

@@ -1,8 +1,10 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
+using AttributionExplorer.Core.Runs;
 using AttributionExplorer.Core.Scores;
 using AttributionExplorer.Storage;
 using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Web.Services;
 using Microsoft.Data.Sqlite;
 
 namespace AttributionExplorer.Web.Tests;
@@ -16,7 +18,11 @@ internal sealed class SeededDatabase : IDisposable
         Database = new SqliteDatabase(path);
         Database.Migrate();
         Datasets = new DatasetRepository(Database);
-        Attributions = new AttributionRepository(Database);
+        RankingRuns = new RankingRunRepository(Database);
+        Scores = new ScoreRepository(Database);
+        Agreement = new AgreementRepository(Database);
+        Ledger = new RunLedgerRepository(Database);
+        Attributions = new AttributionReads(RankingRuns, Scores, new TrainRankingRepository(Database), Agreement);
         Jobs = new JobRepository(Database);
         var mask = RleCodec.Encode([false, true, true, false, true, false], 2, 3);
         var images = Enumerable.Range(0, 5).Select(i => new ImportedImage(100 + i, i < 4 ? Splits.Train : Splits.Val, $"f{i}.png", 3, 2,
@@ -29,19 +35,53 @@ internal sealed class SeededDatabase : IDisposable
 
     public SqliteDatabase Database { get; }
     public DatasetRepository Datasets { get; }
-    public AttributionRepository Attributions { get; }
+    public IRankingRunRepository RankingRuns { get; }
+    public IScoreRepository Scores { get; }
+    public IAgreementRepository Agreement { get; }
+    public IRunLedger Ledger { get; }
+    /// <summary>The read service the pages use, over the same database.</summary>
+    public IAttributionRepository Attributions { get; }
     public JobRepository Jobs { get; }
     public long DatasetId { get; }
     public long[] Train { get; }
     public long HeldOut { get; }
 
-    /// <summary>A complete run with one target on the held-out image; returns the target id.</summary>
+    /// <summary>A complete ranking run (through the run ledger, as the worker writes one) with one target on the
+    /// held-out image; returns the target id.</summary>
     public long AddRun(string method, NewTarget target, float[] scores)
     {
-        long run = Attributions.BeginRun(DatasetId, method, target.Kind, "{}", $"{method}-{target.Kind}-{Guid.NewGuid()}", Train);
-        Attributions.WriteScores(run, [(target, scores)], ScoreDtype.Float32);
-        Attributions.CompleteRun(run, "{}", 10);
-        return Attributions.GetTargets(run, target.ImageId).Single().Id;
+        var run = new RunExecutor(Ledger, "test").Execute(DatasetId, "v1", new TestRanking(method, target.Kind, Guid.NewGuid().ToString()), [], scope =>
+        {
+            RankingRuns.Begin(scope.RunId, DatasetId, method, target.Kind, Train);
+            Scores.WriteScores(scope.RunId, [(target, scores)], ScoreDtype.Float32);
+            Scores.Summarize(scope.RunId, 10);
+            return 0;
+        }).Run;
+        return Scores.GetTargets(run.Id, target.ImageId).Single().Id;
+    }
+
+    /// <summary>A ranking run a worker is still writing (claimed, not complete); returns its id.</summary>
+    public long AddUnfinishedRun(string method, string kind)
+    {
+        var run = new RunExecutor(Ledger, "test").Ensure(DatasetId, "v1", new TestRanking(method, kind, Guid.NewGuid().ToString()), []);
+        Ledger.TryClaim(run.Id, "test", TimeSpan.FromMinutes(5), DateTime.UtcNow);
+        RankingRuns.Begin(run.Id, DatasetId, method, kind, Train);
+        return run.Id;
+    }
+
+    /// <summary>A complete evaluation run as the worker records it (kind "eval.{kind}", one unit), taking <paramref name="seconds"/>.</summary>
+    public long AddEvaluation(string kind, string parametersJson, string resultsJson, double seconds)
+    {
+        var run = Ledger.Ensure(DatasetId, "eval." + kind, Guid.NewGuid().ToString(), parametersJson, []);
+        Ledger.TryClaim(run.Id, "test", TimeSpan.FromMinutes(5), DateTime.UtcNow);
+        Ledger.SaveUnit(run.Id, "test", new RunUnit("step", "{}", seconds));
+        Ledger.Complete(run.Id, "test", resultsJson, seconds);
+        return run.Id;
+    }
+
+    private sealed record TestRanking(string Method, string Kind, string Tag) : IRunParameters
+    {
+        public string RunKind => "rank." + Method;
     }
 
     public void Dispose()

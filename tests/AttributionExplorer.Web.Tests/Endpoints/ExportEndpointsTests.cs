@@ -112,7 +112,7 @@ public class ExportEndpointsTests : IDisposable
         Assert.StartsWith("dropBottomPercent", Error(Create(new CreateExportRequest("a", runId, 150, null)), 400));
         Assert.StartsWith("runId", Error(Create(new CreateExportRequest("a", null, 10, null)), 400));
         Assert.StartsWith("runId: 7777", Error(Create(new CreateExportRequest("a", 7777, 10, null)), 400));
-        long running = db.Attributions.BeginRun(db.DatasetId, "trak", "image", "{}", "unfinished", db.Train);
+        long running = db.AddUnfinishedRun("trak", "image");
         Assert.StartsWith($"runId: {running}", Error(Create(new CreateExportRequest("a", running, 10, null)), 400));
         Assert.StartsWith("dropFlagStates: 'maybe'", Error(Create(new CreateExportRequest("a", null, 0, ["maybe"])), 400));
         Assert.Contains("dataset 999", Error(ExportEndpoints.Create(999, new CreateExportRequest("a", null, 0, null), service), 404));

@@ -33,9 +33,7 @@ public class EvaluationPageTests : BunitContext
     private void Store(string kind, object parameters, object results)
     {
         string json = JsonSerializer.Serialize(parameters);
-        var run = evaluations.BeginOrResume(db.DatasetId, kind, json, $"{kind}-{json.GetHashCode()}");
-        evaluations.SaveStep(run.Id, "step", "{}", 12.5);
-        evaluations.Complete(run.Id, JsonSerializer.Serialize(results));
+        db.AddEvaluation(kind, json, JsonSerializer.Serialize(results), 12.5);
     }
 
     private static double[] Curve(params int[] hits)

@@ -39,7 +39,7 @@ public class MethodColumnsTests : BunitContext
         long trak = db.AddRun(AttributionMethods.Trak, image, [0.5f, -2f, 1f, 0f]);
         long esvm = db.AddRun(AttributionMethods.Esvm, image, [float.NaN, 0.25f, 1.5f, float.NaN]);
         db.AddRun(AttributionMethods.MocoCosine, image, [0.9f, 0.1f, 0.2f, 0.3f]);
-        db.Attributions.WriteAgreement([new RankAgreementRecord(trak, esvm, 0.5, 1, 0.25, 2)]);
+        db.Agreement.Write([new RankAgreementRecord(trak, esvm, 0.5, 1, 0.25, 2)]);
 
         var cut = RenderFor(TargetKey.FullImage);
 
