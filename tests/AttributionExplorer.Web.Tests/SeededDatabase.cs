@@ -1,5 +1,6 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
+using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Scores;
 using AttributionExplorer.Storage;
 using AttributionExplorer.Storage.Repositories;
@@ -18,6 +19,8 @@ internal sealed class SeededDatabase : IDisposable
         Datasets = new DatasetRepository(Database);
         Attributions = new AttributionRepository(Database);
         Jobs = new JobRepository(Database);
+        Catalog = new PluginCatalogRepository(Database);
+        Catalog.Publish(Methods, BuiltInPlugins.TargetKinds, BuiltInPlugins.Evaluations);
         var mask = RleCodec.Encode([false, true, true, false, true, false], 2, 3);
         var images = Enumerable.Range(0, 5).Select(i => new ImportedImage(100 + i, i < 4 ? Splits.Train : Splits.Val, $"f{i}.png", 3, 2,
             [new ImportedAnnotation(1000 + i, i % 2 == 0 ? 3 : 90, false, mask, [0, 0, 3, 2], RleCodec.Area(mask))])).ToList();
@@ -27,7 +30,25 @@ internal sealed class SeededDatabase : IDisposable
         HeldOut = Datasets.GetImages(DatasetId, Splits.Val, 0, 10).Single().Id;
     }
 
+    /// <summary>The ranking methods the worker registers, as the test knows them (the web must not need more).</summary>
+    public static readonly IReadOnlyList<RankingMethodInfo> Methods =
+    [
+        new(AttributionMethods.Trak, "TRAK", "signed attribution", RankingScope.PerTarget, true,
+            [TargetKinds.Image, TargetKinds.Class, TargetKinds.Object, TargetKinds.Region], 0, "precompute trak --dataset NAME"),
+        new(AttributionMethods.Esvm, "ESVM (MoCo)", "exemplar SVM", RankingScope.PerTarget, false, [TargetKinds.Image, TargetKinds.Class], 1,
+            "precompute similarity --dataset NAME"),
+        new(AttributionMethods.MocoCosine, "MoCo cosine", "cosine", RankingScope.PerTarget, false, [TargetKinds.Image, TargetKinds.Class], 2,
+            "precompute similarity --dataset NAME"),
+        new(AttributionMethods.ClipCosine, "CLIP cosine", "cosine", RankingScope.PerTarget, false, [TargetKinds.Image, TargetKinds.Class], 3,
+            "precompute similarity --dataset NAME"),
+    ];
+
+    /// <summary>A label-error detector (TrainImages scope) a plug-in could add.</summary>
+    public static RankingMethodInfo Detector(string name, int order) =>
+        new(name, $"Detector {name}", $"{name}: higher = more suspect", RankingScope.TrainImages, false, [], order, $"precompute rank {name} --dataset NAME");
+
     public SqliteDatabase Database { get; }
+    public PluginCatalogRepository Catalog { get; }
     public DatasetRepository Datasets { get; }
     public AttributionRepository Attributions { get; }
     public JobRepository Jobs { get; }
@@ -42,6 +63,31 @@ internal sealed class SeededDatabase : IDisposable
         Attributions.WriteScores(run, [(target, scores)], ScoreDtype.Float32);
         Attributions.CompleteRun(run, "{}", 10);
         return Attributions.GetTargets(run, target.ImageId).Single().Id;
+    }
+
+    /// <summary>Imports a second, smaller dataset (2 training images, 1 held-out) and returns its id.</summary>
+    public long ImportOther(string name)
+    {
+        var mask = RleCodec.Encode([true, false, false, false, true, true], 2, 3);
+        var images = Enumerable.Range(0, 3).Select(i => new ImportedImage(200 + i, i < 2 ? Splits.Train : Splits.Val, $"g{i}.png", 3, 2,
+            [new ImportedAnnotation(2000 + i, 3, false, mask, [0, 0, 3, 2], RleCodec.Area(mask))])).ToList();
+        return Datasets.Import(new DatasetImport(name, "/nonexistent", "test", [new Category(3, "cat", "animal", 1)], images, []));
+    }
+
+    /// <summary>Publishes the built-in methods plus these, as a worker with more plug-ins would.</summary>
+    public void PublishAlso(params RankingMethodInfo[] extra) =>
+        Catalog.Publish([.. Methods, .. extra], BuiltInPlugins.TargetKinds, BuiltInPlugins.Evaluations);
+
+    /// <summary>A complete TrainImages-scope run (target kind "train") whose overall influence ranks the training
+    /// images in this order, rank 1 first; returns the run id.</summary>
+    public long AddDetectorRun(string method, params long[] mostSuspectFirst)
+    {
+        // Overall influence is the mean score over targets, most negative first: one target with descending suspicion.
+        var scores = Train.Select(id => (float)Array.IndexOf(mostSuspectFirst, id)).ToArray();
+        long run = Attributions.BeginRun(DatasetId, method, "train", "{}", $"{method}-train-{Guid.NewGuid()}", Train);
+        Attributions.WriteScores(run, [(new NewTarget(HeldOut, "train", null, null), scores)], ScoreDtype.Float32);
+        Attributions.CompleteRun(run, "{}", 10);
+        return run;
     }
 
     public void Dispose()
