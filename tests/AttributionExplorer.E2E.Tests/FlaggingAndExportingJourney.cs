@@ -11,7 +11,7 @@ public class FlaggingAndExportingJourney(DemoApp app)
     [Fact]
     public async Task FlagThenExportACuratedSubset()
     {
-        var page = await app.OpenAsync("/");
+        var page = await app.OpenAsync(app.DemoGallery);
         await page.Locator("a.gallery-tile").Nth(2).ClickAsync();
         var negative = page.Locator("section.method-column[aria-label='TRAK negative'] a.influencer-tile").First;
         await negative.WaitForAsync();

@@ -248,7 +248,7 @@ public class EvaluationPageTests : BunitContext
     {
         Store(EvaluationKinds.Lds, new { Subsets = 4 }, new LdsResult(4, 0.5, 20, [new("trak", "image", new MeanWithError(0.31, 0.05, 12), 12)]));
         var page = RenderPage();
-        Assert.Equal(["lds"], page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")));
+        Assert.Equal(["lds"], page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")!));
         var missing = page.FindAll(".evaluation-missing");
         Assert.Equal(4, missing.Count);
         Assert.Contains("not run yet", page.Find(".evaluation-missing[data-kind=curation]").TextContent);
@@ -281,7 +281,7 @@ public class EvaluationPageTests : BunitContext
         });
         var page = RenderPage();
 
-        Assert.Equal(["noise_robustness"], page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")));
+        Assert.Equal(["noise_robustness"], page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")!));
         var card = page.Find("section.evaluation-card[data-kind=noise_robustness]");
         Assert.Equal("Noise robustness", card.QuerySelector("h2")!.TextContent);
         Assert.Contains("label noise", card.QuerySelector(".evaluation-explanation")!.TextContent);
