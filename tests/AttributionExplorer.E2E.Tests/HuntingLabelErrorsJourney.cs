@@ -12,7 +12,7 @@ public class HuntingLabelErrorsJourney(DemoApp app)
         // The address from before datasets were in every URL still leads to the (first) dataset's queue.
         var page = await app.OpenAsync("/queue");
         await DemoApp.WaitForLocation(page, $"^/datasets/{app.DemoId}/queue$");
-        await page.GetByText("Most suspect first").WaitForAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Most suspect first" }).WaitForAsync();
         Assert.Equal(40, await page.Locator(".queue-table tbody tr").CountAsync());
         await page.GetByLabel("Reveal the planted label errors").CheckAsync();
         await DemoApp.WaitForQuery(page, "planted=true");
