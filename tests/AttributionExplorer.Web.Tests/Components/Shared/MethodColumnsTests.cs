@@ -104,7 +104,10 @@ public class MethodColumnsTests : BunitContext
         db.Catalog.Publish(methods, AttributionExplorer.Core.Plugins.BuiltInPlugins.TargetKinds, AttributionExplorer.Core.Plugins.BuiltInPlugins.Evaluations);
         db.AddRun("gradcos", image, [0.5f, -2f, 1f, 0f]);
 
-        var columns = RenderFor(TargetKey.FullImage).FindAll("section.method-column");
+        var cut = RenderFor(TargetKey.FullImage);
+        Assert.Equal(new[] { "Gradient cosine: signed", "TRAK: signed attribution", "ESVM (MoCo): exemplar SVM", "MoCo cosine: cosine" },
+            cut.FindAll(".method-descriptions li").Select(li => li.TextContent));
+        var columns = cut.FindAll("section.method-column");
         Assert.Equal(new[] { "Gradient cosine positive", "Gradient cosine negative", "TRAK positive", "TRAK negative", "ESVM (MoCo)", "MoCo cosine" },
             columns.Select(c => c.GetAttribute("aria-label")));
         Assert.Equal(Train(1), columns[1].QuerySelector("a.influencer-tile")!.GetAttribute("href"));
