@@ -26,10 +26,7 @@ if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createSc
 app.UseStaticFiles();
 app.MapStaticAssets();
 app.UseAntiforgery();
-app.MapImageEndpoints();
-app.MapJobEndpoints();
-app.MapUploadEndpoints();
-app.MapExportEndpoints();
+app.MapAppEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

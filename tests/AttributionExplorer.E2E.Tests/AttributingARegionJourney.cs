@@ -11,9 +11,9 @@ public class AttributingARegionJourney(DemoApp app, ITestOutputHelper output)
     [Fact]
     public async Task DrawABoxAndGetItsInfluencers()
     {
-        var page = await app.OpenAsync("/");
+        var page = await app.OpenAsync(app.DemoGallery);
         await page.Locator("a.gallery-tile").Nth(1).ClickAsync();
-        await DemoApp.WaitForLocation(page, @"/images/\d+$");
+        await DemoApp.WaitForLocation(page, @"^/datasets/\d+/held-out/\d+$");
         await DemoApp.WaitInteractive(page);
 
         await page.GetByLabel("Draw a region to attribute").CheckAsync();

@@ -6,7 +6,8 @@ using Microsoft.Playwright;
 namespace AttributionExplorer.E2E.Tests;
 
 /// <summary>The real thing on a small demo: `precompute demo` into a temporary AE_HOME, then the web app on a free
-/// Kestrel port and `precompute serve` as child processes, and Debian's chromium driven by Playwright (no download).</summary>
+/// Kestrel port and `precompute serve` as child processes, and Debian's chromium driven by Playwright (no download).
+/// The demo's files are imported a second time as "demo-copy" (no models, no scores) so there are two datasets.</summary>
 public sealed class DemoApp : IAsyncLifetime
 {
     private readonly List<Process> processes = [];
@@ -17,6 +18,12 @@ public sealed class DemoApp : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string DatabasePath => Path.Combine(Home, "data", "attribution.db");
     public TimeSpan PrecomputeTime { get; private set; }
+    public const string CopyName = "demo-copy";
+    /// <summary>The precomputed demo dataset, and its second import (nothing computed on it).</summary>
+    public long DemoId { get; private set; }
+    public long CopyId { get; private set; }
+    /// <summary>The demo's held-out gallery (each journey starts from a dataset's page).</summary>
+    public string DemoGallery => $"/datasets/{DemoId}";
 
     private static string RepoRoot()
     {
@@ -49,7 +56,13 @@ public sealed class DemoApp : IAsyncLifetime
         if (code != 0) throw new InvalidOperationException($"precompute demo failed ({code}):\n{output}");
         (code, output) = await RunToEnd(worker, "eval all --dataset demo --demo-sizes");
         if (code != 0) throw new InvalidOperationException($"precompute eval all failed ({code}):\n{output}");
+        string files = Path.Combine(Home, "data", "demo-dataset");
+        (code, output) = await RunToEnd(worker, $"import-coco --name {CopyName} --images \"{Path.Combine(files, "images")}\" " +
+            $"--train-json \"{Path.Combine(files, "instances_train.json")}\" --val-json \"{Path.Combine(files, "instances_val.json")}\"");
+        if (code != 0) throw new InvalidOperationException($"precompute import-coco failed ({code}):\n{output}");
         PrecomputeTime = clock.Elapsed;
+        DemoId = DatasetId("demo");
+        CopyId = DatasetId(CopyName);
 
         int port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
@@ -115,6 +128,16 @@ public sealed class DemoApp : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         processes.Add(process);
+    }
+
+    private long DatasetId(string name)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT id FROM datasets WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return (long)(command.ExecuteScalar() ?? throw new InvalidOperationException($"no dataset '{name}' in {DatabasePath}"));
     }
 
     private static int FreePort()

@@ -36,13 +36,13 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
     public async Task GalleryToImageToClassToObject()
     {
         var clock = Stopwatch.StartNew();
-        var page = await app.OpenAsync("/");
+        var page = await app.OpenAsync(app.DemoGallery);
         output.WriteLine($"gallery interactive after {clock.ElapsedMilliseconds} ms (precompute took {app.PrecomputeTime.TotalSeconds:F0} s)");
         Assert.True(await page.Locator("a.gallery-tile").CountAsync() >= 6);
 
         clock.Restart();
         await page.Locator("a.gallery-tile").First.ClickAsync();
-        await DemoApp.WaitForLocation(page, @"/images/\d+$");
+        await DemoApp.WaitForLocation(page, $@"^/datasets/{app.DemoId}/held-out/\d+$");
         await DemoApp.WaitInteractive(page);
         await page.Locator("section.method-column[aria-label='TRAK positive'] a.influencer-tile").First.WaitForAsync();
         output.WriteLine($"image page with columns after {clock.ElapsedMilliseconds} ms");
@@ -64,7 +64,7 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
         await DemoApp.WaitForLocation(page, @"target=object(%3A|:)\d+");
         await page.Locator("button.target-chip[data-kind='object'][aria-pressed='true']").WaitForAsync();
         Assert.True(await TilesIn(page, "TRAK positive") >= 3);
-        Assert.Contains("ranks whole images", await page.Locator("section.method-column[aria-label='ESVM (MoCo)']").InnerTextAsync());
+        Assert.Contains("does not rank object targets", await page.Locator("section.method-column[aria-label='ESVM (MoCo)']").InnerTextAsync());
 
         // Clicking an object on the image picks it as the target.
         long imageId = long.Parse(new Uri(page.Url).AbsolutePath.Split('/').Last());
@@ -81,7 +81,7 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
         Assert.Equal(1, await again.Locator("button.target-chip[aria-pressed='true']").CountAsync());
 
         // One method's ranks 11–20 only.
-        var paged = await app.OpenAsync($"/images/{imageId}?method=trak&page=2");
+        var paged = await app.OpenAsync($"/datasets/{app.DemoId}/held-out/{imageId}?method=trak&page=2");
         await paged.Locator("section.method-column[aria-label='TRAK positive'] a.influencer-tile").First.WaitForAsync();
         Assert.Equal(0, await paged.Locator("section.method-column[data-method='esvm']").CountAsync());
         Assert.Contains("ranks 11–20", await paged.Locator(".column-pager").InnerTextAsync());

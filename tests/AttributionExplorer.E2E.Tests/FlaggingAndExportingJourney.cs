@@ -11,7 +11,7 @@ public class FlaggingAndExportingJourney(DemoApp app)
     [Fact]
     public async Task FlagThenExportACuratedSubset()
     {
-        var page = await app.OpenAsync("/");
+        var page = await app.OpenAsync(app.DemoGallery);
         await page.Locator("a.gallery-tile").Nth(2).ClickAsync();
         var negative = page.Locator("section.method-column[aria-label='TRAK negative'] a.influencer-tile").First;
         await negative.WaitForAsync();
@@ -48,9 +48,9 @@ public class FlaggingAndExportingJourney(DemoApp app)
         long flaggedCoco = Query(db, $"SELECT coco_id FROM images WHERE id = {flaggedId}").Single();
         Assert.DoesNotContain(flaggedCoco, lines);
         // 40 training images minus the bottom 10% (4) of the full-image run minus the flagged one.
-        long run = Query(db, "SELECT id FROM attribution_runs WHERE method = 'trak' AND target_kind = 'image' AND status = 'complete' ORDER BY id DESC LIMIT 1").Single();
+        long run = Query(db, $"SELECT id FROM attribution_runs WHERE dataset_id = {app.DemoId} AND method = 'trak' AND target_kind = 'image' AND status = 'complete' ORDER BY id DESC LIMIT 1").Single();
         var dropped = Query(db, $"SELECT train_image_id FROM overall_influence WHERE run_id = {run} AND rank <= 4").Append(flaggedId).ToHashSet();
-        var expected = Query(db, $"SELECT coco_id FROM images WHERE split = 'train' AND id NOT IN ({string.Join(",", dropped)}) ORDER BY id");
+        var expected = Query(db, $"SELECT coco_id FROM images WHERE dataset_id = {app.DemoId} AND split = 'train' AND id NOT IN ({string.Join(",", dropped)}) ORDER BY id");
         Assert.Equal(expected, lines);
         Assert.Equal("E2E annotator", QueryText(db, $"SELECT author FROM exports WHERE id = {exportId}"));
         Assert.Equal("suspected", QueryText(db, $"SELECT state FROM flags WHERE image_id = {flaggedId}"));

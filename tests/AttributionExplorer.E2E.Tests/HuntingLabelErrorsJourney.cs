@@ -9,8 +9,10 @@ public class HuntingLabelErrorsJourney(DemoApp app)
     [Fact]
     public async Task QueueToTrainingImageAndOnWithTheKeyboard()
     {
+        // The address from before datasets were in every URL still leads to the (first) dataset's queue.
         var page = await app.OpenAsync("/queue");
-        await page.GetByText("Most negative overall").WaitForAsync();
+        await DemoApp.WaitForLocation(page, $"^/datasets/{app.DemoId}/queue$");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Most suspect first" }).WaitForAsync();
         Assert.Equal(40, await page.Locator(".queue-table tbody tr").CountAsync());
         await page.GetByLabel("Reveal the planted label errors").CheckAsync();
         await DemoApp.WaitForQuery(page, "planted=true");

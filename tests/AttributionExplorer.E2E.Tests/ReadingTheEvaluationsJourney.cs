@@ -12,9 +12,9 @@ public class ReadingTheEvaluationsJourney(DemoApp app)
     [Fact]
     public async Task EveryEvaluationShowsItsChartsAndTheStoredFigures()
     {
-        var page = await app.OpenAsync("/");
+        var page = await app.OpenAsync(app.DemoGallery);
         await page.GetByRole(AriaRole.Link, new() { Name = "Evaluation", Exact = true }).ClickAsync();
-        await DemoApp.WaitForLocation(page, "^/evaluation$");
+        await DemoApp.WaitForLocation(page, $"^/datasets/{app.DemoId}/evaluation$");
         await page.Locator("section.evaluation-card").First.WaitForAsync();
 
         foreach (var kind in EvaluationKinds.All)

@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
 using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Scores;
 using AttributionExplorer.Storage;
 using AttributionExplorer.Storage.Repositories;
@@ -24,6 +25,8 @@ internal sealed class SeededDatabase : IDisposable
         Ledger = new RunLedgerRepository(Database);
         Attributions = new AttributionReads(RankingRuns, Scores, new TrainRankingRepository(Database), Agreement);
         Jobs = new JobRepository(Database);
+        Catalog = new PluginCatalogRepository(Database);
+        Catalog.Publish(Methods, BuiltInPlugins.TargetKinds, BuiltInPlugins.Evaluations);
         var mask = RleCodec.Encode([false, true, true, false, true, false], 2, 3);
         var images = Enumerable.Range(0, 5).Select(i => new ImportedImage(100 + i, i < 4 ? Splits.Train : Splits.Val, $"f{i}.png", 3, 2,
             [new ImportedAnnotation(1000 + i, i % 2 == 0 ? 3 : 90, false, mask, [0, 0, 3, 2], RleCodec.Area(mask))])).ToList();
@@ -33,7 +36,25 @@ internal sealed class SeededDatabase : IDisposable
         HeldOut = Datasets.GetImages(DatasetId, Splits.Val, 0, 10).Single().Id;
     }
 
+    /// <summary>The ranking methods the worker registers, as the test knows them (the web must not need more).</summary>
+    public static readonly IReadOnlyList<RankingMethodInfo> Methods =
+    [
+        new(AttributionMethods.Trak, "TRAK", "signed attribution", RankingScope.PerTarget, true,
+            [TargetKinds.Image, TargetKinds.Class, TargetKinds.Object, TargetKinds.Region], 0, "precompute trak --dataset NAME"),
+        new(AttributionMethods.Esvm, "ESVM (MoCo)", "exemplar SVM", RankingScope.PerTarget, false, [TargetKinds.Image, TargetKinds.Class], 1,
+            "precompute similarity --dataset NAME"),
+        new(AttributionMethods.MocoCosine, "MoCo cosine", "cosine", RankingScope.PerTarget, false, [TargetKinds.Image, TargetKinds.Class], 2,
+            "precompute similarity --dataset NAME"),
+        new(AttributionMethods.ClipCosine, "CLIP cosine", "cosine", RankingScope.PerTarget, false, [TargetKinds.Image, TargetKinds.Class], 3,
+            "precompute similarity --dataset NAME"),
+    ];
+
+    /// <summary>A label-error detector (TrainImages scope) a plug-in could add.</summary>
+    public static RankingMethodInfo Detector(string name, int order) =>
+        new(name, $"Detector {name}", $"{name}: higher = more suspect", RankingScope.TrainImages, false, [], order, $"precompute rank {name} --dataset NAME");
+
     public SqliteDatabase Database { get; }
+    public PluginCatalogRepository Catalog { get; }
     public DatasetRepository Datasets { get; }
     public IRankingRunRepository RankingRuns { get; }
     public IScoreRepository Scores { get; }
@@ -82,6 +103,32 @@ internal sealed class SeededDatabase : IDisposable
     private sealed record TestRanking(string Method, string Kind, string Tag) : IRunParameters
     {
         public string RunKind => "rank." + Method;
+    }
+
+    /// <summary>Imports a second, smaller dataset (2 training images, 1 held-out) and returns its id.</summary>
+    public long ImportOther(string name)
+    {
+        var mask = RleCodec.Encode([true, false, false, false, true, true], 2, 3);
+        var images = Enumerable.Range(0, 3).Select(i => new ImportedImage(200 + i, i < 2 ? Splits.Train : Splits.Val, $"g{i}.png", 3, 2,
+            [new ImportedAnnotation(2000 + i, 3, false, mask, [0, 0, 3, 2], RleCodec.Area(mask))])).ToList();
+        return Datasets.Import(new DatasetImport(name, "/nonexistent", "test", [new Category(3, "cat", "animal", 1)], images, []));
+    }
+
+    /// <summary>Publishes the built-in methods plus these, as a worker with more plug-ins would.</summary>
+    public void PublishAlso(params RankingMethodInfo[] extra) =>
+        Catalog.Publish([.. Methods, .. extra], BuiltInPlugins.TargetKinds, BuiltInPlugins.Evaluations);
+
+    /// <summary>A complete TrainImages-scope run (target kind "train") whose overall influence ranks the training
+    /// images in this order, rank 1 first; returns the run id.</summary>
+    public long AddDetectorRun(string method, params long[] mostSuspectFirst)
+    {
+        var trainRankings = new TrainRankingRepository(Database);
+        return new RunExecutor(Ledger, "test").Execute(DatasetId, "v1", new TestRanking(method, "train", Guid.NewGuid().ToString()), [], scope =>
+        {
+            RankingRuns.Begin(scope.RunId, DatasetId, method, "train", Train);
+            trainRankings.Write(scope.RunId, mostSuspectFirst.Select((id, rank) => (id, (float)(mostSuspectFirst.Length - rank))).ToList());
+            return 0;
+        }).Run.Id;
     }
 
     public void Dispose()

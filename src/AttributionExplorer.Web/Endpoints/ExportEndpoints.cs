@@ -9,25 +9,29 @@ public static class ExportEndpoints
     {
         app.MapPost("/api/datasets/{id:long}/exports", (long id, CreateExportRequest? body, ExportService service) => Create(id, body, service))
             .DisableAntiforgery();
-        app.MapGet("/api/datasets/{id:long}/exports", (long id, int? offset, int? limit, IExportRepository exports) =>
-            Results.Ok(exports.List(id, Math.Max(0, offset ?? 0), Math.Clamp(limit ?? 50, 1, 500))));
-        app.MapGet("/api/exports/{id:long}", (long id, IExportRepository exports) => exports.Get(id) is { } export
-            ? Results.Ok(export)
-            : Results.NotFound(new { error = $"export {id} does not exist" }));
-        app.MapGet("/api/exports/{id:long}/download", (long id, string? format, ExportService service) => Download(id, format, service));
+        app.MapGet("/api/datasets/{id:long}/exports", (long id, int? offset, int? limit, IExportRepository exports, IDatasetRepository datasets) =>
+            datasets.Get(id) is null
+                ? Results.NotFound(new { error = $"dataset {id} does not exist" })
+                : Results.Ok(exports.List(id, Math.Max(0, offset ?? 0), Math.Clamp(limit ?? 50, 1, 500))));
+        app.MapGet("/api/datasets/{datasetId:long}/exports/{id:long}", (long datasetId, long id, IExportRepository exports) =>
+            exports.Get(id) is { } export && export.DatasetId == datasetId
+                ? Results.Ok(export)
+                : Results.NotFound(new { error = $"export {id} does not exist in dataset {datasetId}" }));
+        app.MapGet("/api/datasets/{datasetId:long}/exports/{id:long}/download", (long datasetId, long id, string? format, ExportService service) =>
+            Download(datasetId, id, format, service));
     }
 
     public static IResult Create(long datasetId, CreateExportRequest? body, ExportService service)
     {
         var outcome = service.Create(datasetId, body);
         if (outcome.Value is not { } created) return Failure(outcome.Error!, outcome.NotFound);
-        return Results.Created($"/api/exports/{created.ExportId}",
+        return Results.Created(AppLinks.Export(datasetId, created.ExportId),
             new { exportId = created.ExportId, imageCount = created.ImageCount, sha256 = created.Sha256 });
     }
 
-    public static IResult Download(long exportId, string? format, ExportService service)
+    public static IResult Download(long datasetId, long exportId, string? format, ExportService service)
     {
-        var outcome = service.Download(exportId, format);
+        var outcome = service.Download(datasetId, exportId, format);
         if (outcome.Value is not { } file) return Failure(outcome.Error!, outcome.NotFound);
         return Results.File(file.Content, file.ContentType, file.FileName);
     }

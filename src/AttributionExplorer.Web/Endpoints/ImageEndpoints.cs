@@ -7,13 +7,17 @@ namespace AttributionExplorer.Web.Endpoints;
 /// <summary>Pixels and mask layers over plain HTTP (never through the SignalR circuit), cacheable by ETag.</summary>
 public static class ImageEndpoints
 {
+    /// <summary>The image when it belongs to the dataset; an image of another dataset is as absent as a missing one.</summary>
+    public static ImageRecord? InDataset(IDatasetRepository datasets, long datasetId, long imageId) =>
+        datasets.GetImage(imageId) is { } image && image.DatasetId == datasetId ? image : null;
 
     public static void MapImageEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/images/{id:long}/pixels", (long id, int? size, HttpContext http, IDatasetRepository datasets, AppOptions options) =>
+        var images = app.MapGroup("/api/datasets/{datasetId:long}/images/{id:long}");
+        images.MapGet("/pixels", (long datasetId, long id, int? size, HttpContext http, IDatasetRepository datasets, AppOptions options) =>
         {
-            var image = datasets.GetImage(id);
-            var dataset = image is null ? null : datasets.Get(image.DatasetId);
+            var image = InDataset(datasets, datasetId, id);
+            var dataset = image is null ? null : datasets.Get(datasetId);
             string? path = dataset is null ? null : ImageLocation.Resolve(dataset, image!, PathResolver.Resolve(options.DataRoot));
             if (path is null || !File.Exists(path)) return Results.NotFound();
             int? side = size is > 0 and <= 4096 ? size : null;
@@ -23,9 +27,9 @@ public static class ImageEndpoints
         });
 
         // ?class= keeps one class (model index; 255 = crowd) so each class is its own layer; ?outline=true draws boundaries only.
-        app.MapGet("/api/images/{id:long}/masks/gt.png", (long id, int? @class, bool? outline, HttpContext http, IDatasetRepository datasets) =>
+        images.MapGet("/masks/gt.png", (long datasetId, long id, int? @class, bool? outline, HttpContext http, IDatasetRepository datasets) =>
         {
-            var image = datasets.GetImage(id);
+            var image = InDataset(datasets, datasetId, id);
             if (image is null) return Results.NotFound();
             string etag = Etag.For($"gt:{id}:{image.DatasetId}:{@class}:{outline}");
             if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
@@ -33,8 +37,10 @@ public static class ImageEndpoints
             return Results.Bytes(MaskLayerRenderer.GroundTruth(image.Height, image.Width, datasets.GetAnnotations(id), indices, @class, outline == true), "image/png");
         });
 
-        app.MapGet("/api/images/{id:long}/masks/pred.png", (long id, long checkpoint, int? @class, bool? outline, HttpContext http, ICheckpointRepository checkpoints) =>
+        images.MapGet("/masks/pred.png", (long datasetId, long id, long checkpoint, int? @class, bool? outline, HttpContext http,
+            IDatasetRepository datasets, ICheckpointRepository checkpoints) =>
         {
+            if (InDataset(datasets, datasetId, id) is null || checkpoints.List(datasetId).All(c => c.Id != checkpoint)) return Results.NotFound();
             string etag = Etag.For($"pred:{id}:{checkpoint}:{@class}:{outline}");
             if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
             var prediction = checkpoints.GetPrediction(checkpoint, id);

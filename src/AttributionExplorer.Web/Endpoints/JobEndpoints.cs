@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
+using AttributionExplorer.Web.Services;
 
 namespace AttributionExplorer.Web.Endpoints;
 
@@ -12,19 +13,21 @@ public static class JobEndpoints
 
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/images/{id:long}/region-jobs", (long id, RegionRequest body, IDatasetRepository datasets, IJobRepository jobs) =>
+        app.MapPost("/api/datasets/{datasetId:long}/images/{id:long}/region-jobs", (long datasetId, long id, RegionRequest body,
+            IDatasetRepository datasets, IJobRepository jobs) =>
         {
-            var image = datasets.GetImage(id);
-            if (image is null) return Results.NotFound(new { error = $"image {id} does not exist" });
+            var image = ImageEndpoints.InDataset(datasets, datasetId, id);
+            if (image is null) return Results.NotFound(new { error = $"image {id} does not exist in dataset {datasetId}" });
             if (RegionJobs.Build(image, body, out var request) is { } error) return Results.BadRequest(new { error });
             long jobId = jobs.Enqueue(image.DatasetId, JobKinds.TrakRegion, RegionJobs.Serialize(request!));
-            return Results.Accepted($"/api/jobs/{jobId}", new { jobId, status = JobStatus.Queued });
+            return Results.Accepted(AppLinks.Job(datasetId, jobId), new { jobId, status = JobStatus.Queued });
         }).DisableAntiforgery();
 
-        app.MapGet("/api/jobs/{id:long}", (long id, IJobRepository jobs) => jobs.Get(id) is { } job
-            ? Results.Ok(new { job.Id, job.Kind, job.Status, job.Error, job.ResultTargetId, job.CreatedUtc, job.StartedUtc, job.FinishedUtc,
-                result = job.ResultJson is null ? (JsonElement?)null : JsonDocument.Parse(job.ResultJson).RootElement })
-            : Results.NotFound(new { error = $"job {id} does not exist" }));
+        app.MapGet("/api/datasets/{datasetId:long}/jobs/{id:long}", (long datasetId, long id, IJobRepository jobs) =>
+            jobs.Get(id) is { } job && job.DatasetId == datasetId
+                ? Results.Ok(new { job.Id, job.DatasetId, job.Kind, job.Status, job.Error, job.ResultTargetId, job.CreatedUtc, job.StartedUtc, job.FinishedUtc,
+                    result = job.ResultJson is null ? (JsonElement?)null : JsonDocument.Parse(job.ResultJson).RootElement })
+                : Results.NotFound(new { error = $"job {id} does not exist in dataset {datasetId}" }));
     }
 }
 

@@ -1,5 +1,6 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Options;
+using AttributionExplorer.Web.Services;
 using SkiaSharp;
 
 namespace AttributionExplorer.Web.Endpoints;
@@ -26,7 +27,7 @@ public static class UploadEndpoints
             var image = datasets.GetImage(imageId)!;
             RegionJobs.Build(image, new JobEndpoints.RegionRequest(0, 0, image.Width, image.Height, null, $"upload {file.FileName}"), out var request);
             long jobId = jobs.Enqueue(id, JobKinds.TrakRegion, RegionJobs.Serialize(request!));
-            return Results.Accepted($"/api/jobs/{jobId}", new { imageId, jobId, status = JobStatus.Queued });
+            return Results.Accepted(AppLinks.Job(id, jobId), new { imageId, jobId, status = JobStatus.Queued });
         }).DisableAntiforgery();
     }
 

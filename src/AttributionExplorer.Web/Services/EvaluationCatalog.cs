@@ -4,34 +4,19 @@ using AttributionExplorer.Core.Evaluation;
 
 namespace AttributionExplorer.Web.Services;
 
-/// <summary>What the Evaluation page says about each evaluation kind, and the small transformations it needs
-/// (parameters as key: value pairs, the counterfactual table, number formats).</summary>
+/// <summary>Formatting helpers of the Evaluation page (parameters as key: value pairs, the counterfactual table, number
+/// formats) and the commands it names. Which evaluations exist, with their titles and explanations, comes from the
+/// plug-in catalog (<see cref="AttributionExplorer.Core.Plugins.IPluginCatalog.Evaluations"/>).</summary>
 public static class EvaluationCatalog
 {
     public const string Worker = "dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll";
-    public const string AllCommand = Worker + " eval all --dataset demo --demo-sizes";
 
-    public sealed record KindInfo(string Kind, string Title, string Explanation, string CliName)
-    {
-        public string Command => $"{Worker} eval {CliName} --dataset demo --demo-sizes";
-    }
+    /// <summary>The command that runs one evaluation verb ("all" for every one) on a dataset; the demo is evaluated
+    /// with the Demo section's sizes.</summary>
+    public static string Command(string verb, string datasetName) =>
+        $"{Worker} eval {verb} --dataset {datasetName}" + (datasetName == "demo" ? " --demo-sizes" : "");
 
-    public static readonly IReadOnlyList<KindInfo> Kinds =
-    [
-        new(EvaluationKinds.LabelErrors, "Label-error detection",
-            "How well each ranking of the training images finds the known (planted) label errors when inspected most suspect first.", "label-errors"),
-        new(EvaluationKinds.Curation, "Data curation",
-            "Held-out mIoU after removing the training images with the most negative overall influence and retraining, against a random-removal control.", "curation"),
-        new(EvaluationKinds.Lds, "Linear datamodeling score (LDS)",
-            "Spearman correlation between the outputs predicted from attribution scores and those of models retrained on random subsets.", "lds"),
-        new(EvaluationKinds.Counterfactual, "Counterfactual removal",
-            "How much a target's loss rises when its top-k attributed training images are removed and the model is retrained.", "counterfactual"),
-        new(EvaluationKinds.Brittleness, "Data brittleness",
-            "The smallest number of top attributed training images whose removal flips a target's prediction, found by bisection.", "brittleness"),
-    ];
-
-    public static KindInfo Info(string kind) =>
-        Kinds.FirstOrDefault(k => k.Kind == kind) ?? new(kind, kind, "", kind.Replace('_', '-'));
+    public static string AllCommand(string datasetName) => Command("all", datasetName);
 
     /// <summary>A JSON object's values as "key: value" pairs, nested objects flattened with dots ("curation.seeds"),
     /// arrays of plain values joined with commas. Anything that is not an object comes back as one "value" entry.</summary>

@@ -51,12 +51,14 @@ public sealed class ExportService(IDatasetRepository datasets, IAttributionRepos
         return ExportOutcome<CreatedExport>.Ok(new CreatedExport(exportId, saved.ImageCount, saved.Sha256));
     }
 
-    public ExportOutcome<ExportFile> Download(long exportId, string? format)
+    /// <summary>An export of another dataset is as absent as a missing one.</summary>
+    public ExportOutcome<ExportFile> Download(long datasetId, long exportId, string? format)
     {
         format = string.IsNullOrEmpty(format) ? ExportFormats.Text : format.ToLowerInvariant();
         if (!ExportFormats.All.Contains(format))
             return ExportOutcome<ExportFile>.Bad($"format: '{format}' is not one of {string.Join(", ", ExportFormats.All)}");
-        if (exports.Get(exportId) is not { } export) return ExportOutcome<ExportFile>.Missing($"export {exportId} does not exist");
+        if (exports.Get(exportId) is not { } export || export.DatasetId != datasetId)
+            return ExportOutcome<ExportFile>.Missing($"export {exportId} does not exist in dataset {datasetId}");
 
         var images = datasets.GetImagesByIds(exports.GetImageIds(exportId)).OrderBy(i => i.Id).ToArray();
         if (images.Length != export.ImageCount)

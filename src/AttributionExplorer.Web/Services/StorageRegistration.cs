@@ -35,6 +35,7 @@ public static class StorageRegistration
         // Flagged image ids for (dataset, flag states), for export rules that drop flagged images.
         services.AddSingleton<Func<long, IReadOnlyList<string>, IReadOnlySet<long>>>((datasetId, states) => flags.FlaggedImageIds(datasetId, states));
         services.AddSingleton<ExportService>();
+        services.AddSingleton<LabelErrorQueue>();
         services.AddSingleton<TargetRankings>();
         services.AddScoped<AnnotatorSession>();
         return services;

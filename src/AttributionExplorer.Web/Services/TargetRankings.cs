@@ -1,14 +1,8 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Plugins;
 
 namespace AttributionExplorer.Web.Services;
-
-/// <summary>What is attributed on a held-out image: the full image, one class (COCO id) or one annotation.</summary>
-public sealed record TargetKey(string Kind, int? CategoryCocoId = null, long? AnnotationId = null)
-{
-    public static readonly TargetKey FullImage = new(TargetKinds.Image);
-    public bool Matches(AttributionTarget t) => t.Kind == Kind && t.CategoryCocoId == CategoryCocoId && t.AnnotationId == AnnotationId;
-}
 
 /// <summary>One ranked column: a method's top training images for a target, or a message saying why there is none.</summary>
 public sealed record MethodColumn(string Method, string Title, bool Positive, AttributionRun? Run, AttributionTarget? Target,
@@ -16,24 +10,29 @@ public sealed record MethodColumn(string Method, string Title, bool Positive, At
 
 public sealed record ColumnAgreement(string A, string B, RankAgreementRecord Figures);
 
-/// <summary>Finds, for one target, each method's newest complete run and its rankings, plus their precomputed agreement.</summary>
-public sealed class TargetRankings(IAttributionRepository attributions, AppOptions options)
+/// <summary>Finds, for one target, each per-target ranking method's newest complete run and its rankings, plus their
+/// precomputed agreement. The methods, their titles and their commands come from the plug-in catalog.</summary>
+public sealed class TargetRankings(IAttributionRepository attributions, IPluginCatalog catalog, IDatasetRepository datasets, AppOptions options)
 {
-    public static readonly IReadOnlyDictionary<string, string> MethodTitles = new Dictionary<string, string>
-    {
-        [AttributionMethods.Trak] = "TRAK",
-        [AttributionMethods.Esvm] = "ESVM (MoCo)",
-        [AttributionMethods.MocoCosine] = "MoCo cosine",
-        [AttributionMethods.ClipCosine] = "CLIP cosine",
-    };
+    /// <summary>The per-target methods in display order.</summary>
+    public IReadOnlyList<RankingMethodInfo> Methods() =>
+        catalog.RankingMethods().Where(m => m.Scope == RankingScope.PerTarget).OrderBy(m => m.Order).ToList();
 
-    /// <summary>Targets TRAK has for the image, full image first, then classes, then objects.</summary>
-    public IReadOnlyList<AttributionTarget> AvailableTargets(long datasetId, long imageId) =>
-        new[] { TargetKinds.Image, TargetKinds.Class, TargetKinds.Object }
-            .Select(kind => attributions.GetLatestCompleteRun(datasetId, AttributionMethods.Trak, kind))
-            .Where(run => run is not null)
-            .SelectMany(run => attributions.GetTargets(run!.Id, imageId))
+    /// <summary>Every target some method has for the image, in the catalog's order of target kinds, one per key. A kind
+    /// without a selector names one target per image (the full image); where a run holds several (regions drawn one
+    /// after another) the key cannot tell them apart, so they are left out.</summary>
+    public IReadOnlyList<AttributionTarget> AvailableTargets(long datasetId, long imageId)
+    {
+        var methods = Methods();
+        return catalog.TargetKinds().OrderBy(k => k.Order)
+            .SelectMany(kind => methods.Where(m => m.TargetKinds.Contains(kind.Name))
+                .Select(m => attributions.GetLatestCompleteRun(datasetId, m.Name, kind.Name))
+                .OfType<AttributionRun>()
+                .SelectMany(run => attributions.GetTargets(run.Id, imageId) is var targets
+                    && (kind.Selector != TargetSelector.None || targets.Count == 1) ? targets : [])
+                .DistinctBy(t => TargetKey.Of(t, kind.Selector)))
             .ToList();
+    }
 
     /// <param name="page">1-based page of k ranks per column.</param>
     /// <param name="onlyMethod">Show one method's columns only (null = all).</param>
@@ -41,44 +40,48 @@ public sealed class TargetRankings(IAttributionRepository attributions, AppOptio
     {
         var columns = new List<MethodColumn>();
         int skip = (Math.Max(1, page) - 1) * k;
-        foreach (var method in AttributionMethods.All.Where(m => onlyMethod is null || m == onlyMethod))
+        string kindTitle = KindTitle(key.Kind);
+        foreach (var method in Methods().Where(m => onlyMethod is null || m.Name == onlyMethod))
         {
-            string title = MethodTitles[method];
-            var run = attributions.GetLatestCompleteRun(datasetId, method, key.Kind);
+            var run = method.TargetKinds.Contains(key.Kind) ? attributions.GetLatestCompleteRun(datasetId, method.Name, key.Kind) : null;
             var target = run is null ? null : attributions.GetTargets(run.Id, imageId).FirstOrDefault(key.Matches);
-            string? message = target is not null ? null : Missing(method, key, run);
-            if (method == AttributionMethods.Trak)
+            string? message = target is not null ? null : Missing(datasetId, method, key, kindTitle, run);
+            if (method.Signed)
             {
-                columns.Add(Column(method, $"{title} positive", true, run, target, skip, k, message));
-                columns.Add(Column(method, $"{title} negative", false, run, target, skip, k, message));
+                columns.Add(Column(method, $"{method.Title} positive", true, run, target, skip, k, message));
+                columns.Add(Column(method, $"{method.Title} negative", false, run, target, skip, k, message));
             }
-            else columns.Add(Column(method, title, true, run, target, skip, k, message));
+            else columns.Add(Column(method, method.Title, true, run, target, skip, k, message));
         }
         return columns;
     }
 
     public IReadOnlyList<ColumnAgreement> Agreement(IReadOnlyList<MethodColumn> columns)
     {
+        var titles = catalog.RankingMethods().ToDictionary(m => m.Name, m => m.Title);
         var byTarget = columns.Where(c => c.Target is not null && c.Positive)
-            .GroupBy(c => c.Target!.Id).ToDictionary(g => g.Key, g => MethodTitles[g.First().Method]);
+            .GroupBy(c => c.Target!.Id).ToDictionary(g => g.Key, g => titles.GetValueOrDefault(g.First().Method) ?? g.First().Method);
         return attributions.GetAgreement(byTarget.Keys.ToList())
             .Select(r => new ColumnAgreement(byTarget[r.TargetA], byTarget[r.TargetB], r))
             .OrderBy(a => a.A).ThenBy(a => a.B).ToList();
     }
 
-    private MethodColumn Column(string method, string title, bool positive, AttributionRun? run, AttributionTarget? target, int skip, int k, string? message) =>
-        new(method, title, positive, run, target, target is null ? [] : attributions.GetInfluencers(target.Id, positive, skip, k), message);
+    private string KindTitle(string kind) =>
+        (catalog.TargetKinds().FirstOrDefault(k => k.Name == kind)?.Title ?? kind).ToLowerInvariant();
 
-    private string Missing(string method, TargetKey key, AttributionRun? run)
+    private MethodColumn Column(RankingMethodInfo method, string title, bool positive, AttributionRun? run, AttributionTarget? target, int skip, int k, string? message) =>
+        new(method.Name, title, positive, run, target, target is null ? [] : attributions.GetInfluencers(target.Id, positive, skip, k), message);
+
+    private string Missing(long datasetId, RankingMethodInfo method, TargetKey key, string kindTitle, AttributionRun? run)
     {
-        if (method == AttributionMethods.ClipCosine && run is null && !options.Clip.IsConfigured)
-            return "CLIP is not configured. " + ClipOptions.HowToConfigure;
-        if (method != AttributionMethods.Trak && key.Kind is TargetKinds.Object or TargetKinds.Region)
-            return $"{MethodTitles[method]} ranks whole images by embedding similarity; choose the full image or a class to compare it.";
+        if (run is null && MethodPrerequisites.MissingFor(method.Name, options) is { } setup) return setup;
+        if (!method.TargetKinds.Contains(key.Kind))
+        {
+            var kinds = method.TargetKinds.Select(KindTitle).ToList();
+            return $"{method.Title} does not rank {kindTitle} targets (only {string.Join(", ", kinds)}): choose one of those to compare it.";
+        }
         if (run is null)
-            return method == AttributionMethods.Trak
-                ? $"No complete TRAK run for {key.Kind} targets yet: run the precompute (./run-demo.sh or `precompute trak`)."
-                : $"No complete {MethodTitles[method]} run for {key.Kind} targets yet: run `precompute similarity` (part of `precompute demo`).";
-        return $"Run {run.Id} has no {key.Kind} target for this image.";
+            return $"No complete {method.Title} run for {kindTitle} targets yet: run `{CommandText.ForDataset(method.Command, datasets.Get(datasetId)?.Name)}`.";
+        return $"Run {run.Id} has no {kindTitle} target for this image.";
     }
 }

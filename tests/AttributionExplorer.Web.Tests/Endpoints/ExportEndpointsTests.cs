@@ -49,7 +49,7 @@ public class ExportEndpointsTests : IDisposable
     }
 
     private FileContentHttpResult DownloadOk(long exportId, string? format) =>
-        Assert.IsType<FileContentHttpResult>(ExportEndpoints.Download(exportId, format, service));
+        Assert.IsType<FileContentHttpResult>(ExportEndpoints.Download(db.DatasetId, exportId, format, service));
 
     [Fact]
     public void BottomHalfAndConfirmedFlagsAreDroppedAndEveryFormatListsTheRest()
@@ -119,7 +119,8 @@ public class ExportEndpointsTests : IDisposable
         Assert.Empty(exports.List(db.DatasetId, 0, 10));
 
         long id = CreateOk(new CreateExportRequest("a", null, 0, null), 4);
-        Assert.StartsWith("format: 'xml'", Error(ExportEndpoints.Download(id, "xml", service), 400));
-        Assert.Contains($"export {id + 1}", Error(ExportEndpoints.Download(id + 1, "txt", service), 404));
+        Assert.StartsWith("format: 'xml'", Error(ExportEndpoints.Download(db.DatasetId, id, "xml", service), 400));
+        Assert.Contains($"export {id + 1}", Error(ExportEndpoints.Download(db.DatasetId, id + 1, "txt", service), 404));
+        Assert.Contains($"export {id} does not exist in dataset {db.DatasetId + 1}", Error(ExportEndpoints.Download(db.DatasetId + 1, id, "txt", service), 404));
     }
 }

@@ -22,7 +22,11 @@ public class EvaluationPageTests : BunitContext
         evaluations = new EvaluationRepository(db.Database);
         Services.AddSingleton<IDatasetRepository>(db.Datasets);
         Services.AddSingleton<IEvaluationRepository>(evaluations);
+        Services.AddSingleton<AttributionExplorer.Core.Plugins.IPluginCatalog>(db.Catalog);
     }
+
+    private IRenderedComponent<EvaluationPage> RenderPage(long? datasetId = null) =>
+        Render<EvaluationPage>(p => p.Add(c => c.DatasetId, datasetId ?? db.DatasetId));
 
     protected override void Dispose(bool disposing)
     {
@@ -35,6 +39,10 @@ public class EvaluationPageTests : BunitContext
         string json = JsonSerializer.Serialize(parameters);
         db.AddEvaluation(kind, json, JsonSerializer.Serialize(results), 12.5);
     }
+
+    /// <summary>A complete run of a kind no built-in view knows, written as a plug-in's worker would (a ledger run).</summary>
+    private void StorePluginRun(string kind, object parameters, object results) =>
+        db.AddEvaluation(kind, JsonSerializer.Serialize(parameters), JsonSerializer.Serialize(results), 60);
 
     private static double[] Curve(params int[] hits)
     {
@@ -92,7 +100,7 @@ public class EvaluationPageTests : BunitContext
     public void ShowsOneCardPerKindWithDateSecondsAndParameters()
     {
         StoreAllKinds();
-        var page = Render<EvaluationPage>();
+        var page = RenderPage();
         var kinds = page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")!).ToArray();
         Assert.Equal(EvaluationKinds.All, kinds);
         Assert.Empty(page.FindAll(".evaluation-missing"));
@@ -111,7 +119,7 @@ public class EvaluationPageTests : BunitContext
     public void LabelErrorTableAndOnePrecisionLinePerMethodOverTheBaseRate()
     {
         StoreAllKinds();
-        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=label_errors]");
+        var card = RenderPage().Find("section.evaluation-card[data-kind=label_errors]");
         var rows = card.QuerySelectorAll(".label-error-table tbody tr");
         Assert.Equal(3, rows.Length);
         var trak = Cells(rows[0]);
@@ -140,7 +148,7 @@ public class EvaluationPageTests : BunitContext
     public void CurationCurveHasOneErrorBarPerPointAndTheTableGivesMeansSeedsAndGain()
     {
         StoreAllKinds();
-        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=curation]");
+        var card = RenderPage().Find("section.evaluation-card[data-kind=curation]");
         var chart = card.QuerySelector("svg.curation-curve")!;
         Assert.Equal("img", chart.GetAttribute("role"));
         Assert.Contains("20% 0.520 ± 0.020", chart.GetAttribute("aria-label"));
@@ -169,7 +177,7 @@ public class EvaluationPageTests : BunitContext
     public void LdsTableAndBars()
     {
         StoreAllKinds();
-        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=lds]");
+        var card = RenderPage().Find("section.evaluation-card[data-kind=lds]");
         var rows = card.QuerySelectorAll(".lds-table tbody tr").Select(Cells).ToArray();
         Assert.Equal(["trak", "image", "0.310 ± 0.050", "12"], rows[0]);
         Assert.Equal(["similarity", "class", "-0.050 ± 0.020", "9"], rows[1]);
@@ -184,7 +192,7 @@ public class EvaluationPageTests : BunitContext
     public void CounterfactualTableHasAColumnPerNumberRemoved()
     {
         StoreAllKinds();
-        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=counterfactual]");
+        var card = RenderPage().Find("section.evaluation-card[data-kind=counterfactual]");
         Assert.Equal(["Method", "k = 5", "k = 10"], card.QuerySelectorAll(".counterfactual-table thead th").Select(t => t.TextContent.Trim()));
         var rows = card.QuerySelectorAll(".counterfactual-table tbody tr").Select(Cells).ToArray();
         Assert.Equal(["trak", "0.120 ± 0.030", "0.200 ± 0.040"], rows[0]);
@@ -197,12 +205,12 @@ public class EvaluationPageTests : BunitContext
     public void BrittlenessLinksTargetsAndShowsBracketsAndSteps()
     {
         StoreAllKinds();
-        var card = Render<EvaluationPage>().Find("section.evaluation-card[data-kind=brittleness]");
+        var card = RenderPage().Find("section.evaluation-card[data-kind=brittleness]");
         Assert.Contains("f < 0: mean log-odds below zero", card.QuerySelector(".break-rule")!.TextContent);
         var rows = card.QuerySelectorAll(".brittleness-table tbody tr");
         Assert.Equal(2, rows.Length);
         var link = rows[0].QuerySelector("a.brittleness-target")!;
-        Assert.Equal($"/images/{db.HeldOut}?target=class:3", link.GetAttribute("href"));
+        Assert.Equal($"/datasets/{db.DatasetId}/held-out/{db.HeldOut}?target=class:3", link.GetAttribute("href"));
         Assert.Contains("cat", link.TextContent);
         Assert.Equal("1.234", Cells(rows[0])[2]);
         Assert.Equal("8", rows[0].QuerySelector(".smallest")!.TextContent.Trim());
@@ -215,10 +223,10 @@ public class EvaluationPageTests : BunitContext
     [Fact]
     public void WithoutEvaluationsTheEmptyStateNamesTheCommand()
     {
-        var page = Render<EvaluationPage>();
+        var page = RenderPage();
         Assert.Empty(page.FindAll("section.evaluation-card"));
         var empty = page.Find(".evaluation-empty");
-        Assert.Contains("dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll eval all --dataset demo --demo-sizes", empty.TextContent);
+        Assert.Contains("dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll eval all --dataset sample", empty.TextContent);
         Assert.Contains("eval label-errors|curation|lds|counterfactual|brittleness", empty.TextContent);
     }
 
@@ -226,40 +234,74 @@ public class EvaluationPageTests : BunitContext
     public void AMissingKindSaysHowToRunIt()
     {
         Store(EvaluationKinds.Lds, new { Subsets = 4 }, new LdsResult(4, 0.5, 20, [new("trak", "image", new MeanWithError(0.31, 0.05, 12), 12)]));
-        var page = Render<EvaluationPage>();
-        Assert.Equal(["lds"], page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")));
+        var page = RenderPage();
+        Assert.Equal(["lds"], page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")!));
         var missing = page.FindAll(".evaluation-missing");
         Assert.Equal(4, missing.Count);
         Assert.Contains("not run yet", page.Find(".evaluation-missing[data-kind=curation]").TextContent);
-        Assert.Contains("precompute.dll eval curation --dataset demo", page.Find(".evaluation-missing[data-kind=curation]").TextContent);
+        Assert.Contains("precompute.dll eval curation --dataset sample", page.Find(".evaluation-missing[data-kind=curation]").TextContent);
         Assert.Contains("eval label-errors", page.Find(".evaluation-missing[data-kind=label_errors]").TextContent);
     }
 
     [Fact]
-    public void WithoutADatasetItSaysToRunTheDemoFirst()
+    public void AnUnknownDatasetSaysToRunTheDemoFirst()
     {
-        Services.AddSingleton<IDatasetRepository>(new EmptyDatasets(db.Datasets));
-        var page = Render<EvaluationPage>();
+        var page = RenderPage(db.DatasetId + 100);
+        Assert.Contains($"No dataset with id {db.DatasetId + 100}", page.Markup);
         Assert.Contains("./run-demo.sh", page.Markup);
-        Assert.Contains("eval all --dataset demo", page.Markup);
+        Assert.Contains("eval all --dataset demo --demo-sizes", page.Markup);
     }
 
-    /// <summary>The seeded repository with its dataset hidden.</summary>
-    private sealed class EmptyDatasets(IDatasetRepository inner) : IDatasetRepository
+    [Fact]
+    public void KindsTitlesAndCommandsComeFromTheCatalogAndAnUnknownKindGetsTheGenericView()
     {
-        public IReadOnlyList<Core.Domain.DatasetInfo> List() => [];
-        public long Import(DatasetImport import) => inner.Import(import);
-        public Core.Domain.DatasetInfo? FindByName(string name) => null;
-        public Core.Domain.DatasetInfo? Get(long datasetId) => null;
-        public IReadOnlyList<Core.Domain.Category> GetCategories(long datasetId) => [];
-        public int CountImages(long datasetId, string split) => 0;
-        public IReadOnlyList<Core.Domain.ImageRecord> GetImages(long datasetId, string split, int offset, int limit) => [];
-        public Core.Domain.ImageRecord? GetImage(long imageId) => null;
-        public IReadOnlyList<Core.Domain.ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds) => [];
-        public IReadOnlyList<Core.Domain.AnnotationRecord> GetAnnotations(long imageId) => [];
-        public IReadOnlyDictionary<long, IReadOnlyList<Core.Domain.AnnotationRecord>> GetAnnotationsForSplit(long datasetId, string split) =>
-            new Dictionary<long, IReadOnlyList<Core.Domain.AnnotationRecord>>();
-        public IReadOnlyList<Core.Domain.PlantedError> GetPlantedErrors(long datasetId) => [];
-        public long AddUpload(long datasetId, string fileName, int width, int height) => throw new NotSupportedException();
+        // A worker that registers one more evaluation (no view of its own in the web) and has stored a run of it.
+        var extra = new AttributionExplorer.Core.Plugins.EvaluationKindInfo("noise_robustness", "Noise robustness",
+            "How rankings change when label noise is added.", "noise", -1);
+        db.Catalog.Publish(SeededDatabase.Methods, AttributionExplorer.Core.Plugins.BuiltInPlugins.TargetKinds,
+            [.. AttributionExplorer.Core.Plugins.BuiltInPlugins.Evaluations, extra]);
+        StorePluginRun("noise_robustness", new { Seed = 3 }, new
+        {
+            NoiseRate = 0.1,
+            Summary = new { Best = "trak", Runs = 4 },
+            Methods = new object[] { new { Method = "trak", Kendall = 0.81234 }, new { Method = "random", Kendall = 0.0123, Note = "control" } },
+        });
+        var page = RenderPage();
+
+        Assert.Equal(["noise_robustness"], page.FindAll("section.evaluation-card").Select(s => s.GetAttribute("data-kind")!));
+        var card = page.Find("section.evaluation-card[data-kind=noise_robustness]");
+        Assert.Equal("Noise robustness", card.QuerySelector("h2")!.TextContent);
+        Assert.Contains("label noise", card.QuerySelector(".evaluation-explanation")!.TextContent);
+        var results = card.QuerySelectorAll(".evaluation-results > div")
+            .ToDictionary(d => d.QuerySelector("dt")!.TextContent, d => d.QuerySelector("dd")!.TextContent);
+        Assert.Equal("0.100", results["NoiseRate"]);
+        Assert.Equal("trak", results["Summary.Best"]);
+        Assert.Equal("4", results["Summary.Runs"]);
+        var table = card.QuerySelector(".generic-table")!;
+        Assert.Equal("Methods", table.QuerySelector("caption")!.TextContent);
+        Assert.Equal(["Method", "Kendall", "Note"], table.QuerySelectorAll("thead th").Select(t => t.TextContent));
+        Assert.Equal(["random", "0.012", "control"], Cells(table.QuerySelectorAll("tbody tr")[1]));
+        Assert.Equal("", Cells(table.QuerySelectorAll("tbody tr")[0])[2]);
+
+        // The built-in kinds are listed after it (catalog order) with the dataset's command.
+        var missing = page.FindAll(".evaluation-missing").Select(m => m.GetAttribute("data-kind")).ToArray();
+        Assert.Equal(EvaluationKinds.All, missing);
+    }
+
+    [Fact]
+    public void AStoredKindTheCatalogDoesNotListIsStillShown()
+    {
+        StorePluginRun("legacy_check", new { }, new { Passed = true });
+        var card = RenderPage().Find("section.evaluation-card[data-kind=legacy_check]");
+        Assert.Equal("legacy_check", card.QuerySelector("h2")!.TextContent);
+        Assert.Equal("true", card.QuerySelector(".evaluation-results dd")!.TextContent);
+    }
+
+    [Fact]
+    public void UnreadableResultsOfAKnownKindSaySo()
+    {
+        Store(EvaluationKinds.Lds, new { Subsets = 4 }, new[] { 1, 2 });
+        var card = RenderPage().Find("section.evaluation-card[data-kind=lds]");
+        Assert.Contains("could not be read", card.QuerySelector(".evaluation-error")!.TextContent);
     }
 }

@@ -21,7 +21,7 @@ public class GalleryTests : BunitContext
                 .Select(i => new ImageRecord(1001 + i, 1, 5001 + i, Splits.Val, $"val/{i}.png", 96, 96)).ToList();
         public long Import(DatasetImport import) => throw new NotSupportedException();
         public DatasetInfo? FindByName(string name) => Dataset;
-        public DatasetInfo? Get(long datasetId) => Dataset;
+        public DatasetInfo? Get(long datasetId) => valImages >= 0 && datasetId == Dataset.Id ? Dataset : null;
         public IReadOnlyList<Category> GetCategories(long datasetId) => [];
         public ImageRecord? GetImage(long imageId) => null;
         public IReadOnlyList<ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds) => [];
@@ -42,21 +42,22 @@ public class GalleryTests : BunitContext
     public void ShowsTheRequestedPageOfHeldOutImagesWithOverlays()
     {
         Services.AddSingleton<IDatasetRepository>(new FakeDatasets(50));
-        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/?page=3");
-        var gallery = Render<Gallery>();
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/datasets/1?page=3");
+        var gallery = Render<Gallery>(p => p.Add(c => c.DatasetId, 1L));
         var tiles = gallery.FindAll("a.gallery-tile");
         Assert.Equal(2, tiles.Count); // 50 images, 24 per page: page 3 holds the last 2
-        Assert.Equal("/images/1049", tiles[0].GetAttribute("href"));
-        Assert.NotNull(tiles[1].QuerySelector("img[src='/api/images/1050/masks/gt.png']"));
+        Assert.Equal("/datasets/1/held-out/1049", tiles[0].GetAttribute("href"));
+        Assert.NotNull(tiles[1].QuerySelector("img[src='/api/datasets/1/images/1050/masks/gt.png']"));
+        Assert.NotNull(tiles[1].QuerySelector("img[src='/api/datasets/1/images/1050/pixels?size=300']"));
         Assert.Contains("id 5050", tiles[1].TextContent);
     }
 
     [Fact]
-    public void TellsANewUserToRunTheDemoWhenThereIsNoDataset()
+    public void AnUnknownDatasetSaysSoAndLinksToTheList()
     {
         Services.AddSingleton<IDatasetRepository>(new FakeDatasets(-1));
-        var gallery = Render<Gallery>();
-        Assert.Contains("./run-demo.sh", gallery.Markup);
+        var gallery = Render<Gallery>(p => p.Add(c => c.DatasetId, 9L));
+        Assert.Contains("No dataset with id 9", gallery.Find(".not-found").TextContent);
         Assert.Empty(gallery.FindAll("a.gallery-tile"));
     }
 }

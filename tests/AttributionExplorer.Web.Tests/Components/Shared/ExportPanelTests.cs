@@ -50,6 +50,7 @@ public class ExportPanelTests : BunitContext
         Assert.Contains("Ada", row.TextContent);
         Assert.Contains("flagged confirmed", row.TextContent);
         Assert.Equal(new[] { "txt", "csv", "json", "coco" }, row.QuerySelectorAll("a[data-format]").Select(a => a.GetAttribute("data-format")));
+        Assert.Equal($"/api/datasets/{db.DatasetId}/exports/{exportId}/download?format=csv", row.QuerySelector("a[data-format='csv']")!.GetAttribute("href"));
     }
 
     [Fact]

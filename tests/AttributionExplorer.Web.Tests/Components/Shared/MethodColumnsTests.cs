@@ -19,6 +19,8 @@ public class MethodColumnsTests : BunitContext
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton<IAttributionRepository>(db.Attributions);
+        Services.AddSingleton<IDatasetRepository>(db.Datasets);
+        Services.AddSingleton<AttributionExplorer.Core.Plugins.IPluginCatalog>(db.Catalog);
         Services.AddSingleton(options);
         Services.AddSingleton<TargetRankings>();
     }
@@ -47,13 +49,14 @@ public class MethodColumnsTests : BunitContext
         Assert.Equal(new[] { "TRAK positive", "TRAK negative", "ESVM (MoCo)", "MoCo cosine", "CLIP cosine" },
             columns.Select(c => c.GetAttribute("aria-label")));
         var trakPositive = columns[0].QuerySelectorAll("a.influencer-tile");
-        Assert.Equal($"/images/{db.Train[2]}", trakPositive[0].GetAttribute("href"));
+        Assert.Equal($"/datasets/{db.DatasetId}/train/{db.Train[2]}", trakPositive[0].GetAttribute("href"));
+        Assert.NotNull(trakPositive[0].QuerySelector($"img[src='/api/datasets/{db.DatasetId}/images/{db.Train[2]}/masks/gt.png']"));
         Assert.Contains("+1.00e+00", trakPositive[0].TextContent);
         Assert.Contains("-2.00e+00", columns[1].QuerySelector("a.influencer-tile")!.TextContent);
         // ESVM ranks only its same-class candidates (NaN elsewhere): two tiles, best first.
-        Assert.Equal(new[] { $"/images/{db.Train[2]}", $"/images/{db.Train[1]}" },
+        Assert.Equal(new[] { Train(2), Train(1) },
             columns[2].QuerySelectorAll("a.influencer-tile").Select(a => a.GetAttribute("href")));
-        Assert.Equal($"/images/{db.Train[0]}", columns[3].QuerySelector("a.influencer-tile")!.GetAttribute("href"));
+        Assert.Equal(Train(0), columns[3].QuerySelector("a.influencer-tile")!.GetAttribute("href"));
         Assert.Contains("CLIP is not configured", columns[4].TextContent);
         Assert.Contains("OnnxModelPath", columns[4].TextContent);
 
@@ -71,7 +74,7 @@ public class MethodColumnsTests : BunitContext
         var cut = RenderFor(new TargetKey(TargetKinds.Object, annotation.CategoryCocoId, annotation.Id));
         var columns = cut.FindAll("section.method-column");
         Assert.Equal(4, columns[0].QuerySelectorAll("a.influencer-tile").Length);
-        Assert.Contains("ranks whole images", columns[2].TextContent);
+        Assert.Contains("ESVM (MoCo) does not rank object targets (only full image, class)", columns[2].TextContent);
         Assert.Empty(cut.FindAll(".agreement-table"));
     }
 
@@ -82,7 +85,36 @@ public class MethodColumnsTests : BunitContext
         var cut = RenderFor(TargetKey.FullImage);
         var clip = cut.FindAll("section.method-column")[4];
         Assert.DoesNotContain("not configured", clip.TextContent);
-        Assert.Contains("precompute similarity", clip.TextContent);
+        Assert.Contains("No complete CLIP cosine run for full image targets yet: run `precompute similarity --dataset sample`", clip.TextContent);
         Assert.Contains("No complete TRAK run", cut.FindAll("section.method-column")[0].TextContent);
+        Assert.Contains("precompute trak --dataset sample", cut.FindAll("section.method-column")[0].TextContent);
+    }
+
+    private string Train(int i) => $"/datasets/{db.DatasetId}/train/{db.Train[i]}";
+
+    [Fact]
+    public void ColumnsFollowTheCatalogOrderTitlesAndSign()
+    {
+        // A worker that registers a new signed per-target method first and drops CLIP: the page follows without an edit.
+        var image = new NewTarget(db.HeldOut, TargetKinds.Image, null, null);
+        var methods = SeededDatabase.Methods.Where(m => m.Name != AttributionMethods.ClipCosine)
+            .Append(new AttributionExplorer.Core.Plugins.RankingMethodInfo("gradcos", "Gradient cosine", "signed", AttributionExplorer.Core.Plugins.RankingScope.PerTarget,
+                true, [TargetKinds.Image], -1, "precompute gradcos --dataset NAME"))
+            .ToList();
+        db.Catalog.Publish(methods, AttributionExplorer.Core.Plugins.BuiltInPlugins.TargetKinds, AttributionExplorer.Core.Plugins.BuiltInPlugins.Evaluations);
+        db.AddRun("gradcos", image, [0.5f, -2f, 1f, 0f]);
+
+        var cut = RenderFor(TargetKey.FullImage);
+        Assert.Equal(new[] { "Gradient cosine: signed", "TRAK: signed attribution", "ESVM (MoCo): exemplar SVM", "MoCo cosine: cosine" },
+            cut.FindAll(".method-descriptions li").Select(li => li.TextContent));
+        var columns = cut.FindAll("section.method-column");
+        Assert.Equal(new[] { "Gradient cosine positive", "Gradient cosine negative", "TRAK positive", "TRAK negative", "ESVM (MoCo)", "MoCo cosine" },
+            columns.Select(c => c.GetAttribute("aria-label")));
+        Assert.Equal(Train(1), columns[1].QuerySelector("a.influencer-tile")!.GetAttribute("href"));
+        Assert.Contains("precompute similarity --dataset sample", columns[4].TextContent);
+
+        var only = Render<MethodColumns>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.ImageId, db.HeldOut)
+            .Add(c => c.Target, TargetKey.FullImage).Add(c => c.Method, "gradcos")).FindAll("section.method-column");
+        Assert.Equal(new[] { "gradcos", "gradcos" }, only.Select(c => c.GetAttribute("data-method")));
     }
 }

@@ -1,0 +1,68 @@
+using AttributionExplorer.Core.Plugins;
+using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Web.Services;
+
+namespace AttributionExplorer.Web.Endpoints;
+
+/// <summary>The ranking methods and the label-error queue as JSON, built from the same plug-in catalog as the pages.</summary>
+public static class RankingEndpoints
+{
+    public const int DefaultLimit = 50, MaxLimit = 500;
+
+    public sealed record MethodRun(string TargetKind, long RunId, DateTime? FinishedUtc);
+
+    public sealed record MethodEntry(string Name, string Title, string Description, string Scope, bool Signed,
+        IReadOnlyList<string> TargetKinds, int Order, string Command, IReadOnlyList<MethodRun> CompleteRuns);
+
+    public sealed record QueueItem(long TrainImageId, long CocoImageId, long? AnnotationId, int Rank, float Score);
+
+    public sealed record QueuePage(string Method, long RunId, int Total, int Offset, IReadOnlyList<QueueItem> Items);
+
+    public static void MapRankingEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/datasets/{datasetId:long}/ranking-methods", (long datasetId, IDatasetRepository datasets, IPluginCatalog catalog,
+            IAttributionRepository attributions) => Methods(datasetId, datasets, catalog, attributions));
+        app.MapGet("/api/datasets/{datasetId:long}/label-error-queue", (long datasetId, string? method, int? offset, int? limit,
+            IDatasetRepository datasets, IAttributionRepository attributions, LabelErrorQueue queue) =>
+            Queue(datasetId, method, offset, limit, datasets, attributions, queue));
+    }
+
+    /// <summary>Every ranking method of the catalog in display order, with the complete runs this dataset has of it
+    /// (per target kind for per-target methods; kind "train" for detectors).</summary>
+    public static IResult Methods(long datasetId, IDatasetRepository datasets, IPluginCatalog catalog, IAttributionRepository attributions)
+    {
+        if (datasets.Get(datasetId) is not { } dataset) return DatasetMissing(datasetId);
+        var runs = attributions.ListCompleteRuns(datasetId);
+        var methods = catalog.RankingMethods().OrderBy(m => m.Order).Select(m => new MethodEntry(m.Name, m.Title, m.Description,
+                m.Scope.ToString(), m.Signed, m.TargetKinds, m.Order, CommandText.ForDataset(m.Command, dataset.Name),
+                runs.Where(r => r.Method == m.Name).GroupBy(r => r.TargetKind)
+                    .Select(g => g.OrderByDescending(r => r.Id).First())
+                    .Select(r => new MethodRun(r.TargetKind, r.Id, r.FinishedUtc)).OrderBy(r => r.TargetKind).ToList()))
+            .ToList();
+        return Results.Ok(new { datasetId, methods });
+    }
+
+    /// <summary>One page of the label-error queue, most suspect first, in the queue page's order.</summary>
+    public static IResult Queue(long datasetId, string? method, int? offset, int? limit, IDatasetRepository datasets,
+        IAttributionRepository attributions, LabelErrorQueue queue)
+    {
+        if (datasets.Get(datasetId) is null) return DatasetMissing(datasetId);
+        if (offset is < 0) return Results.Problem(statusCode: 400, title: "Bad offset", detail: $"offset: {offset} is negative; give 0 or more");
+        if (limit is < 1 or > MaxLimit)
+            return Results.Problem(statusCode: 400, title: "Bad limit", detail: $"limit: {limit} is not between 1 and {MaxLimit}");
+        var detectors = queue.Detectors(datasetId);
+        if (queue.Choose(detectors, method) is not { } detector)
+            return Results.Problem(statusCode: 404, title: "Unknown method",
+                detail: $"method: '{method}' is not a label-error detector; known methods: {string.Join(", ", detectors.Select(d => d.Name))}");
+        if (detector.Run is not { } run)
+            return Results.Problem(statusCode: 404, title: "Not computed yet",
+                detail: $"method '{detector.Name}' has no complete run for dataset {datasetId} yet: run `{detector.Command}`");
+        var rows = attributions.GetOverallInfluence(run.Id, offset ?? 0, limit ?? DefaultLimit);
+        var coco = datasets.GetImagesByIds(rows.Select(r => r.TrainImageId).ToList()).ToDictionary(i => i.Id, i => i.CocoId);
+        var items = rows.Select(r => new QueueItem(r.TrainImageId, coco.GetValueOrDefault(r.TrainImageId), null, r.Rank, r.MeanScore)).ToList();
+        return Results.Ok(new QueuePage(detector.Name, run.Id, attributions.CountOverallInfluence(run.Id), offset ?? 0, items));
+    }
+
+    private static IResult DatasetMissing(long datasetId) =>
+        Results.Problem(statusCode: 404, title: "Unknown dataset", detail: $"dataset {datasetId} does not exist");
+}

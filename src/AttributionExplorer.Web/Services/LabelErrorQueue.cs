@@ -1,0 +1,43 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Plugins;
+using AttributionExplorer.Storage.Repositories;
+
+namespace AttributionExplorer.Web.Services;
+
+/// <summary>A detector of the label-error queue: one ordering of all training images, rank 1 = most suspect, held in a
+/// run's overall-influence rows. <see cref="Run"/> is null until its command has completed once.</summary>
+public sealed record QueueDetector(string Name, string Title, string Description, string Command, AttributionRun? Run);
+
+/// <summary>The detectors the label-error queue (page and API) offers for a dataset: every TrainImages-scope ranking
+/// method of the plug-in catalog (stored as runs of target kind "train"), then TRAK's overall influence (the mean of
+/// the full-image run's scores, most negative first). Without a choice the first detector with a complete run is used.</summary>
+public sealed class LabelErrorQueue(IAttributionRepository attributions, IPluginCatalog catalog, IDatasetRepository datasets)
+{
+    /// <summary>Target kind of the runs that hold a TrainImages-scope ranking.</summary>
+    public const string TrainTargetKind = "train";
+
+    public IReadOnlyList<QueueDetector> Detectors(long datasetId)
+    {
+        string? name = datasets.Get(datasetId)?.Name;
+        var methods = catalog.RankingMethods();
+        var detectors = methods.Where(m => m.Scope == RankingScope.TrainImages).OrderBy(m => m.Order)
+            .Where(m => m.Name != AttributionMethods.Trak)
+            .Select(m => new QueueDetector(m.Name, m.Title, m.Description, CommandText.ForDataset(m.Command, name),
+                attributions.GetLatestCompleteRun(datasetId, m.Name, TrainTargetKind)))
+            .ToList();
+        var trak = methods.FirstOrDefault(m => m.Name == AttributionMethods.Trak);
+        detectors.Add(new QueueDetector(AttributionMethods.Trak, $"{trak?.Title ?? "TRAK"} overall influence",
+            "Mean TRAK score over all held-out images (full-image targets), most negative first: images that on average push the model away from the right answer.",
+            CommandText.ForDataset(trak?.Command ?? "precompute trak --dataset NAME", name),
+            attributions.GetLatestCompleteRun(datasetId, AttributionMethods.Trak, TargetKinds.Image)));
+        return detectors;
+    }
+
+    /// <summary>The named detector (null when no detector has that name), or without a name the default.</summary>
+    public QueueDetector? Choose(IReadOnlyList<QueueDetector> detectors, string? method) =>
+        method is null ? Default(detectors) : detectors.FirstOrDefault(d => d.Name == method);
+
+    /// <summary>The first detector with a complete run; TRAK's overall influence while none has one.</summary>
+    public static QueueDetector Default(IReadOnlyList<QueueDetector> detectors) =>
+        detectors.FirstOrDefault(d => d.Run is not null) ?? detectors[^1];
+}

@@ -1,0 +1,91 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Plugins;
+using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Web.Components.Pages;
+using AttributionExplorer.Web.Services;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace AttributionExplorer.Web.Tests.Components.Pages;
+
+/// <summary>The label-error queue offers every TrainImages-scope method of the catalog as a detector.</summary>
+public class QueuePageTests : BunitContext
+{
+    private readonly SeededDatabase db = new();
+
+    public QueuePageTests()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddSingleton<IDatasetRepository>(db.Datasets);
+        Services.AddSingleton<IAttributionRepository>(db.Attributions);
+        Services.AddSingleton<IPluginCatalog>(db.Catalog);
+        Services.AddSingleton<LabelErrorQueue>();
+        var exports = new ExportRepository(db.Database);
+        Services.AddSingleton<IExportRepository>(exports);
+        Services.AddSingleton(new AnnotatorSession());
+        Services.AddSingleton(new ExportService(db.Datasets, db.Attributions, exports, (_, _) => new HashSet<long>()));
+        // TRAK's full-image run: overall influence = these scores, so ranks are Train[1], Train[3], Train[0], Train[2].
+        db.AddRun(AttributionMethods.Trak, new NewTarget(db.HeldOut, TargetKinds.Image, null, null), [0.5f, -2f, 1f, -1f]);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) db.Dispose();
+    }
+
+    private IRenderedComponent<QueuePage> Open(string query = "")
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/datasets/{db.DatasetId}/queue{query}");
+        return Render<QueuePage>(p => p.Add(c => c.DatasetId, db.DatasetId));
+    }
+
+    private long[] Order(IRenderedComponent<QueuePage> page) =>
+        page.FindAll("a.queue-link").Select(a => long.Parse(a.GetAttribute("href")!.Split('/').Last().Split('?')[0])).ToArray();
+
+    [Fact]
+    public void WithoutADetectorRunTheQueueIsTraksOverallInfluence()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10));
+        var page = Open();
+        Assert.Equal([db.Train[1], db.Train[3], db.Train[0], db.Train[2]], Order(page));
+        Assert.Equal($"/datasets/{db.DatasetId}/train/{db.Train[1]}?queue=1", page.Find("a.queue-link").GetAttribute("href"));
+        var chips = page.FindAll(".detector-picker a.target-chip");
+        Assert.Equal(["confidence", "trak"], chips.Select(c => c.GetAttribute("data-method")));
+        Assert.Contains("(not computed)", chips[0].TextContent);
+        Assert.Equal("true", chips[1].GetAttribute("aria-current"));
+        Assert.Equal($"/datasets/{db.DatasetId}/queue?method=confidence", chips[0].GetAttribute("href"));
+    }
+
+    [Fact]
+    public void TheFirstDetectorWithARunIsTheDefaultAndMethodPicksAnother()
+    {
+        db.PublishAlso(SeededDatabase.Detector("influence", 11), SeededDatabase.Detector("confidence", 10));
+        db.AddDetectorRun("influence", db.Train[2], db.Train[0], db.Train[1], db.Train[3]);
+        db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+
+        var page = Open();
+        Assert.Equal(["confidence", "influence", "trak"], page.FindAll(".detector-picker a.target-chip").Select(c => c.GetAttribute("data-method")));
+        Assert.Equal([db.Train[3], db.Train[2], db.Train[1], db.Train[0]], Order(page));
+        Assert.Contains("Detector confidence", page.Find(".detector-description").TextContent);
+
+        var influence = Open("?method=influence");
+        Assert.Equal([db.Train[2], db.Train[0], db.Train[1], db.Train[3]], Order(influence));
+        Assert.Equal($"/datasets/{db.DatasetId}/train/{db.Train[2]}?queue=1&method=influence", influence.Find("a.queue-link").GetAttribute("href"));
+        Assert.Equal("true", influence.Find(".detector-picker a[data-method='influence']").GetAttribute("aria-current"));
+
+        Assert.Equal([db.Train[1], db.Train[3], db.Train[0], db.Train[2]], Order(Open("?method=trak")));
+    }
+
+    [Fact]
+    public void ADetectorWithoutARunShowsItsCommand()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10));
+        var page = Open("?method=confidence");
+        Assert.Empty(page.FindAll("a.queue-link"));
+        Assert.Contains("run precompute rank confidence --dataset sample", page.Find(".detector-missing").TextContent);
+    }
+}

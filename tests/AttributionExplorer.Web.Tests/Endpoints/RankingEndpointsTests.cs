@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+using AttributionExplorer.Core.Domain;
+
+namespace AttributionExplorer.Web.Tests.Endpoints;
+
+/// <summary>The ranking methods and the label-error queue over HTTP, built from the plug-in catalog.</summary>
+public class RankingEndpointsTests : IAsyncLifetime
+{
+    private readonly SeededDatabase db = new();
+    private ApiHost host = null!;
+    private long trakRun;
+
+    public async Task InitializeAsync()
+    {
+        // Overall influence of TRAK's full-image run = these scores: ranks Train[1], Train[3], Train[0], Train[2].
+        long target = db.AddRun(AttributionMethods.Trak, new NewTarget(db.HeldOut, TargetKinds.Image, null, null), [0.5f, -2f, 1f, -1f]);
+        trakRun = db.Attributions.GetTarget(target)!.RunId;
+        host = await ApiHost.Start(db);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        db.Dispose();
+    }
+
+    private async Task<(HttpStatusCode Status, string? MediaType, JsonElement Body)> Get(string path)
+    {
+        var response = await host.Client.GetAsync(path);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+    }
+
+    private string Queue(string query = "") => $"/api/datasets/{db.DatasetId}/label-error-queue{query}";
+
+    [Fact]
+    public async Task MethodsAreTheCatalogsWithTheDatasetsCompleteRuns()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10));
+        long confidence = db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        var (status, _, body) = await Get($"/api/datasets/{db.DatasetId}/ranking-methods");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var methods = body.GetProperty("methods").EnumerateArray().ToArray();
+        Assert.Equal(["trak", "esvm", "moco", "clip", "confidence"], methods.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal("TRAK", methods[0].GetProperty("title").GetString());
+        Assert.True(methods[0].GetProperty("signed").GetBoolean());
+        Assert.Equal("PerTarget", methods[0].GetProperty("scope").GetString());
+        Assert.Equal("precompute trak --dataset sample", methods[0].GetProperty("command").GetString());
+        var trakRuns = methods[0].GetProperty("completeRuns").EnumerateArray().ToArray();
+        Assert.Equal(("image", trakRun), (trakRuns.Single().GetProperty("targetKind").GetString(), trakRuns.Single().GetProperty("runId").GetInt64()));
+        Assert.Equal(0, methods[1].GetProperty("completeRuns").GetArrayLength());
+        Assert.Equal("TrainImages", methods[4].GetProperty("scope").GetString());
+        Assert.Equal(confidence, methods[4].GetProperty("completeRuns")[0].GetProperty("runId").GetInt64());
+
+        var missing = await Get($"/api/datasets/{db.DatasetId + 7}/ranking-methods");
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (missing.Status, missing.MediaType));
+    }
+
+    [Fact]
+    public async Task WithoutADetectorRunTheQueueIsTraksOverallInfluenceMostNegativeFirst()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10));
+        var (status, _, body) = await Get(Queue());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("trak", body.GetProperty("method").GetString());
+        var items = body.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal([db.Train[1], db.Train[3], db.Train[0], db.Train[2]], items.Select(i => i.GetProperty("trainImageId").GetInt64()));
+        Assert.Equal([101L, 103, 100, 102], items.Select(i => i.GetProperty("cocoImageId").GetInt64()));
+        Assert.Equal([1, 2, 3, 4], items.Select(i => i.GetProperty("rank").GetInt32()));
+        Assert.Equal([-2f, -1f, 0.5f, 1f], items.Select(i => i.GetProperty("score").GetSingle()));
+        Assert.All(items, i => Assert.Equal(JsonValueKind.Null, i.GetProperty("annotationId").ValueKind));
+        Assert.Equal(4, body.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task TheFirstDetectorWithARunIsTheDefaultAndPagesFollowTheRanks()
+    {
+        db.PublishAlso(SeededDatabase.Detector("influence", 11), SeededDatabase.Detector("confidence", 10));
+        db.AddDetectorRun("influence", db.Train[2], db.Train[0], db.Train[1], db.Train[3]);
+        Assert.Equal("influence", (await Get(Queue())).Body.GetProperty("method").GetString());
+        db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        Assert.Equal("confidence", (await Get(Queue())).Body.GetProperty("method").GetString());
+
+        var page = (await Get(Queue("?method=influence&offset=1&limit=2"))).Body;
+        Assert.Equal("influence", page.GetProperty("method").GetString());
+        var items = page.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal([db.Train[0], db.Train[1]], items.Select(i => i.GetProperty("trainImageId").GetInt64()));
+        Assert.Equal([2, 3], items.Select(i => i.GetProperty("rank").GetInt32()));
+        Assert.Equal(0, (await Get(Queue("?method=trak&offset=4"))).Body.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task BadRequestsAreProblemDetails()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10));
+        var unknown = await Get(Queue("?method=esvm"));
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (unknown.Status, unknown.MediaType));
+        Assert.Contains("known methods: confidence, trak", unknown.Body.GetProperty("detail").GetString());
+
+        var notComputed = await Get(Queue("?method=confidence"));
+        Assert.Equal(HttpStatusCode.NotFound, notComputed.Status);
+        Assert.Contains("precompute rank confidence --dataset sample", notComputed.Body.GetProperty("detail").GetString());
+
+        foreach (string bad in new[] { "?offset=-1", "?limit=0", "?limit=501" })
+        {
+            var response = await Get(Queue(bad));
+            Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (response.Status, response.MediaType));
+            Assert.StartsWith(bad[1..].Split('=')[0] + ":", response.Body.GetProperty("detail").GetString());
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await Get($"/api/datasets/{db.DatasetId + 7}/label-error-queue")).Status);
+    }
+}
