@@ -16,7 +16,14 @@ builder.WebHost.UseStaticWebAssets();
 var options = AppOptions.CreateForBinding();
 builder.Configuration.GetSection(AppOptions.Section).Bind(options);
 options.WithDefaultsForEmptyArrays();
-builder.Services.AddSingleton(options);
+var problems = OptionsProblems.Of(options);
+if (problems.Count > 0)
+{
+    // A bad setting stops the app before it serves anything, naming each key.
+    Console.Error.WriteLine($"error: appsettings.json: {string.Join("; ", problems)}");
+    return 1;
+}
+builder.Services.AddOptionSections(options);
 builder.Services.AddAttributionStorage(PathResolver.Resolve(options.DatabasePath), PathResolver.Resolve(options.DataRoot));
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -29,5 +36,6 @@ app.UseAntiforgery();
 app.MapAppEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
+return 0;
 
 public partial class Program;

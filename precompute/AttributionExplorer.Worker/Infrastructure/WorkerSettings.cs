@@ -18,6 +18,6 @@ public static class WorkerSettings
             .Build();
         var options = AppOptions.CreateForBinding();
         configuration.GetSection(AppOptions.Section).Bind(options);
-        return options.WithDefaultsForEmptyArrays();
+        return options.WithDefaultsForEmptyArrays().Validated(path);
     }
 }

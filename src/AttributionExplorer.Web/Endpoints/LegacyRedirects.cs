@@ -1,4 +1,3 @@
-using AttributionExplorer.Storage.Repositories;
 using AttributionExplorer.Web.Services;
 
 namespace AttributionExplorer.Web.Endpoints;

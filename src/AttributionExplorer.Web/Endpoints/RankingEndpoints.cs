@@ -1,5 +1,4 @@
 using AttributionExplorer.Core.Plugins;
-using AttributionExplorer.Storage.Repositories;
 using AttributionExplorer.Web.Services;
 
 namespace AttributionExplorer.Web.Endpoints;

@@ -1,6 +1,5 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Plugins;
-using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Web.Services;
 
