@@ -61,7 +61,7 @@ public class EvaluationPipelineTests : IDisposable
         var labels = System.Text.Json.JsonSerializer.Deserialize<LabelErrorResult>(runs[EvaluationKinds.LabelErrors].ResultsJson!)!;
         Assert.Equal(20, labels.TrainImages);
         Assert.Equal(2, labels.PlantedErrors);
-        Assert.Equal(["influence", "trak_class_overall", "model_confidence", "random"], labels.Methods.Select(m => m.Method));
+        Assert.Equal(["influence", "confidence", "trak_class_overall", "model_confidence", "random"], labels.Methods.Select(m => m.Method));
         Assert.All(labels.Methods, m =>
         {
             Assert.Equal(20, m.PrecisionCurve.Length);

@@ -22,10 +22,11 @@ public abstract class EmbeddingRepositoryContract
             newer = s.Embeddings.Save(run, d.Id, EmbeddingKinds.Moco, "enc-b.bin", "{\"s\":2}", [(train[0], [0.6f, 0.8f])]));
 
         var latest = s.Embeddings.GetLatest(d.Id, EmbeddingKinds.Moco)!;
-        Assert.Equal((newer, newerRun.Id, 2, "enc-b.bin", "{\"s\":2}"), (latest.Id, latest.RunId, latest.Dim, latest.Source, latest.ParametersJson));
+        // A source under the data root is stored relative to it and read back as a full path.
+        Assert.Equal((newer, newerRun.Id, 2, Path.Combine(s.DataRoot, "enc-b.bin"), "{\"s\":2}"), (latest.Id, latest.RunId, latest.Dim, latest.Source, latest.ParametersJson));
         Assert.Null(s.Embeddings.GetLatest(d.Id, EmbeddingKinds.Clip));
         var found = s.Embeddings.FindByRun(olderRun.Id)!;
-        Assert.Equal((older, 2, "enc-a.bin", EmbeddingKinds.Moco, d.Id), (found.Id, found.Dim, found.Source, found.Kind, found.DatasetId));
+        Assert.Equal((older, 2, Path.Combine(s.DataRoot, "enc-a.bin"), EmbeddingKinds.Moco, d.Id), (found.Id, found.Dim, found.Source, found.Kind, found.DatasetId));
         Assert.Equal(olderRun.Identity, found.ParametersHash);
         var vectors = s.Embeddings.GetVectors(older);
         Assert.Equal(2, vectors.Count);
@@ -48,7 +49,7 @@ public abstract class EmbeddingRepositoryContract
         Assert.Equal(set, s.Embeddings.FindByRun(running.Id)!.Id);
         // A retried run replaces what its interrupted attempt wrote.
         long again = s.Embeddings.Save(running.Id, d.Id, EmbeddingKinds.Moco, "c", "{}", [(d.Train[1], [3f])]);
-        Assert.Equal(("c", again), (s.Embeddings.FindByRun(running.Id)!.Source, s.Embeddings.FindByRun(running.Id)!.Id));
+        Assert.Equal((Path.Combine(s.DataRoot, "c"), again), (s.Embeddings.FindByRun(running.Id)!.Source, s.Embeddings.FindByRun(running.Id)!.Id));
         s.Ledger.Complete(running.Id, Worker, "{}", 1);
         Assert.Equal(again, s.Embeddings.GetLatest(d.Id, EmbeddingKinds.Moco)!.Id);
         Assert.Equal(new[] { d.Train[1] }, s.Embeddings.GetVectors(again).Keys);

@@ -119,7 +119,7 @@ public class SchemaSixMigrationTests
         // The embedding set, now of a complete run.
         var embeddings = new EmbeddingRepository(db.Database);
         var set = embeddings.GetLatest(1, EmbeddingKinds.Moco)!;
-        Assert.Equal((1L, 2, "enc.bin"), (set.Id, set.Dim, set.Source));
+        Assert.Equal((1L, 2, db.Database.Paths.ToFull("enc.bin")), (set.Id, set.Dim, set.Source));
         Assert.Equal(new[] { 0.6f, 0.8f }, embeddings.GetVectors(1)[1]);
         Assert.Equal(("embed.moco", RunState.Complete), (ledger.Get(set.RunId)!.Kind, ledger.Get(set.RunId)!.State));
 
