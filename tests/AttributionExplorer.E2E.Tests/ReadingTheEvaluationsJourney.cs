@@ -42,8 +42,8 @@ public class ReadingTheEvaluationsJourney(DemoApp app)
         string Json(string kind)
         {
             using var command = db.CreateCommand();
-            command.CommandText = "SELECT results_json FROM evaluations WHERE kind = $kind AND status = 'complete' ORDER BY id DESC LIMIT 1";
-            command.Parameters.AddWithValue("$kind", kind);
+            command.CommandText = "SELECT result_json FROM runs WHERE kind = $kind AND state = 'complete' ORDER BY id DESC LIMIT 1";
+            command.Parameters.AddWithValue("$kind", "eval." + kind);
             return (string)command.ExecuteScalar()!;
         }
         return (JsonSerializer.Deserialize<LabelErrorResult>(Json(EvaluationKinds.LabelErrors))!,
