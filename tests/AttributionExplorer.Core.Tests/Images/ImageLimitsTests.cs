@@ -5,7 +5,7 @@ namespace AttributionExplorer.Core.Tests.Images;
 public class ImageLimitsTests
 {
     [Theory]
-    [InlineData(8192, 4883, null)]
+    [InlineData(8192, 4882, null)]
     [InlineData(8193, 10, "8193×10 is over the limit of 8192 pixels a side (ImageLimits.MaxSide)")]
     [InlineData(100_000, 100_000, "100000×100000 is over the limit of 8192 pixels a side (ImageLimits.MaxSide)")]
     [InlineData(8192, 8192, "8192×8192 = 67108864 pixels is over the limit of 40000000 pixels (ImageLimits.MaxPixels)")]
