@@ -43,7 +43,7 @@ public static class WorkerCommands
         {
             var clock = Stopwatch.StartNew();
             long id = CocoImporter.Import(context.Datasets, new CocoImportRequest(r.GetValue(name)!, r.GetValue(images)!,
-                [(r.GetValue(train)!, Splits.Train), (r.GetValue(val)!, Splits.Val)], r.GetValue(planted)));
+                [(r.GetValue(train)!, Splits.Train), (r.GetValue(val)!, Splits.Val)], r.GetValue(planted), context.Options.ImageLimits.Dataset));
             context.Summary.Add(("import-coco", $"dataset {id}: {context.Datasets.CountImages(id, Splits.Train)} train, {context.Datasets.CountImages(id, Splits.Val)} val", clock.Elapsed.TotalSeconds));
         }));
         return command;
