@@ -20,9 +20,10 @@ builder.Services.AddSingleton(options);
 builder.Services.AddAttributionStorage(PathResolver.Resolve(options.DatabasePath));
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddErrorResponses();
 
 var app = builder.Build();
-if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseErrorResponses();
 app.UseStaticFiles();
 app.MapStaticAssets();
 app.UseAntiforgery();

@@ -35,6 +35,7 @@ public static class RegionJobs
     public static string? Build(ImageRecord image, JobEndpoints.RegionRequest body, out RegionJobRequest? request)
     {
         request = null;
+        if (TextLimits.Check("label", body.Label, TextLimits.Label) is { } tooLong) return tooLong;
         string counts;
         if (!string.IsNullOrEmpty(body.RleCounts))
         {
@@ -44,7 +45,7 @@ public static class RegionJobs
                 if (RleCodec.Area(mask) == 0) return "rleCounts: the region is empty";
                 if (mask.Counts.Sum() != (long)image.Height * image.Width) return $"rleCounts: does not cover {image.Height}×{image.Width} pixels";
             }
-            catch (Exception e) when (e is FormatException or ArgumentException) { return $"rleCounts: {e.Message}"; }
+            catch (Exception e) when (e is FormatException or ArgumentException or OverflowException) { return $"rleCounts: {e.Message}"; }
             counts = body.RleCounts;
         }
         else if (body is { X: { } x, Y: { } y, Width: { } w, Height: { } h })
