@@ -65,7 +65,7 @@ public static class DatabaseBackup
         try
         {
             long pages, version;
-            using (var from = Open(source, SqliteOpenMode.ReadOnly, source))
+            using (var from = OpenSource(source))
             using (var into = Open(partial, SqliteOpenMode.ReadWriteCreate, target))
             {
                 prepareCopy?.Invoke(into);
@@ -96,6 +96,42 @@ public static class DatabaseBackup
         }
     }
 
+    /// <summary>Opens the database to read. A WAL database on read-only media cannot create its -shm file; nobody
+    /// can write there either, so it is opened as immutable.</summary>
+    private static SqliteConnection OpenSource(string path)
+    {
+        var connection = Open(path, SqliteOpenMode.ReadOnly, path);
+        try
+        {
+            Scalar<long>(connection, "SELECT count(*) FROM sqlite_master");
+            return connection;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 14 && !FolderIsWritable(Path.GetDirectoryName(path)!))
+        {
+            connection.Dispose();
+            var immutable = Open($"file:{Uri.EscapeDataString(path).Replace("%2F", "/")}?immutable=1", SqliteOpenMode.ReadOnly, path);
+            Scalar<long>(immutable, "SELECT count(*) FROM sqlite_master");
+            return immutable;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new DatabaseBackupException(SqliteErrors.Describe(e, path));
+        }
+    }
+
+    private static bool FolderIsWritable(string folder)
+    {
+        string probe = Path.Combine(folder, $".ae-write-probe-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
     private static SqliteConnection Open(string path, SqliteOpenMode mode, string shownPath)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
@@ -111,8 +147,9 @@ public static class DatabaseBackup
         }
     }
 
+    // Both files are open by now: only writing (the copy) can run out of room or be refused.
     private static string Describe(SqliteException e, string source, string target) =>
-        e.SqliteErrorCode is 13 or 8 or 14 ? SqliteErrors.Describe(e, target) : SqliteErrors.Describe(e, source);
+        e.SqliteErrorCode is 13 or 8 ? SqliteErrors.Describe(e, target) : SqliteErrors.Describe(e, source);
 
     private static T Scalar<T>(SqliteConnection connection, string sql)
     {
