@@ -35,7 +35,12 @@ public static class ErrorResponses
 
     public static WebApplication UseErrorResponses(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleException });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = HandleException,
+            // A malformed request is the client's error, answered with a 4xx: no error log with a stack trace.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
+        });
         app.UseStatusCodePages(context => Write(context.HttpContext, context.HttpContext.Response.StatusCode, Detail(context.HttpContext)));
         app.Use(LimitApiBodies);
         return app;

@@ -50,6 +50,8 @@ public static class RegionJobs
         }
         else if (body is { X: { } x, Y: { } y, Width: { } w, Height: { } h })
         {
+            if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(w) || !double.IsFinite(h))
+                return "x, y, width, height: must be finite numbers";
             int x0 = (int)Math.Floor(Math.Max(0, x)), y0 = (int)Math.Floor(Math.Max(0, y));
             int x1 = (int)Math.Ceiling(Math.Min(image.Width, x + w)), y1 = (int)Math.Ceiling(Math.Min(image.Height, y + h));
             if (w <= 0 || h <= 0 || x1 <= x0 || y1 <= y0) return $"x, y, width, height: the box does not overlap the {image.Width}×{image.Height} image";
