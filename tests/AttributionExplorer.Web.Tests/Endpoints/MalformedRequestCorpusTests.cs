@@ -30,7 +30,10 @@ public sealed class MalformedRequestCorpusTests(MalformedRequestCorpusTests.App 
         {
             base.Dispose(disposing);
             SqliteConnection.ClearAllPools();
+            // WebApplicationFactory disposes both synchronously and asynchronously.
+            if (!Directory.Exists(DataRoot)) return;
             Directory.Delete(DataRoot, recursive: true);
+            Seeded.Dispose();
         }
     }
 
