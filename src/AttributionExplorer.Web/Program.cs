@@ -27,9 +27,10 @@ builder.Services.AddOptionSections(options);
 builder.Services.AddAttributionStorage(PathResolver.Resolve(options.DatabasePath), PathResolver.Resolve(options.DataRoot));
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddErrorResponses();
 
 var app = builder.Build();
-if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseErrorResponses();
 app.UseStaticFiles();
 app.MapStaticAssets();
 app.UseAntiforgery();

@@ -16,7 +16,7 @@ public static class WorkerCommands
 {
     private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Rank(), Serve(), Bench(), Eval(), Runs()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Rank(), Serve(), Bench(), Eval(), Runs(), BackupCommand.Create()];
 
     private static Command Demo()
     {
@@ -41,7 +41,7 @@ public static class WorkerCommands
         {
             var clock = Stopwatch.StartNew();
             long id = CocoImporter.Import(context.Datasets, new CocoImportRequest(r.GetValue(name)!, r.GetValue(images)!,
-                [(r.GetValue(train)!, Splits.Train), (r.GetValue(val)!, Splits.Val)], r.GetValue(planted)));
+                [(r.GetValue(train)!, Splits.Train), (r.GetValue(val)!, Splits.Val)], r.GetValue(planted), context.Options.ImageLimits.Dataset));
             context.Summary.Add(("import-coco", $"dataset {id}: {context.Datasets.CountImages(id, Splits.Train)} train, {context.Datasets.CountImages(id, Splits.Val)} val", clock.Elapsed.TotalSeconds));
         }));
         return command;

@@ -79,7 +79,8 @@ internal sealed class NpyHeaderParser
         int start = _pos;
         while (_pos < _text.Length && char.IsAsciiDigit(_text[_pos])) _pos++;
         if (start == _pos) throw Error("expected a non-negative integer in 'shape'");
-        var value = long.Parse(_text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (!long.TryParse(_text.AsSpan(start, _pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+            throw Error($"shape dimension {_text[start.._pos]} is larger than {long.MaxValue}");
         if (_pos < _text.Length && _text[_pos] is 'L' or 'l') _pos++; // Python 2 long suffix
         return value;
     }

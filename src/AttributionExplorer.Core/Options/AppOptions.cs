@@ -1,3 +1,5 @@
+using AttributionExplorer.Core.Images;
+
 namespace AttributionExplorer.Core.Options;
 
 /// <summary>The "AttributionExplorer" section of appsettings.json, shared by the web app and the precompute worker.
@@ -16,6 +18,8 @@ public sealed class AppOptions
     public ClipOptions Clip { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
     public EvaluationOptions Evaluation { get; set; } = new();
+    /// <summary>Pixel and byte limits checked from image headers before any decode.</summary>
+    public ImageLimitOptions ImageLimits { get; set; } = new();
 
     /// <summary>An instance whose array defaults are empty: Microsoft.Extensions.Configuration appends bound array
     /// elements to existing ones, so arrays must start empty and get their defaults after binding.</summary>

@@ -37,6 +37,7 @@ public static class RegionJobs
     public static string? Build(ImageRecord image, JobEndpoints.RegionRequest body, out RegionJobRequest? request)
     {
         request = null;
+        if (TextLimits.Check("label", body.Label, TextLimits.Label) is { } tooLong) return tooLong;
         string counts;
         if (!string.IsNullOrEmpty(body.RleCounts))
         {
@@ -46,11 +47,13 @@ public static class RegionJobs
                 if (RleCodec.Area(mask) == 0) return "rleCounts: the region is empty";
                 if (mask.Counts.Sum() != (long)image.Height * image.Width) return $"rleCounts: does not cover {image.Height}×{image.Width} pixels";
             }
-            catch (Exception e) when (e is FormatException or ArgumentException) { return $"rleCounts: {e.Message}"; }
+            catch (Exception e) when (e is FormatException or ArgumentException or OverflowException) { return $"rleCounts: {e.Message}"; }
             counts = body.RleCounts;
         }
         else if (body is { X: { } x, Y: { } y, Width: { } w, Height: { } h })
         {
+            if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(w) || !double.IsFinite(h))
+                return "x, y, width, height: must be finite numbers";
             int x0 = (int)Math.Floor(Math.Max(0, x)), y0 = (int)Math.Floor(Math.Max(0, y));
             int x1 = (int)Math.Ceiling(Math.Min(image.Width, x + w)), y1 = (int)Math.Ceiling(Math.Min(image.Height, y + h));
             if (w <= 0 || h <= 0 || x1 <= x0 || y1 <= y0) return $"x, y, width, height: the box does not overlap the {image.Width}×{image.Height} image";

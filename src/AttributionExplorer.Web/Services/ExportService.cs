@@ -28,6 +28,7 @@ public sealed class ExportService(IDatasetRepository datasets, IAttributionRepos
         if (datasets.Get(datasetId) is null) return ExportOutcome<CreatedExport>.Missing($"dataset {datasetId} does not exist");
         if (body is null) return ExportOutcome<CreatedExport>.Bad("body: send JSON with author, runId, dropBottomPercent and dropFlagStates");
         if (string.IsNullOrWhiteSpace(body.Author)) return ExportOutcome<CreatedExport>.Bad("author: give who makes the export");
+        if (TextLimits.Check("author", body.Author, TextLimits.Name) is { } tooLong) return ExportOutcome<CreatedExport>.Bad(tooLong);
         var rule = new ExportRule(body.RunId, body.DropBottomPercent ?? 0, body.DropFlagStates ?? []);
         if (rule.Problem() is { } problem) return ExportOutcome<CreatedExport>.Bad(problem);
 

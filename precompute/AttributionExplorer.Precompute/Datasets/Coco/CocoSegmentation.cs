@@ -7,6 +7,12 @@ namespace AttributionExplorer.Precompute.Datasets.Coco;
 /// at the image's resolution.</summary>
 internal static class CocoSegmentation
 {
+    private static bool TryGetInt32Safe(this JsonElement e, out int value)
+    {
+        value = 0;
+        return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out value);
+    }
+
     public static RleMask Parse(Fields f, CocoImage image)
     {
         var segmentation = f.Required("segmentation");
@@ -26,8 +32,9 @@ internal static class CocoSegmentation
             var coords = new List<double>();
             foreach (var c in polygon.EnumerateArray())
             {
-                if (c.ValueKind != JsonValueKind.Number) throw f.Error(field, $"polygon coordinates must be numbers, got {c}");
-                coords.Add(c.GetDouble());
+                if (c.ValueKind != JsonValueKind.Number || !c.TryGetDouble(out double v) || !double.IsFinite(v))
+                    throw f.Error(field, $"polygon coordinates must be finite numbers, got {Fields.Shown(c)}");
+                coords.Add(v);
             }
             // pycocotools reads a 4-number list as a box: a polygon needs at least 3 points.
             if (coords.Count < 6) throw f.Error(field, $"a polygon needs at least 6 numbers (3 points), got {coords.Count}");
@@ -43,7 +50,8 @@ internal static class CocoSegmentation
     {
         if (!segmentation.TryGetProperty("size", out var size) || size.ValueKind != JsonValueKind.Array || size.GetArrayLength() != 2)
             throw f.Error("segmentation.size", "RLE needs size [height, width]");
-        int h = size[0].GetInt32(), w = size[1].GetInt32();
+        if (!size[0].TryGetInt32Safe(out int h) || !size[1].TryGetInt32Safe(out int w))
+            throw f.Error("segmentation.size", $"[{Fields.Shown(size[0])}, {Fields.Shown(size[1])}] must be two integers [height, width]");
         if (h != image.Height || w != image.Width)
             throw f.Error("segmentation.size", $"[{h}, {w}] does not match image {image.Id} ({image.Height}×{image.Width})");
         if (!segmentation.TryGetProperty("counts", out var counts)) throw f.Error("segmentation.counts", "missing");
@@ -60,7 +68,7 @@ internal static class CocoSegmentation
             foreach (var c in counts.EnumerateArray())
             {
                 if (c.ValueKind != JsonValueKind.Number || !c.TryGetInt32(out int v) || v < 0)
-                    throw f.Error("segmentation.counts", $"counts must be non-negative integers, got {c}");
+                    throw f.Error("segmentation.counts", $"counts must be non-negative integers, got {Fields.Shown(c)}");
                 values[i++] = v;
             }
         }

@@ -23,25 +23,37 @@ internal sealed class Fields(string file, string record, JsonElement element)
     public long Long(string name)
     {
         var v = Required(name);
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long result)) throw Error(name, $"must be an integer, got {v}");
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long result)) throw Error(name, $"must be an integer from {long.MinValue} to {long.MaxValue}, got {Shown(v)}");
         return result;
     }
 
     public long? OptionalLong(string name) =>
         element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? Long(name) : null;
 
-    public int PositiveInt(string name)
+    /// <summary>An integer in [min, max]; values outside are refused, never wrapped.</summary>
+    public long Long(string name, long min, long max)
     {
         long v = Long(name);
-        if (v <= 0 || v > 100_000) throw Error(name, $"must be a positive pixel count, got {v}");
-        return (int)v;
+        if (v < min || v > max) throw Error(name, $"must be an integer from {min} to {max}, got {v}");
+        return v;
     }
+
+    public int Int(string name, int min, int max) => (int)Long(name, min, max);
+
+    public int PositiveInt(string name) => Int(name, 1, int.MaxValue);
 
     public string String(string name)
     {
         var v = Required(name);
         if (v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString())) throw Error(name, "must be a non-empty string");
         return v.GetString()!;
+    }
+
+    /// <summary>A value as it appears in an error message, cut so a huge field does not make a huge message.</summary>
+    public static string Shown(JsonElement value)
+    {
+        string text = value.GetRawText();
+        return text.Length <= 40 ? text : text[..40] + "…";
     }
 
     public string? OptionalString(string name) =>

@@ -3,6 +3,7 @@ using AttributionExplorer.Core.Masks;
 using AttributionExplorer.Precompute.Datasets.Coco;
 using AttributionExplorer.Storage;
 using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Tests.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace AttributionExplorer.Precompute.Tests.Datasets.Coco;
@@ -18,8 +19,8 @@ public class CocoImporterTests : IDisposable
         db.Migrate();
         repository = new DatasetRepository(db);
         Directory.CreateDirectory(Path.Combine(root, "img"));
-        File.WriteAllBytes(Path.Combine(root, "img", "a.png"), [1]);
-        File.WriteAllBytes(Path.Combine(root, "img", "b.png"), [1]);
+        File.WriteAllBytes(Path.Combine(root, "img", "a.png"), PngBytes.Rgb(4, 3));
+        File.WriteAllBytes(Path.Combine(root, "img", "b.png"), PngBytes.Rgb(4, 3));
     }
 
     public void Dispose()

@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Diagnostics;
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Worker.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Spectre.Console;
+
+namespace AttributionExplorer.Worker.Commands;
+
+/// <summary>`precompute backup --to FILE`: a consistent copy of the database made with SQLite's online backup API
+/// while the app and workers keep running.</summary>
+public static class BackupCommand
+{
+    public static Command Create()
+    {
+        var to = new Option<string>("--to") { Description = "file to write the copy to (a new SQLite database)", Required = true };
+        var force = new Option<bool>("--force") { Description = "replace FILE if it exists" };
+        var config = new Option<string?>("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
+        var command = new Command("backup", "copy the database with SQLite's online backup API (safe while the app and workers run); restore = stop them and copy the file back")
+            { to, force, config };
+        command.SetAction(r =>
+        {
+            string source = "(database)";
+            try
+            {
+                source = PathResolver.Resolve(WorkerSettings.Load(r.GetValue(config)).DatabasePath);
+                var clock = Stopwatch.StartNew();
+                var result = DatabaseBackup.Run(source, r.GetValue(to)!, r.GetValue(force));
+                AnsiConsole.MarkupLine($"backed up [bold]{Markup.Escape(source)}[/] to [bold]{Markup.Escape(result.Path)}[/]: " +
+                    $"{result.Bytes} bytes, {result.Pages} pages, schema version {result.SchemaVersion}, integrity ok ({clock.Elapsed.TotalSeconds:F1} s)");
+                return 0;
+            }
+            catch (Exception e) when (e is DatabaseBackupException or IOException or UnauthorizedAccessException)
+            {
+                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}
+
+public sealed class DatabaseBackupException(string message) : Exception(message);
+
+public sealed record BackupResult(string Path, long Bytes, long Pages, long SchemaVersion);
+
+public static class DatabaseBackup
+{
+    /// <summary>Copies <paramref name="databasePath"/> page by page into a temporary file next to
+    /// <paramref name="destination"/>, checks it (integrity_check, schema version) and renames it into place, so
+    /// FILE is either a complete backup or absent.</summary>
+    public static BackupResult Run(string databasePath, string destination, bool overwrite) => Run(databasePath, destination, overwrite, null);
+
+    /// <param name="prepareCopy">Runs on the copy's connection before the backup (tests cap its size to play a full disk).</param>
+    internal static BackupResult Run(string databasePath, string destination, bool overwrite, Action<SqliteConnection>? prepareCopy)
+    {
+        string source = Path.GetFullPath(databasePath), target = Path.GetFullPath(destination);
+        if (!File.Exists(source)) throw new DatabaseBackupException($"the database {source} does not exist (check AttributionExplorer:DatabasePath)");
+        if (target == source) throw new DatabaseBackupException("--to names the database itself; give another file");
+        if (Directory.Exists(target)) throw new DatabaseBackupException($"--to {target} is a folder; give a file name");
+        if (File.Exists(target) && !overwrite) throw new DatabaseBackupException($"{target} exists; pass --force to replace it");
+        string folder = Path.GetDirectoryName(target)!;
+        if (!Directory.Exists(folder)) throw new DatabaseBackupException($"the folder {folder} does not exist");
+        string partial = Path.Combine(folder, $".{Path.GetFileName(target)}.partial-{Environment.ProcessId}");
+        try
+        {
+            long pages, version;
+            using (var from = OpenSource(source))
+            using (var into = Open(partial, SqliteOpenMode.ReadWriteCreate, target))
+            {
+                prepareCopy?.Invoke(into);
+                try { from.BackupDatabase(into); }
+                catch (SqliteException e) { throw new DatabaseBackupException($"backup of {source} to {target} failed: {Describe(e, source, target)}"); }
+                string integrity = Scalar<string>(into, "PRAGMA integrity_check");
+                if (integrity != "ok") throw new DatabaseBackupException($"the copy failed SQLite's integrity check ({integrity}); {target} was not written");
+                version = Scalar<long>(into, "PRAGMA user_version");
+                long sourceVersion = Scalar<long>(from, "PRAGMA user_version");
+                if (version != sourceVersion) throw new DatabaseBackupException($"the copy has schema version {version}, the database {sourceVersion}; {target} was not written");
+                pages = Scalar<long>(into, "PRAGMA page_count");
+                // The copy is a standalone file: no -wal next to it.
+                Scalar<string>(into, "PRAGMA journal_mode = DELETE");
+            }
+            SqliteConnection.ClearAllPools();
+            File.Move(partial, target, overwrite);
+            return new BackupResult(target, new FileInfo(target).Length, pages, version);
+        }
+        catch (IOException e) when (IsDiskFull(e))
+        {
+            throw new DatabaseBackupException($"the disk holding {target} is full: free space or choose another --to; nothing was written");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (string leftover in new[] { partial, partial + "-journal", partial + "-wal", partial + "-shm" })
+                if (File.Exists(leftover)) File.Delete(leftover);
+        }
+    }
+
+    /// <summary>Opens the database to read. A WAL database on read-only media cannot create its -shm file; nobody
+    /// can write there either, so it is opened as immutable.</summary>
+    private static SqliteConnection OpenSource(string path)
+    {
+        var connection = Open(path, SqliteOpenMode.ReadOnly, path);
+        try
+        {
+            Scalar<long>(connection, "SELECT count(*) FROM sqlite_master");
+            return connection;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 14 && !FolderIsWritable(Path.GetDirectoryName(path)!))
+        {
+            connection.Dispose();
+            var immutable = Open($"file:{Uri.EscapeDataString(path).Replace("%2F", "/")}?immutable=1", SqliteOpenMode.ReadOnly, path);
+            Scalar<long>(immutable, "SELECT count(*) FROM sqlite_master");
+            return immutable;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new DatabaseBackupException(SqliteErrors.Describe(e, path));
+        }
+    }
+
+    private static bool FolderIsWritable(string folder)
+    {
+        string probe = Path.Combine(folder, $".ae-write-probe-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    private static SqliteConnection Open(string path, SqliteOpenMode mode, string shownPath)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new DatabaseBackupException(SqliteErrors.Describe(e, shownPath));
+        }
+    }
+
+    // Both files are open by now: only writing (the copy) can run out of room or be refused.
+    private static string Describe(SqliteException e, string source, string target) =>
+        e.SqliteErrorCode is 13 or 8 ? SqliteErrors.Describe(e, target) : SqliteErrors.Describe(e, source);
+
+    private static T Scalar<T>(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T));
+    }
+
+    private static bool IsDiskFull(IOException e) => e.HResult is 28 or unchecked((int)0x80070070) || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+}
