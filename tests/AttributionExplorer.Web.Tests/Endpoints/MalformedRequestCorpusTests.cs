@@ -56,7 +56,7 @@ public sealed class MalformedRequestCorpusTests(MalformedRequestCorpusTests.App 
     private IEnumerable<Case> Corpus()
     {
         long dataset = app.Seeded.DatasetId, image = app.Seeded.HeldOut;
-        string regions = $"/api/images/{image}/region-jobs", exports = $"/api/datasets/{dataset}/exports", uploads = $"/api/datasets/{dataset}/uploads";
+        string regions = $"/api/datasets/{dataset}/images/{image}/region-jobs", exports = $"/api/datasets/{dataset}/exports", uploads = $"/api/datasets/{dataset}/uploads";
         Case Post(string name, string url, Func<HttpContent?> body) => new(name, HttpMethod.Post, url, body);
         Case Get(string url) => new($"GET {url}", HttpMethod.Get, url, () => null);
 
@@ -79,15 +79,15 @@ public sealed class MalformedRequestCorpusTests(MalformedRequestCorpusTests.App 
         }
         foreach (string id in new[] { "99999", "-1", "abc", "99999999999999999999", "0" })
         {
-            yield return Post($"region on image {id}", $"/api/images/{id}/region-jobs", () => Json("{\"x\":0,\"y\":0,\"width\":1,\"height\":1}"));
+            yield return Post($"region on image {id}", $"/api/datasets/{dataset}/images/{id}/region-jobs", () => Json("{\"x\":0,\"y\":0,\"width\":1,\"height\":1}"));
             yield return Post($"export of dataset {id}", $"/api/datasets/{id}/exports", () => Json("{\"author\":\"a\"}"));
             yield return Post($"upload to dataset {id}", $"/api/datasets/{id}/uploads", () => Upload(PngBytes.Rgb(3, 2)));
-            yield return Get($"/api/jobs/{id}");
-            yield return Get($"/api/exports/{id}");
-            yield return Get($"/api/exports/{id}/download?format=txt");
-            yield return Get($"/api/images/{id}/pixels");
-            yield return Get($"/api/images/{id}/masks/gt.png");
-            yield return Get($"/api/images/{id}/masks/pred.png?checkpoint=1");
+            yield return Get($"/api/datasets/{dataset}/jobs/{id}");
+            yield return Get($"/api/datasets/{dataset}/exports/{id}");
+            yield return Get($"/api/datasets/{dataset}/exports/{id}/download?format=txt");
+            yield return Get($"/api/datasets/{dataset}/images/{id}/pixels");
+            yield return Get($"/api/datasets/{dataset}/images/{id}/masks/gt.png");
+            yield return Get($"/api/datasets/{dataset}/images/{id}/masks/pred.png?checkpoint=1");
         }
         foreach (string body in new[] { "", "{", "null", "[]", "{}", "{\"author\":null}", "{\"author\":\"   \"}", "{\"author\":5}",
                      $"{{\"author\":\"{new string('a', 300)}\"}}", $"{{\"author\":\"{new string('a', 1 << 20)}\"}}",
@@ -99,13 +99,13 @@ public sealed class MalformedRequestCorpusTests(MalformedRequestCorpusTests.App 
         foreach (string query in new[] { "offset=abc", "limit=abc", "offset=99999999999999999999", "limit=1e3" })
             yield return Get($"{exports}?{query}");
         foreach (string query in new[] { "size=abc", "size=1e9", "size=99999999999" })
-            yield return Get($"/api/images/{image}/pixels?{query}");
+            yield return Get($"/api/datasets/{dataset}/images/{image}/pixels?{query}");
         foreach (string query in new[] { "class=abc", "outline=maybe", "class=99999999999" })
-            yield return Get($"/api/images/{image}/masks/gt.png?{query}");
+            yield return Get($"/api/datasets/{dataset}/images/{image}/masks/gt.png?{query}");
         foreach (string query in new[] { "", "checkpoint=abc", "checkpoint=1&class=x", "checkpoint=99999999999999999999" })
-            yield return Get($"/api/images/{image}/masks/pred.png?{query}");
-        yield return Get("/api/exports/1/download?format=xyz");
-        yield return Get("/api/exports/1/download");
+            yield return Get($"/api/datasets/{dataset}/images/{image}/masks/pred.png?{query}");
+        yield return Get($"/api/datasets/{dataset}/exports/1/download?format=xyz");
+        yield return Get($"/api/datasets/{dataset}/exports/1/download");
         yield return Post("upload without a body", uploads, () => null);
         yield return Post("upload as JSON", uploads, () => Json("{\"file\":\"x\"}"));
         yield return Post("upload in another field", uploads, () => Upload(PngBytes.Rgb(3, 2), field: "image"));
@@ -116,7 +116,7 @@ public sealed class MalformedRequestCorpusTests(MalformedRequestCorpusTests.App 
         yield return Post("upload of an empty file", uploads, () => Upload([]));
         yield return Post("upload over 20 MiB", uploads, () => Upload(new byte[(20 << 20) + 100]));
         yield return Post("upload with a broken multipart body", uploads, () => new StringContent("--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc", Encoding.UTF8, "multipart/form-data"));
-        foreach (string url in new[] { regions, exports, uploads, "/api/jobs/1", "/api/exports/1", "/api/exports/1/download", $"/api/images/{image}/pixels", $"/api/images/{image}/masks/gt.png" })
+        foreach (string url in new[] { regions, exports, uploads, $"/api/datasets/{dataset}/jobs/1", $"/api/datasets/{dataset}/exports/1", $"/api/datasets/{dataset}/exports/1/download", $"/api/datasets/{dataset}/images/{image}/pixels", $"/api/datasets/{dataset}/images/{image}/masks/gt.png" })
             foreach (var method in new[] { HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch })
                 yield return new($"{method} {url}", method, url, () => Json("{}"));
         foreach (string url in new[] { "/api", "/api/", "/api/nothing", "/api/images", "/api/images/1", "/api/datasets/1" })
