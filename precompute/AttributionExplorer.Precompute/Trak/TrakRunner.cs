@@ -32,11 +32,10 @@ public static class TrakRunner
         var seconds = new Dictionary<string, double> { ["featurize_train"] = 0, ["kernel"] = 0, ["featurize_targets"] = 0, ["score"] = 0 };
         var sum = torch.zeros(targets.Count, train.Count, dtype: ScalarType.Float32);
         long parameterCount = 0;
-        int recomputed = 0;
         for (int m = 0; m < checkpoints.Count; m++)
         {
             using var scope = torch.NewDisposeScope();
-            var gradients = new PerExampleGradientComputer(checkpoints[m]);
+            var gradients = PerExampleGradients.Create(checkpoints[m], settings.Gradients);
             parameterCount = gradients.ParameterCount;
             IProjector projector = settings.ProjectionDim <= 0
                 ? new NoOpProjector(gradients.ParameterCount)
@@ -58,14 +57,13 @@ public static class TrakRunner
 
             sum.add_(TrakScorer.Score(psi, scoring).cpu());
             seconds["score"] += Lap(clock);
-            recomputed += gradients.Recomputed;
         }
         sum.div_(checkpoints.Count);
         var scores = new float[targets.Count][];
         var flat = sum.data<float>().ToArray();
         for (int t = 0; t < targets.Count; t++) scores[t] = flat.AsSpan(t * train.Count, train.Count).ToArray();
         sum.Dispose();
-        return new TrakResult(scores, seconds, parameterCount, recomputed);
+        return new TrakResult(scores, seconds, parameterCount, RecomputedGradients: 0);
     }
 
     private static double Lap(Stopwatch clock)
