@@ -30,6 +30,7 @@ public static class TrakThroughput
     public const string Loop = "per-example gradients: autograd.grad loop";
     public const string Batched = "per-example gradients: batched exact";
     public const string Projection = "projection alone";
+    public const string ProjectionCached = "projection, matrix kept from an earlier call";
     public const string Featurize = "featurize exact (batched gradients + projection)";
     public const string FeaturizeLoop = "featurize with the loop (before)";
 
@@ -67,8 +68,13 @@ public static class TrakThroughput
         figures.Add(Time(Batched, n, "examples", () => Batches((x, y) => batched.Compute(x, y, _ => TrainLoss.Instance)), device, log));
 
         using (var gradients = TrakFeaturizer.Featurize(batched, new NoOpProjector(batched.ParameterCount), train, _ => TrainLoss.Instance, settings.BatchSize))
+        {
             figures.Add(Time($"{Projection} (p = {batched.ParameterCount:N0} → k = {settings.ProjectionDim})", n, "examples",
                 () => { using var projected = projector.Project(gradients); }, device, log));
+            using var caching = new RandomProjector(ProjectionKind.Gaussian, batched.ParameterCount, settings.ProjectionDim, 0, cacheBytes: long.MaxValue);
+            using (var first = caching.Project(gradients.narrow(0, 0, 1))) { }
+            figures.Add(Time(ProjectionCached, n, "examples", () => { using var projected = caching.Project(gradients); }, device, log));
+        }
 
         Tensor? features = null;
         figures.Add(Time(Featurize, n, "examples", () =>

@@ -31,15 +31,17 @@ public static class TrakRunner
         Training.TorchThreads.Configure(settings.Threads);
         var seconds = new Dictionary<string, double> { ["featurize_train"] = 0, ["kernel"] = 0, ["featurize_targets"] = 0, ["score"] = 0 };
         var sum = torch.zeros(targets.Count, train.Count, dtype: ScalarType.Float32);
-        long parameterCount = 0;
+        long parameterCount = checkpoints[0].parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        // One projector for all checkpoints (same p, same seed: the same matrix), so a cached matrix is generated once.
+        using var random = settings.ProjectionDim <= 0 ? null
+            : new RandomProjector(settings.ProjectionKind, parameterCount, settings.ProjectionDim, settings.ProjectionSeed, cacheBytes: settings.ProjectionCacheBytes);
+        IProjector projector = random is null ? new NoOpProjector(parameterCount) : random;
         for (int m = 0; m < checkpoints.Count; m++)
         {
             using var scope = torch.NewDisposeScope();
             var gradients = PerExampleGradients.Create(checkpoints[m], settings.Gradients);
-            parameterCount = gradients.ParameterCount;
-            IProjector projector = settings.ProjectionDim <= 0
-                ? new NoOpProjector(gradients.ParameterCount)
-                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
+            if (gradients.ParameterCount != parameterCount)
+                throw new ArgumentException($"checkpoint {m} has {gradients.ParameterCount} parameters, checkpoint 0 has {parameterCount}");
 
             var clock = Stopwatch.StartNew();
             int cm = m;

@@ -19,7 +19,7 @@ public class TrakThroughputTests
         var figures = TrakThroughput.Measure(model, source, new BenchSettings(6, 5, 16, 4));
 
         Assert.Equal(
-            [TrakThroughput.Floor, TrakThroughput.Loop, TrakThroughput.Batched, $"{TrakThroughput.Projection} (p = {model.ParameterCount():N0} → k = 16)",
+            [TrakThroughput.Floor, TrakThroughput.Loop, TrakThroughput.Batched, $"{TrakThroughput.Projection} (p = {model.ParameterCount():N0} → k = 16)", TrakThroughput.ProjectionCached,
              TrakThroughput.Featurize, TrakThroughput.FeaturizeLoop, "kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", "score: Ψ·M (targets × train)",
              "baseline: managed dot-product scoring", "training epoch (train mode, Adam, flips)"],
             figures.Select(f => f.Name));

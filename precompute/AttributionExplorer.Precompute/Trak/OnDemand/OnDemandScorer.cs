@@ -21,7 +21,8 @@ public sealed class OnDemandScorer : IDisposable
             var gradients = PerExampleGradients.Create(c.Model, settings.Gradients);
             IProjector projector = settings.ProjectionDim <= 0
                 ? new NoOpProjector(gradients.ParameterCount)
-                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
+                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed,
+                    cacheBytes: settings.ProjectionCacheBytes / checkpoints.Count);
             if (c.ScoringMatrix.shape[0] != projector.OutputDim)
                 throw new ArgumentException($"scoring matrix has {c.ScoringMatrix.shape[0]} rows, the projector makes {projector.OutputDim} features");
             c.ScoringMatrix.DetachFromDisposeScope();
@@ -69,6 +70,7 @@ public sealed class OnDemandScorer : IDisposable
         {
             m.Matrix.Dispose();
             m.Model.Dispose();
+            (m.Projector as IDisposable)?.Dispose();
         }
     }
 }
