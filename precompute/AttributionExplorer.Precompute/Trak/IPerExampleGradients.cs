@@ -16,13 +16,13 @@ public interface IPerExampleGradients
 /// <summary>Loop: one autograd.grad per example (the oracle). Batched: one forward/backward per batch, per-example
 /// weight gradients from the saved layer inputs and output gradients (models that run their layers through
 /// <see cref="Models.LayerTap"/>; others fall back to the loop).</summary>
-public enum GradientMethod { Batched, Loop }
+public enum GradientMethod { Loop, Batched }
 
 public static class PerExampleGradients
 {
     public static IPerExampleGradients Create(TorchSharp.torch.nn.Module<Tensor, Tensor> model, GradientMethod method) => method switch
     {
-        GradientMethod.Loop => new PerExampleGradientComputer(model),
-        _ => new BatchedGradientComputer(model),
+        GradientMethod.Batched => new BatchedGradientComputer(model),
+        _ => new PerExampleGradientComputer(model),
     };
 }

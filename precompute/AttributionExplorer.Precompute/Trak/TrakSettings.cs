@@ -9,9 +9,10 @@ namespace AttributionExplorer.Precompute.Trak;
 /// <param name="ProjectionBufferBytes">Raw gradients buffered before one projection call (see TrakFeaturizer).</param>
 /// <param name="ProjectionCacheBytes">Keep the generated projection matrix between calls when it fits (see RandomProjector); 0 = never.</param>
 /// <param name="Gradients">How per-example gradients are computed; both give the same gradients (the batched method
-/// is tested against the loop), the batched one from one forward/backward per batch.</param>
+/// is tested against the loop). The loop stays the default: with oneDNN off, `precompute bench` measured it slightly
+/// faster than the batched method at demo size and 4× faster at 224 px (README, Throughput).</param>
 public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKind, long ProjectionSeed, double Lambda, int BatchSize,
-    int Threads = 0, long ProjectionBufferBytes = TrakFeaturizer.DefaultProjectionBufferBytes, GradientMethod Gradients = GradientMethod.Batched,
+    int Threads = 0, long ProjectionBufferBytes = TrakFeaturizer.DefaultProjectionBufferBytes, GradientMethod Gradients = GradientMethod.Loop,
     long ProjectionCacheBytes = TrakSettings.DefaultProjectionCacheBytes)
 {
     /// <summary>Off: on the shared 2-core machine, multiplying by the kept 422 MB demo matrix measured no faster than
