@@ -16,7 +16,8 @@ namespace AttributionExplorer.Precompute.Training;
 /// and in 0 of 40 with oneDNN off. Single-threaded, oneDNN returned finite but wrong input gradients through a dilated
 /// convolution for a batch of 4 odd-sized (9×9) maps — 11% relative error against float64, while batch 1 and the
 /// non-oneDNN kernels agree with float64 to 1.5e-7 (tests: Trak/BatchedGradientComputerTests, Native/TorchBackendsTests).
-/// So oneDNN is off for every thread count; libtorch's own im2col + GEMM convolutions cost about a third more CPU.</item>
+/// So oneDNN is off for every thread count; libtorch's own im2col + GEMM convolutions cost 37–60% more CPU in a
+/// batched backward at demo size.</item>
 /// </list></summary>
 public static class TorchBackends
 {

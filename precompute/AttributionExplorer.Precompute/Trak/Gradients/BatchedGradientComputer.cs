@@ -57,6 +57,7 @@ public sealed class BatchedGradientComputer : IPerExampleGradients
         }
         if (parameters.Any(p => !perParameter.ContainsKey(p)))
         {
+            recording.Dispose(); // the loop's forwards must not be recorded
             loop = new PerExampleGradientComputer(model);
             return loop.Compute(images, labels, outputFor).MoveToOuterDisposeScope();
         }
