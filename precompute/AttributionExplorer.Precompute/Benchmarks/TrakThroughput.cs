@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AttributionExplorer.Core.Options;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Trak;
 using AttributionExplorer.Precompute.Trak.Outputs;
@@ -8,60 +9,87 @@ using static TorchSharp.torch;
 
 namespace AttributionExplorer.Precompute.Benchmarks;
 
-public sealed record BenchFigure(string Name, double Seconds, double Count, string Unit, string Note = "")
+/// <param name="CpuSeconds">Process CPU time over the same span: on a shared machine a single-threaded step's CPU
+/// time moves much less with other load than its wall time.</param>
+public sealed record BenchFigure(string Name, double Seconds, double Count, string Unit, string Note = "", double CpuSeconds = double.NaN)
 {
     public double PerSecond => Seconds > 0 ? Count / Seconds : double.NaN;
+    public double PerCpuSecond => CpuSeconds > 0 ? Count / CpuSeconds : double.NaN;
 }
 
-public sealed record BenchSettings(int TrainExamples, int Targets, int ProjectionDim, int BatchSize, int NaiveScoreTargets = 4);
+/// <param name="TrainingEpoch">Also time one training epoch over the examples (train mode, Adam, batch = BatchSize).</param>
+public sealed record BenchSettings(int TrainExamples, int Targets, int ProjectionDim, int BatchSize, int NaiveScoreTargets = 4, bool TrainingEpoch = true);
 
 /// <summary>Featurization and scoring throughput of the TRAK path, each next to a plain baseline timed in the same
 /// process on the same model and device: one batched backward of the summed loss (what a training step pays per
-/// example) for the per-example-gradient path, and a managed dot-product loop for scoring.</summary>
+/// example; the floor per-example gradients can reach) for the gradient paths, and a managed dot-product loop for
+/// scoring.</summary>
 public static class TrakThroughput
 {
+    public const string Floor = "baseline: batched loss backward";
+    public const string Loop = "per-example gradients: autograd.grad loop";
+    public const string Batched = "per-example gradients: batched exact";
+    public const string Projection = "projection alone";
+    public const string ProjectionCached = "projection, matrix kept from an earlier call";
+    private const long MaxCachedMatrixBytes = 1L << 30;
+    public const string Featurize = "featurize exact (batched gradients + projection)";
+    public const string FeaturizeLoop = "featurize with the loop (before)";
+
     public static IReadOnlyList<BenchFigure> Measure(nn.Module<Tensor, Tensor> model, ISegmentationSource train, BenchSettings settings,
         Action<string>? log = null)
     {
         var device = Training.ComputeDevice.Of(model);
         var figures = new List<BenchFigure>();
-        var gradients = new PerExampleGradientComputer(model);
-        var projector = new RandomProjector(ProjectionKind.Rademacher, gradients.ParameterCount, settings.ProjectionDim, 0);
+        var loop = new PerExampleGradientComputer(model);
+        var batched = new BatchedGradientComputer(model);
+        var projector = new RandomProjector(ProjectionKind.Gaussian, loop.ParameterCount, settings.ProjectionDim, 0);
         int n = train.Count;
 
         // Warm-up: first calls pay for allocator growth and kernel selection.
         using (var warm = torch.NewDisposeScope())
         {
             var (x, y) = train.Load(0, Math.Min(2, n));
-            projector.Project(gradients.Compute(x, y, _ => TrainLoss.Instance));
+            projector.Project(loop.Compute(x, y, _ => TrainLoss.Instance));
+            batched.Compute(x, y, _ => TrainLoss.Instance);
             BatchedBackward(model, x, y);
         }
 
-        figures.Add(Time("baseline: batched loss backward", n, "examples", () =>
+        void Batches(Action<Tensor, Tensor> work)
         {
             for (int start = 0; start < n; start += settings.BatchSize)
             {
                 using var scope = torch.NewDisposeScope();
                 var (x, y) = train.Load(start, Math.Min(settings.BatchSize, n - start));
-                BatchedBackward(model, x, y);
+                work(x, y);
             }
-        }, device, log));
+        }
 
-        figures.Add(Time("per-example gradients (autograd.grad loop)", n, "examples", () =>
+        figures.Add(Time(Floor, n, "examples", () => Batches((x, y) => BatchedBackward(model, x, y)), device, log));
+        figures.Add(Time(Loop, n, "examples", () => Batches((x, y) => loop.Compute(x, y, _ => TrainLoss.Instance)), device, log));
+        figures.Add(Time(Batched, n, "examples", () => Batches((x, y) => batched.Compute(x, y, _ => TrainLoss.Instance)), device, log));
+
+        using (var gradients = TrakFeaturizer.Featurize(batched, new NoOpProjector(batched.ParameterCount), train, _ => TrainLoss.Instance, settings.BatchSize))
         {
-            for (int start = 0; start < n; start += settings.BatchSize)
+            figures.Add(Time($"{Projection} (p = {batched.ParameterCount:N0} → k = {settings.ProjectionDim})", n, "examples",
+                () => { using var projected = projector.Project(gradients); }, device, log));
+            // Only where the kept matrix is modest: at 224 px it would be 12 GB.
+            using var caching = new RandomProjector(ProjectionKind.Gaussian, batched.ParameterCount, settings.ProjectionDim, 0, cacheBytes: MaxCachedMatrixBytes);
+            if (caching.Caches)
             {
-                using var scope = torch.NewDisposeScope();
-                var (x, y) = train.Load(start, Math.Min(settings.BatchSize, n - start));
-                gradients.Compute(x, y, _ => TrainLoss.Instance);
+                using (var first = caching.Project(gradients.narrow(0, 0, 1))) { }
+                figures.Add(Time(ProjectionCached, n, "examples", () => { using var projected = caching.Project(gradients); }, device, log));
             }
-        }, device, log));
+        }
 
         Tensor? features = null;
-        figures.Add(Time($"featurize: gradients + projection to k={settings.ProjectionDim}", n, "examples", () =>
-            features = TrakFeaturizer.Featurize(gradients, projector, train, _ => TrainLoss.Instance, settings.BatchSize), device, log));
-
+        figures.Add(Time(Featurize, n, "examples", () =>
+            features = TrakFeaturizer.Featurize(batched, projector, train, _ => TrainLoss.Instance, settings.BatchSize), device, log));
         using var phi = features!;
+        figures.Add(Time(FeaturizeLoop, n, "examples", () =>
+        {
+            using var f = TrakFeaturizer.Featurize(loop, projector, train, _ => TrainLoss.Instance, settings.BatchSize);
+        }, device, log));
+
         Tensor? scoring = null;
         figures.Add(Time("kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", 1, "kernels", () => scoring = TrakScorer.ScoringMatrix(phi, 1e-3), device, log));
         using var scoringMatrix = scoring!;
@@ -85,7 +113,21 @@ public static class TrakThroughput
                     output[t * n + j] = (float)-sum;
                 }
         }, device, log));
+
+        if (settings.TrainingEpoch)
+            figures.Add(TrainingEpoch(model, train, settings.BatchSize, device, log));
         return figures;
+    }
+
+    /// <summary>One epoch of the real trainer on a copy-free run of the same model (its parameters change; the bench
+    /// model is random anyway, and this runs last).</summary>
+    private static BenchFigure TrainingEpoch(nn.Module<Tensor, Tensor> model, ISegmentationSource train, int batchSize, Device device, Action<string>? log)
+    {
+        var options = new TrainingOptions { Epochs = 1, BatchSize = batchSize, LearningRate = 1e-4, HorizontalFlip = true, Threads = torch.get_num_threads() };
+        var figure = Time("training epoch (train mode, Adam, flips)", train.Count, "examples",
+            () => Training.SegmentationTrainer.Train(model, train, options, seed: 0), device, log);
+        model.eval();
+        return figure;
     }
 
     private static void BatchedBackward(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels)
@@ -98,14 +140,17 @@ public static class TrakThroughput
         foreach (var g in grads) g.Dispose();
     }
 
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
     private static BenchFigure Time(string name, double count, string unit, Action work, Device device, Action<string>? log)
     {
         Synchronize(device);
+        var cpu = Cpu();
         var clock = Stopwatch.StartNew();
         work();
         Synchronize(device);
-        var figure = new BenchFigure(name, clock.Elapsed.TotalSeconds, count, unit);
-        log?.Invoke($"{name}: {figure.PerSecond:N1} {unit}/s ({figure.Seconds:F2} s)");
+        var figure = new BenchFigure(name, clock.Elapsed.TotalSeconds, count, unit, CpuSeconds: (Cpu() - cpu).TotalSeconds);
+        log?.Invoke($"{name}: {figure.PerSecond:N1} {unit}/s ({figure.Seconds:F2} s, {figure.CpuSeconds:F2} CPU s)");
         return figure;
     }
 
@@ -115,10 +160,11 @@ public static class TrakThroughput
     {
         work();
         Synchronize(device);
+        var cpu = Cpu();
         var clock = Stopwatch.StartNew();
         int runs = 0;
         do { work(); runs++; Synchronize(device); } while (clock.Elapsed.TotalSeconds < minSeconds);
-        var figure = new BenchFigure(name, clock.Elapsed.TotalSeconds, countPerRun * runs, unit, $"{runs} runs");
+        var figure = new BenchFigure(name, clock.Elapsed.TotalSeconds, countPerRun * runs, unit, $"{runs} runs", (Cpu() - cpu).TotalSeconds);
         log?.Invoke($"{name}: {figure.PerSecond:N1} {unit}/s ({runs} runs, {figure.Seconds:F2} s)");
         return figure;
     }

@@ -7,7 +7,7 @@ namespace AttributionExplorer.Precompute.Models;
 /// <summary>Atrous spatial pyramid pooling: a 1×1 branch, one 3×3 branch per rate, and an image-pooling branch.</summary>
 internal sealed class Aspp : nn.Module<Tensor, Tensor>
 {
-    private readonly ModuleList<nn.Module<Tensor, Tensor>> branches = new();
+    private readonly ModuleList<Sequential> branches = new();
     private readonly Sequential pooling;
     private readonly Sequential project;
 
@@ -30,9 +30,9 @@ internal sealed class Aspp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var outputs = branches.Select(b => b.forward(x)).ToList();
-        var pooled = pooling.forward(x).expand(-1, -1, x.shape[2], x.shape[3]);
+        var outputs = branches.Select(b => LayerTap.Sequence(b, x)).ToList();
+        var pooled = LayerTap.Sequence(pooling, x).expand(-1, -1, x.shape[2], x.shape[3]);
         outputs.Add(pooled);
-        return project.forward(torch.cat(outputs, 1)).MoveToOuterDisposeScope();
+        return LayerTap.Sequence(project, torch.cat(outputs, 1)).MoveToOuterDisposeScope();
     }
 }

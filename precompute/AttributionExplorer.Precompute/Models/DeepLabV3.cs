@@ -54,13 +54,13 @@ public sealed class DeepLabV3 : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Backbone features (output stride 8), exposed for tests.</summary>
-    public Tensor Features(Tensor input) => backbone.forward(input);
+    public Tensor Features(Tensor input) => LayerTap.Sequence(backbone, input);
 
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var features = backbone.forward(input);
-        var logits = head.forward(aspp.forward(features));
+        var features = LayerTap.Sequence(backbone, input);
+        var logits = LayerTap.Sequence(head, LayerTap.Run(aspp, features));
         var upsampled = nn.functional.interpolate(logits, [input.shape[2], input.shape[3]],
             mode: InterpolationMode.Bilinear, align_corners: false);
         return upsampled.MoveToOuterDisposeScope();

@@ -26,9 +26,9 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
-        y = bn2.forward(conv2.forward(y));
-        var identity = shortcut is null ? x : shortcut.forward(x);
+        var y = nn.functional.relu(LayerTap.Run(bn1, LayerTap.Run(conv1, x)));
+        y = LayerTap.Run(bn2, LayerTap.Run(conv2, y));
+        var identity = shortcut is null ? x : LayerTap.Sequence(shortcut, x);
         return nn.functional.relu(y + identity).MoveToOuterDisposeScope();
     }
 }

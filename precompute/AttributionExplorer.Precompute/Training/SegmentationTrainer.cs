@@ -8,7 +8,8 @@ namespace AttributionExplorer.Precompute.Training;
 
 public sealed record TrainProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double LearningRate);
 
-/// <summary><see cref="RecomputedBatches"/> counts batches whose gradients came back non-finite and were recomputed.</summary>
+/// <summary><see cref="RecomputedBatches"/> is always 0: non-finite gradients are no longer retried but reported as
+/// errors (their cause, multi-threaded oneDNN convolutions, is switched off); the field stays for the stored summaries.</summary>
 public sealed record TrainResult(double[] EpochLosses, double Seconds, int RecomputedBatches);
 
 /// <summary>Cross-entropy (ignore 255), Adam with L2 weight decay, reduce-on-plateau on the epoch loss,
@@ -16,10 +17,9 @@ public sealed record TrainResult(double[] EpochLosses, double Seconds, int Recom
 public static class SegmentationTrainer
 {
     public const int IgnoreIndex = 255;
-    private const int MaxGradientAttempts = 10;
 
     internal static bool GradientsAreFinite(nn.Module<Tensor, Tensor> model) =>
-        model.parameters().All(p => p.grad is null || p.grad.isfinite().all().item<bool>());
+        model.parameters().All(p => p.grad is null || double.IsFinite(p.grad.sum().to(ScalarType.Float64).item<double>()));
 
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, ISegmentationSource train, TrainingOptions options,
         int seed, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
@@ -33,7 +33,6 @@ public static class SegmentationTrainer
         var losses = new double[options.Epochs];
         var order = Enumerable.Range(0, train.Count).ToArray();
         var device = ComputeDevice.Of(model);
-        int skippedSteps = 0;
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -47,21 +46,14 @@ public static class SegmentationTrainer
                 var indices = order.Skip(b * options.BatchSize).Take(options.BatchSize).ToArray();
                 var (images, labels) = LoadBatch(train, indices, device);
                 if (options.HorizontalFlip) (images, labels) = FlipSome(images, labels, random);
-                double value = double.NaN;
-                for (int attempt = 1; ; attempt++)
-                {
-                    optimizer.zero_grad();
-                    var loss = nn.functional.cross_entropy(model.forward(images), labels, ignore_index: IgnoreIndex);
-                    value = loss.item<float>();
-                    if (!double.IsFinite(value)) throw new InvalidOperationException(Diagnose(model, images, labels, value, epoch, b));
-                    loss.backward();
-                    if (GradientsAreFinite(model)) break;
-                    // libtorch 2.10's CPU conv backward sporadically returns non-finite gradients on these machines
-                    // (not reproducible run to run); recomputing the same batch gives finite ones.
-                    skippedSteps++;
-                    if (attempt == MaxGradientAttempts)
-                        throw new InvalidOperationException($"non-finite gradients {MaxGradientAttempts} times in a row at epoch {epoch + 1}, batch {b + 1}");
-                }
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.forward(images), labels, ignore_index: IgnoreIndex);
+                double value = loss.item<float>();
+                if (!double.IsFinite(value)) throw new InvalidOperationException(Diagnose(model, images, labels, value, epoch, b));
+                loss.backward();
+                // Non-finite gradients came from libtorch's multi-threaded oneDNN convolutions, now off (TorchBackends).
+                if (!GradientsAreFinite(model))
+                    throw new InvalidOperationException($"non-finite gradients at epoch {epoch + 1}, batch {b + 1} (see README, TorchSharp on Debian 12)");
                 optimizer.step();
                 total += value * indices.Length;
                 progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, plateau.LearningRate));
@@ -71,7 +63,7 @@ public static class SegmentationTrainer
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = plateau.LearningRate;
         }
         model.eval();
-        return new TrainResult(losses, clock.Elapsed.TotalSeconds, skippedSteps);
+        return new TrainResult(losses, clock.Elapsed.TotalSeconds, RecomputedBatches: 0);
     }
 
     private static string Diagnose(nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels, double loss, int epoch, int batch)

@@ -2,11 +2,14 @@ using TorchSharp;
 
 namespace AttributionExplorer.Precompute.Training;
 
-/// <summary>libtorch 2.10's CPU convolution backward produced non-finite gradients often with 2 intra-op threads on
-/// the 2-core machines this project is built on, rarely with one. Training and TRAK run single-threaded unless
-/// Training.Threads says otherwise, and recompute any non-finite gradient (SegmentationTrainer,
-/// PerExampleGradientComputer).</summary>
+/// <summary>libtorch intra-op threads for training and TRAK (default 1: the machines are shared 2-core ones); also
+/// switches off the CPU backends that gave wrong gradients here (see <see cref="TorchBackends"/>).</summary>
 public static class TorchThreads
 {
-    public static void Configure(int requested) => torch.set_num_threads(requested > 0 ? requested : 1);
+    public static void Configure(int requested)
+    {
+        int threads = requested > 0 ? requested : 1;
+        torch.set_num_threads(threads);
+        TorchBackends.Configure();
+    }
 }

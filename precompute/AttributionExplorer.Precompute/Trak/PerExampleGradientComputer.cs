@@ -7,8 +7,8 @@ namespace AttributionExplorer.Precompute.Trak;
 
 /// <summary>Flattened per-example gradients of a scalar output with respect to all trainable parameters, in eval mode
 /// (BatchNorm uses running statistics, so each example's gradient is its own). TorchSharp has no vmap: one
-/// autograd.grad per example.</summary>
-public sealed class PerExampleGradientComputer
+/// autograd.grad per example. The reference every batched method is tested against.</summary>
+public sealed class PerExampleGradientComputer : IPerExampleGradients
 {
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly Parameter[] parameters;
@@ -20,14 +20,8 @@ public sealed class PerExampleGradientComputer
         ParameterCount = parameters.Sum(p => p.numel());
     }
 
-    private const int MaxAttempts = 10;
-
     public long ParameterCount { get; }
 
-    /// <summary>How many per-example gradients came back non-finite and were recomputed.</summary>
-    public int Recomputed { get; private set; }
-
-    /// <summary>[B, p] gradients of <paramref name="outputFor"/>(i) for each example i of the batch.</summary>
     public Tensor Compute(Tensor images, Tensor labels, Func<int, ITargetOutput> outputFor)
     {
         model.eval();
@@ -38,19 +32,13 @@ public sealed class PerExampleGradientComputer
         var rows = new Tensor[batch];
         for (int i = 0; i < batch; i++)
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                using var scope = torch.NewDisposeScope();
-                var logits = model.forward(images[i..(i + 1)]);
-                var value = outputFor(i).Compute(logits, labels[i..(i + 1)]);
-                var grads = torch.autograd.grad([value], parameters.Cast<Tensor>().ToArray());
-                var row = torch.cat(grads.Select(g => g.reshape(-1)).ToList(), 0);
-                // libtorch 2.10's CPU conv backward sporadically returns non-finite gradients here; a recomputation is clean.
-                if (row.isfinite().all().item<bool>()) { rows[i] = row.MoveToOuterDisposeScope(); break; }
-                Recomputed++;
-                if (attempt == MaxAttempts)
-                    throw new InvalidOperationException($"example {i} of the batch: non-finite gradient {MaxAttempts} times in a row (output {value.item<float>()})");
-            }
+            using var scope = torch.NewDisposeScope();
+            var logits = model.forward(images[i..(i + 1)]);
+            var value = outputFor(i).Compute(logits, labels[i..(i + 1)]);
+            var grads = torch.autograd.grad([value], parameters.Cast<Tensor>().ToArray());
+            var row = torch.cat(grads.Select(g => g.reshape(-1)).ToList(), 0);
+            GradientCheck.ThrowIfNotFinite(row, () => $"example {i} of the batch (output {value.to(ScalarType.Float64).item<double>()})");
+            rows[i] = row.MoveToOuterDisposeScope();
         }
         var result = torch.stack(rows);
         foreach (var r in rows) r.Dispose();

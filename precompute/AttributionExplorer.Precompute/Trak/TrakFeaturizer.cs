@@ -14,7 +14,7 @@ public static class TrakFeaturizer
     /// and projected together (the projection does not depend on how rows are grouped).</summary>
     public const long DefaultProjectionBufferBytes = 256L << 20;
 
-    public static Tensor Featurize(PerExampleGradientComputer gradients, IProjector projector, ISegmentationSource source,
+    public static Tensor Featurize(IPerExampleGradients gradients, IProjector projector, ISegmentationSource source,
         Func<int, ITargetOutput> outputForExample, int batchSize, Action<int>? progress = null,
         long projectionBufferBytes = DefaultProjectionBufferBytes)
     {

@@ -31,16 +31,17 @@ public static class TrakRunner
         Training.TorchThreads.Configure(settings.Threads);
         var seconds = new Dictionary<string, double> { ["featurize_train"] = 0, ["kernel"] = 0, ["featurize_targets"] = 0, ["score"] = 0 };
         var sum = torch.zeros(targets.Count, train.Count, dtype: ScalarType.Float32);
-        long parameterCount = 0;
-        int recomputed = 0;
+        long parameterCount = checkpoints[0].parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        // One projector for all checkpoints (same p, same seed: the same matrix), so a cached matrix is generated once.
+        using var random = settings.ProjectionDim <= 0 ? null
+            : new RandomProjector(settings.ProjectionKind, parameterCount, settings.ProjectionDim, settings.ProjectionSeed, cacheBytes: settings.ProjectionCacheBytes);
+        IProjector projector = random is null ? new NoOpProjector(parameterCount) : random;
         for (int m = 0; m < checkpoints.Count; m++)
         {
             using var scope = torch.NewDisposeScope();
-            var gradients = new PerExampleGradientComputer(checkpoints[m]);
-            parameterCount = gradients.ParameterCount;
-            IProjector projector = settings.ProjectionDim <= 0
-                ? new NoOpProjector(gradients.ParameterCount)
-                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
+            var gradients = PerExampleGradients.Create(checkpoints[m], settings.Gradients);
+            if (gradients.ParameterCount != parameterCount)
+                throw new ArgumentException($"checkpoint {m} has {gradients.ParameterCount} parameters, checkpoint 0 has {parameterCount}");
 
             var clock = Stopwatch.StartNew();
             int cm = m;
@@ -58,14 +59,13 @@ public static class TrakRunner
 
             sum.add_(TrakScorer.Score(psi, scoring).cpu());
             seconds["score"] += Lap(clock);
-            recomputed += gradients.Recomputed;
         }
         sum.div_(checkpoints.Count);
         var scores = new float[targets.Count][];
         var flat = sum.data<float>().ToArray();
         for (int t = 0; t < targets.Count; t++) scores[t] = flat.AsSpan(t * train.Count, train.Count).ToArray();
         sum.Dispose();
-        return new TrakResult(scores, seconds, parameterCount, recomputed);
+        return new TrakResult(scores, seconds, parameterCount, RecomputedGradients: 0);
     }
 
     private static double Lap(Stopwatch clock)

@@ -7,10 +7,22 @@ namespace AttributionExplorer.Precompute.Trak;
 /// <param name="BatchSize">Examples per per-example-gradient batch.</param>
 /// <param name="Threads">libtorch intra-op threads; 0 = 1 (see TorchThreads).</param>
 /// <param name="ProjectionBufferBytes">Raw gradients buffered before one projection call (see TrakFeaturizer).</param>
+/// <param name="ProjectionCacheBytes">Keep the generated projection matrix between calls when it fits (see RandomProjector); 0 = never.</param>
+/// <param name="Gradients">How per-example gradients are computed; both give the same gradients (the batched method
+/// is tested against the loop). The loop stays the default: with oneDNN off, `precompute bench` measured it slightly
+/// faster than the batched method at demo size and 4× faster at 224 px (README, Throughput).</param>
 public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKind, long ProjectionSeed, double Lambda, int BatchSize,
-    int Threads = 0, long ProjectionBufferBytes = TrakFeaturizer.DefaultProjectionBufferBytes);
+    int Threads = 0, long ProjectionBufferBytes = TrakFeaturizer.DefaultProjectionBufferBytes, GradientMethod Gradients = GradientMethod.Loop,
+    long ProjectionCacheBytes = TrakSettings.DefaultProjectionCacheBytes)
+{
+    /// <summary>Off: on the shared 2-core machine, multiplying by the kept 422 MB demo matrix measured no faster than
+    /// regenerating it block by block (generation is cheap next to reading the matrix back from memory).</summary>
+    public const long DefaultProjectionCacheBytes = 0;
+}
 
 public sealed record TrakProgress(string Stage, int Checkpoint, int Done, int Total);
 
-/// <summary>Ensemble-averaged scores [targets][train] and wall seconds per stage.</summary>
+/// <summary>Ensemble-averaged scores [targets][train] and wall seconds per stage. <see cref="RecomputedGradients"/> is
+/// always 0: non-finite gradients are no longer retried but reported as errors (see GradientCheck); the field stays
+/// for the stored run timings.</summary>
 public sealed record TrakResult(float[][] Scores, IReadOnlyDictionary<string, double> SecondsByStage, long ParameterCount, int RecomputedGradients);

@@ -26,24 +26,25 @@ public static class BenchStep
         var source = new SyntheticSegmentationSource(request.Train, request.Classes, model.ImageSize, seed: 0);
         AnsiConsole.MarkupLine(Markup.Escape(
             $"bench on {device}: {model.ImageSize}px DeepLabV3, {network.ParameterCount():N0} parameters, {request.Train} training examples, " +
-            $"{request.Targets} targets, k = {k}, batch {batch}, {torch.get_num_threads()} CPU threads"));
+            $"{request.Targets} targets, k = {k}, batch {batch}, {torch.get_num_threads()} CPU threads, backends (NNPACK, oneDNN) = {Precompute.Training.TorchBackends.State()}"));
         var figures = TrakThroughput.Measure(network, source, new BenchSettings(request.Train, request.Targets, k, batch),
             line => AnsiConsole.WriteLine(line));
 
-        var table = new Table().Title($"bench ({device})").AddColumns("measure", "throughput", "seconds", "ratio");
-        double Rate(string prefix) => figures.First(f => f.Name.StartsWith(prefix)).PerSecond;
-        var ratios = new Dictionary<string, string>
-        {
-            ["per-example"] = $"{Rate("baseline: batched") / Rate("per-example"):F1}× slower than the batched backward",
-            ["featurize"] = $"{Rate("baseline: batched") / Rate("featurize"):F1}× slower than the batched backward; projection adds {(Rate("per-example") / Rate("featurize") - 1) * 100:F0}%",
-            ["score"] = $"{Rate("score") / Rate("baseline: managed"):F0}× the managed loop",
-        };
+        var table = new Table().Title($"bench ({device})").AddColumns("measure", "throughput", "seconds", "CPU s", "× floor (wall)", "× floor (CPU)");
+        var floor = figures.First(f => f.Name == TrakThroughput.Floor);
         foreach (var f in figures)
-            table.AddRow(Markup.Escape(f.Name), $"{f.PerSecond:N1} {f.Unit}/s", f.Seconds.ToString("F2"),
-                Markup.Escape(ratios.FirstOrDefault(r => f.Name.StartsWith(r.Key)).Value ?? ""));
+        {
+            bool perExample = f.Unit == "examples";
+            table.AddRow(Markup.Escape(f.Name), $"{f.PerSecond:N1} {f.Unit}/s", f.Seconds.ToString("F2"), f.CpuSeconds.ToString("F2"),
+                perExample ? $"{f.PerSecond / floor.PerSecond:F2}" : "", perExample ? $"{f.PerCpuSecond / floor.PerCpuSecond:F2}" : "");
+        }
         AnsiConsole.Write(table);
-        foreach (var r in ratios) AnsiConsole.WriteLine($"ratio {r.Key}: {r.Value}");
-        context.Summary.Add(("bench", $"{device}: featurize {Rate("featurize"):N1} examples/s, score {Rate("score"):N0} pairs/s", figures.Sum(f => f.Seconds)));
+        double Rate(string prefix) => figures.First(f => f.Name.StartsWith(prefix)).PerSecond;
+        AnsiConsole.WriteLine($"ratio featurize exact / floor: {Rate(TrakThroughput.Featurize) / floor.PerSecond:F2} (wall), " +
+            $"{figures.First(f => f.Name == TrakThroughput.Featurize).PerCpuSecond / floor.PerCpuSecond:F2} (CPU); " +
+            $"featurize exact / featurize with the loop: {Rate(TrakThroughput.Featurize) / Rate(TrakThroughput.FeaturizeLoop):F2}");
+        AnsiConsole.WriteLine($"ratio score / managed loop: {Rate("score") / Rate("baseline: managed"):F0}");
+        context.Summary.Add(("bench", $"{device}: featurize {Rate(TrakThroughput.Featurize):N1} examples/s, score {Rate("score"):N0} pairs/s", figures.Sum(f => f.Seconds)));
         return figures;
     }
 }

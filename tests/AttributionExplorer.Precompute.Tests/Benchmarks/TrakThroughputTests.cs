@@ -19,10 +19,11 @@ public class TrakThroughputTests
         var figures = TrakThroughput.Measure(model, source, new BenchSettings(6, 5, 16, 4));
 
         Assert.Equal(
-            ["baseline: batched loss backward", "per-example gradients (autograd.grad loop)", "featurize: gradients + projection to k=16",
-             "kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", "score: Ψ·M (targets × train)", "baseline: managed dot-product scoring"],
+            [TrakThroughput.Floor, TrakThroughput.Loop, TrakThroughput.Batched, $"{TrakThroughput.Projection} (p = {model.ParameterCount():N0} → k = 16)", TrakThroughput.ProjectionCached,
+             TrakThroughput.Featurize, TrakThroughput.FeaturizeLoop, "kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", "score: Ψ·M (targets × train)",
+             "baseline: managed dot-product scoring", "training epoch (train mode, Adam, flips)"],
             figures.Select(f => f.Name));
-        Assert.All(figures, f => Assert.True(f.Seconds > 0 && double.IsFinite(f.PerSecond), f.Name));
+        Assert.All(figures, f => Assert.True(f.Seconds > 0 && double.IsFinite(f.PerSecond) && f.CpuSeconds >= 0, f.Name));
         Assert.Equal(6, figures[0].Count);
         Assert.Equal(0, figures.Single(f => f.Name.StartsWith("score")).Count % 30);
     }

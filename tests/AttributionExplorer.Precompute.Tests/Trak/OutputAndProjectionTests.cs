@@ -67,6 +67,23 @@ public class OutputAndProjectionTests
         Assert.True(all.allclose(split, rtol: 1e-5, atol: 1e-6));
     }
 
+    [Fact]
+    public void ACachedMatrixGivesTheSameProjectionOnEveryCall()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(2);
+        var grads = torch.randn(5, 1000);
+        using var cached = new RandomProjector(ProjectionKind.Rademacher, 1000, 32, seed: 8, blockRows: 300, cacheBytes: 1000 * 32 * 4);
+        using var tooSmall = new RandomProjector(ProjectionKind.Rademacher, 1000, 32, seed: 8, blockRows: 300, cacheBytes: 1000 * 32 * 4 - 1);
+        var plain = new RandomProjector(ProjectionKind.Rademacher, 1000, 32, seed: 8, blockRows: 300);
+        Assert.True(cached.Caches);
+        Assert.False(tooSmall.Caches);
+        var expected = plain.Project(grads);
+        Assert.True(expected.allclose(torch.cat([cached.Project(grads[..2]), cached.Project(grads[2..])], 0), rtol: 1e-5, atol: 1e-6));
+        Assert.True(expected.allclose(cached.Project(grads), rtol: 1e-5, atol: 1e-6));
+        Assert.True(expected.allclose(tooSmall.Project(grads), rtol: 1e-5, atol: 1e-6));
+    }
+
     /// <summary>Projecting the identity exposes P/√p: Rademacher entries are exactly ±1 and balanced, Gaussian entries
     /// have mean ≈ 0 and variance ≈ 1 (bounds are > 6 standard errors wide at 40·512 entries).</summary>
     [Fact]

@@ -8,14 +8,14 @@ namespace AttributionExplorer.Precompute.Embeddings.Moco;
 
 public sealed record MocoProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss);
 
-/// <param name="RecomputedBatches">Batches whose gradients came back non-finite and were recomputed (libtorch 2.10 CPU).</param>
+/// <param name="RecomputedBatches">Always 0: non-finite gradients are errors now (their cause is switched off, see
+/// TorchBackends); kept for the stored summaries.</param>
 public sealed record MocoResult(MocoEncoder Encoder, double[] EpochLosses, double Seconds, int RecomputedBatches);
 
 /// <summary>MoCo v2 without labels: two augmented views per image, a query encoder trained by SGD and a momentum key
 /// encoder (k ← m·k + (1−m)·q), a FIFO queue of past keys as negatives, InfoNCE with temperature τ.</summary>
 public static class MocoTrainer
 {
-    private const int MaxGradientAttempts = 10;
 
     public static MocoResult Train(ISegmentationSource images, MocoSettings settings, IProgress<MocoProgress>? progress = null)
     {
@@ -36,7 +36,6 @@ public static class MocoTrainer
         int batches = images.Count / batchSize;   // drop the last partial batch: BatchNorm and the queue want full ones
         var order = Enumerable.Range(0, images.Count).ToArray();
         var losses = new double[settings.Epochs];
-        int recomputed = 0;
 
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
@@ -54,20 +53,14 @@ public static class MocoTrainer
                 var viewK = MocoAugment.View(batch, random);
                 Tensor k;
                 using (torch.no_grad()) k = nn.functional.normalize(key.forward(viewK), dim: 1);
-                double value = double.NaN;
-                for (int attempt = 1; ; attempt++)
-                {
-                    optimizer.zero_grad();
-                    var q = nn.functional.normalize(query.forward(viewQ), dim: 1);
-                    var loss = InfoNce.Loss(q, k, queue, settings.Temperature);
-                    value = loss.item<float>();
-                    if (!double.IsFinite(value)) throw new InvalidOperationException($"MoCo diverged (loss {value}) at epoch {epoch + 1}, batch {b + 1}; lower Similarity.LearningRate");
-                    loss.backward();
-                    if (SegmentationTrainer.GradientsAreFinite(query)) break;
-                    recomputed++;
-                    if (attempt == MaxGradientAttempts)
-                        throw new InvalidOperationException($"MoCo: non-finite gradients {MaxGradientAttempts} times in a row at epoch {epoch + 1}, batch {b + 1}");
-                }
+                optimizer.zero_grad();
+                var q = nn.functional.normalize(query.forward(viewQ), dim: 1);
+                var loss = InfoNce.Loss(q, k, queue, settings.Temperature);
+                double value = loss.item<float>();
+                if (!double.IsFinite(value)) throw new InvalidOperationException($"MoCo diverged (loss {value}) at epoch {epoch + 1}, batch {b + 1}; lower Similarity.LearningRate");
+                loss.backward();
+                if (!SegmentationTrainer.GradientsAreFinite(query))
+                    throw new InvalidOperationException($"MoCo: non-finite gradients at epoch {epoch + 1}, batch {b + 1} (see README, TorchSharp on Debian 12)");
                 optimizer.step();
                 MomentumUpdate(key, query, settings.Momentum);
                 queuePointer = Enqueue(queue, k, queuePointer);
@@ -78,7 +71,7 @@ public static class MocoTrainer
         }
         query.eval();
         queue.Dispose();
-        return new MocoResult(query, losses, clock.Elapsed.TotalSeconds, recomputed);
+        return new MocoResult(query, losses, clock.Elapsed.TotalSeconds, RecomputedBatches: 0);
     }
 
     /// <summary>key ← m·key + (1−m)·query for every parameter, without gradient.</summary>

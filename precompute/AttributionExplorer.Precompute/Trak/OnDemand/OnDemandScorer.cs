@@ -9,7 +9,7 @@ namespace AttributionExplorer.Precompute.Trak.OnDemand;
 /// s = −(1/M) Σₘ ψₘ Mₘ, ψₘ the projected output gradient under checkpoint m (the same projector as the run).</summary>
 public sealed class OnDemandScorer : IDisposable
 {
-    private readonly IReadOnlyList<(nn.Module<Tensor, Tensor> Model, PerExampleGradientComputer Gradients, IProjector Projector, Tensor Matrix)> members;
+    private readonly IReadOnlyList<(nn.Module<Tensor, Tensor> Model, IPerExampleGradients Gradients, IProjector Projector, Tensor Matrix)> members;
 
     /// <param name="checkpoints">Models with their k×n scoring matrices; this object owns and disposes them.</param>
     public OnDemandScorer(IReadOnlyList<(nn.Module<Tensor, Tensor> Model, Tensor ScoringMatrix)> checkpoints, TrakSettings settings)
@@ -18,10 +18,11 @@ public sealed class OnDemandScorer : IDisposable
         Training.TorchThreads.Configure(settings.Threads);
         members = checkpoints.Select(c =>
         {
-            var gradients = new PerExampleGradientComputer(c.Model);
+            var gradients = PerExampleGradients.Create(c.Model, settings.Gradients);
             IProjector projector = settings.ProjectionDim <= 0
                 ? new NoOpProjector(gradients.ParameterCount)
-                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
+                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed,
+                    cacheBytes: settings.ProjectionCacheBytes / checkpoints.Count);
             if (c.ScoringMatrix.shape[0] != projector.OutputDim)
                 throw new ArgumentException($"scoring matrix has {c.ScoringMatrix.shape[0]} rows, the projector makes {projector.OutputDim} features");
             c.ScoringMatrix.DetachFromDisposeScope();
@@ -69,6 +70,7 @@ public sealed class OnDemandScorer : IDisposable
         {
             m.Matrix.Dispose();
             m.Model.Dispose();
+            (m.Projector as IDisposable)?.Dispose();
         }
     }
 }

@@ -6,14 +6,16 @@ namespace AttributionExplorer.Precompute.Trak.Projection;
 /// <summary>Seeded random projection φ = (g/√p)·P, P ∈ ℝ^{p×k} Gaussian or Rademacher (as the reference: gradients
 /// scaled by 1/√p, the projection itself not by 1/√k). P is regenerated in row blocks of the parameter dimension,
 /// block b from its own generator seeded by (seed, b), so the whole matrix is never held and the result does not
-/// depend on the batch size.</summary>
-public sealed class RandomProjector : IProjector
+/// depend on the batch size. When the whole matrix fits in <c>cacheBytes</c>, the blocks are kept after their first
+/// use, so later calls (the targets, the next checkpoint: same p, same seed) pay only the multiplication.</summary>
+public sealed class RandomProjector : IProjector, IDisposable
 {
     private readonly ProjectionKind kind;
     private readonly long seed;
     private readonly int blockRows;
+    private readonly Tensor?[]? cache;
 
-    public RandomProjector(ProjectionKind kind, long inputDim, int outputDim, long seed, int blockRows = 8192)
+    public RandomProjector(ProjectionKind kind, long inputDim, int outputDim, long seed, int blockRows = 8192, long cacheBytes = 0)
     {
         if (outputDim < 1) throw new ArgumentOutOfRangeException(nameof(outputDim));
         this.kind = kind;
@@ -21,7 +23,11 @@ public sealed class RandomProjector : IProjector
         this.blockRows = blockRows;
         InputDim = inputDim;
         OutputDim = outputDim;
+        if (inputDim * outputDim * sizeof(float) <= cacheBytes) cache = new Tensor?[(inputDim + blockRows - 1) / blockRows];
     }
+
+    /// <summary>Whether generated blocks are kept (the matrix fits the cache budget).</summary>
+    public bool Caches => cache is not null;
 
     public long InputDim { get; }
     public int OutputDim { get; }
@@ -37,11 +43,29 @@ public sealed class RandomProjector : IProjector
         {
             using var scope = torch.NewDisposeScope();
             long start = b * blockRows, rows = Math.Min(blockRows, InputDim - start);
-            var block = Block(b, rows, gradients.device);
+            var block = Cached(b, rows, gradients.device);
             result.add_(gradients.narrow(1, start, rows).to(ScalarType.Float32).matmul(block));
         }
         result.div_(Math.Sqrt(InputDim));
         return result.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Cached(long index, long rows, Device device)
+    {
+        if (cache is null) return Block(index, rows, device);
+        if (cache[index] is { } kept && kept.device == device) return kept;
+        cache[index]?.Dispose();
+        return cache[index] = Block(index, rows, device).DetachFromDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        if (cache is null) return;
+        for (int i = 0; i < cache.Length; i++)
+        {
+            cache[i]?.Dispose();
+            cache[i] = null;
+        }
     }
 
     /// <summary>On CPU each block has its own seeded generator. TorchSharp 0.107 cannot create a CUDA generator (its
