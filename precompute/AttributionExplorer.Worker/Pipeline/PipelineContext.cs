@@ -60,6 +60,10 @@ public sealed class PipelineContext
 
     public string DataRoot => PathResolver.Resolve(Options.DataRoot);
 
+    /// <summary>How per-example gradients are computed (Trak:GradientMethod): a speed choice for every section, not a
+    /// run parameter, since the loop and the batched method give the same gradients.</summary>
+    public Precompute.Trak.GradientMethod GradientMethod => Pipeline.Trak.TrakProjection.ParseGradients(Options.Trak.GradientMethod);
+
     private TorchSharp.torch.Device? device;
     /// <summary>The configured compute device, resolved (and CUDA initialized) on first use.</summary>
     public TorchSharp.torch.Device Device => device ??= Precompute.Training.ComputeDevice.Resolve(Options.Device);

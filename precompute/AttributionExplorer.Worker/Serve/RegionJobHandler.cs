@@ -103,7 +103,7 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         var matrices = context.ScoringMatrices.Get(baseRun.Id);
         if (matrices.Count == 0) throw new InvalidOperationException($"TRAK run {baseRun.Id} has no stored scoring matrices; rerun `precompute trak`");
         var parameters = BaseParameters(baseRun);
-        var settings = parameters.Projection.Settings(parameters.Lambda) with { BatchSize = 1 };
+        var settings = parameters.Projection.Settings(parameters.Lambda, context.GradientMethod) with { BatchSize = 1 };
         int imageSize = 0;
         var members = new List<(nn.Module<Tensor, Tensor>, Tensor)>();
         foreach (var m in matrices)

@@ -90,6 +90,8 @@ public sealed class TrakOptions
     public string ScoreDtype { get; set; } = "float16";
     public int TopK { get; set; } = 50;
     public int GradientBatchSize { get; set; } = 16;
+    /// <summary>"loop" (one autograd.grad per example, the oracle) or "batched" (one forward/backward per batch).</summary>
+    public string GradientMethod { get; set; } = "loop";
     /// <summary>Training images per featurize run (0 = all in one): ranges are separate, resumable runs.</summary>
     public int FeaturizeRangeSize { get; set; } = 0;
 }

@@ -41,6 +41,7 @@ public static class OptionsProblems
             Check(trak.ScoreDtype is "float16" or "float32", $"{prefix}:ScoreDtype", trak.ScoreDtype, "must be float16 or float32");
             Check(trak.TopK >= 1, $"{prefix}:TopK", trak.TopK, "must be ≥ 1");
             Check(trak.GradientBatchSize >= 1, $"{prefix}:GradientBatchSize", trak.GradientBatchSize, "must be ≥ 1");
+            Check(trak.GradientMethod is "loop" or "batched", $"{prefix}:GradientMethod", trak.GradientMethod, "must be loop or batched");
             Check(trak.FeaturizeRangeSize >= 0, $"{prefix}:FeaturizeRangeSize", trak.FeaturizeRangeSize, "must be ≥ 0 (0 = one range)");
         }
         foreach (var (prefix, similarity) in new[] { ("Similarity", options.Similarity), ("Demo:Similarity", options.Demo.Similarity) })

@@ -11,15 +11,15 @@ namespace AttributionExplorer.Worker.Pipeline.Trak;
 /// settings name: what the featurize stage (train loss) and the score stage (target outputs) both need.</summary>
 public static class TrakFeatures
 {
-    public static (Tensor Features, long ParameterCount, int Recomputed) Compute(nn.Module<Tensor, Tensor> model, ISegmentationSource source,
+    public static (Tensor Features, long ParameterCount) Compute(nn.Module<Tensor, Tensor> model, ISegmentationSource source,
         Func<int, ITargetOutput> outputFor, TrakSettings settings, Action<int>? progress)
     {
         Precompute.Training.TorchThreads.Configure(settings.Threads);
-        var gradients = new PerExampleGradientComputer(model);
+        var gradients = PerExampleGradients.Create(model, settings.Gradients);
         IProjector projector = settings.ProjectionDim <= 0
             ? new NoOpProjector(gradients.ParameterCount)
             : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
         var features = TrakFeaturizer.Featurize(gradients, projector, source, outputFor, settings.BatchSize, progress, settings.ProjectionBufferBytes);
-        return (features, gradients.ParameterCount, gradients.Recomputed);
+        return (features, gradients.ParameterCount);
     }
 }

@@ -20,13 +20,13 @@ public static class TrakFeaturizeStage
         {
             using var model = TrainStep.Load(context, checkpoint, context.Device);
             var range = train.Select(Enumerable.Range(start, count).ToArray());
-            var (features, parameterCount, recomputed) = StepProgress.Run($"TRAK featurize checkpoint {checkpoint.Id} [{start}, {start + count})", count,
-                report => TrakFeatures.Compute(model, range, _ => TrainLoss.Instance, projection.Settings(0), done => report(done, null)));
+            var (features, parameterCount) = StepProgress.Run($"TRAK featurize checkpoint {checkpoint.Id} [{start}, {start + count})", count,
+                report => TrakFeatures.Compute(model, range, _ => TrainLoss.Instance, projection.Settings(0, context.GradientMethod), done => report(done, null)));
             using (features)
             {
                 scope.AddArtifact(context.Artifacts.Write(FeaturesArtifact,
                     Path.Combine("trak", dataset.Name, $"run{scope.RunId}-features.bin"), temporary => ScoringMatrixFile.Save(temporary, features)));
-                return new TrakFeaturizeResult((int)features.shape[0], (int)features.shape[1], parameterCount, recomputed);
+                return new TrakFeaturizeResult((int)features.shape[0], (int)features.shape[1], parameterCount);
             }
         });
         return outcome.Run;

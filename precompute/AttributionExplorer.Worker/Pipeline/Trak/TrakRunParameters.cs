@@ -12,7 +12,17 @@ public sealed record TrakProjection(int ProjectionDim, string Projection, long P
 {
     public static TrakProjection Of(TrakOptions trak) => new(trak.ProjectionDim, ParseKind(trak.ProjectionKind).ToString().ToLowerInvariant(), trak.ProjectionSeed, trak.GradientBatchSize);
 
-    public TrakSettings Settings(double lambda) => new(ProjectionDim, ParseKind(Projection), ProjectionSeed, lambda, GradientBatchSize);
+    /// <param name="gradients">How per-example gradients are computed (the loop and the batched method agree to 1e-5, so
+    /// the choice is not part of a run's identity).</param>
+    public TrakSettings Settings(double lambda, GradientMethod gradients) =>
+        new(ProjectionDim, ParseKind(Projection), ProjectionSeed, lambda, GradientBatchSize, Gradients: gradients);
+
+    public static GradientMethod ParseGradients(string name) => name.ToLowerInvariant() switch
+    {
+        "loop" => GradientMethod.Loop,
+        "batched" => GradientMethod.Batched,
+        _ => throw new ArgumentException($"appsettings.json: AttributionExplorer:Trak:GradientMethod must be loop or batched, got '{name}'"),
+    };
 
     public static ProjectionKind ParseKind(string name) => name.ToLowerInvariant() switch
     {
@@ -30,7 +40,7 @@ public sealed record TrakFeaturizeParameters(long CheckpointRunId, TrakProjectio
     public string TrainFeatures => "grad of mean pixel cross-entropy, eval mode, /sqrt(p), projected";
 }
 
-public sealed record TrakFeaturizeResult(int Rows, int Columns, long ParameterCount, int RecomputedGradients);
+public sealed record TrakFeaturizeResult(int Rows, int Columns, long ParameterCount);
 
 /// <summary>Stage 2 (kind "trak.finalize"): the kernel of one checkpoint from all its feature ranges (upstream), and
 /// the scoring matrix (ΦᵀΦ + λ·mean(diag)·I)⁻¹Φᵀ [k, n] as an artifact.</summary>
@@ -62,4 +72,4 @@ public sealed record TrakScoreParameters(string Target, string Output, TrakProje
     public ScoreDtype Dtype => ScoreCodec.Parse(ScoreDtype);
 }
 
-public sealed record TrakScoreResult(int Targets, int AllTargetsOfKind, int SkippedTargets, int RecomputedGradients, IReadOnlyDictionary<string, double> Seconds);
+public sealed record TrakScoreResult(int Targets, int AllTargetsOfKind, int SkippedTargets, IReadOnlyDictionary<string, double> Seconds);

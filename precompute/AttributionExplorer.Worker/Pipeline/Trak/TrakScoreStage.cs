@@ -27,7 +27,6 @@ public static class TrakScoreStage
             if (plan.Targets.Count == 0) throw new InvalidOperationException($"no {kind.Info.Name} targets in the held-out split of '{dataset.Name}'");
             var targets = val.Select(plan.Targets.Select(t => t.ExampleIndex).ToArray());
             var seconds = new Dictionary<string, double>();
-            int recomputed = 0;
             var perCheckpoint = new List<Tensor>();
             using var outer = torch.NewDisposeScope();
             for (int m = 0; m < members.Count; m++)
@@ -39,17 +38,16 @@ public static class TrakScoreStage
                     using var inner = torch.NewDisposeScope();
                     var (scoring, _) = TrakFinalizeStage.LoadScoring(context, finalize, scope.RunId, m, checkpoint.Id);
                     using var model = TrainStep.Load(context, checkpoint, context.Device);
-                    var (psi, _, bad) = StepProgress.Run($"TRAK {kind.Info.Name} targets, checkpoint {m + 1}/{members.Count}", targets.Count,
-                        report => TrakFeatures.Compute(model, targets, t => plan.Targets[t].Output, parameters.Projection.Settings(parameters.Lambda), done => report(done, null)));
+                    var (psi, _) = StepProgress.Run($"TRAK {kind.Info.Name} targets, checkpoint {m + 1}/{members.Count}", targets.Count,
+                        report => TrakFeatures.Compute(model, targets, t => plan.Targets[t].Output, parameters.Projection.Settings(parameters.Lambda, context.GradientMethod), done => report(done, null)));
                     var scores = TrakScorer.Score(psi, scoring.to(psi.device)).cpu();
                     var artifact = context.Artifacts.Write(unitKey, Path.Combine("trak", dataset.Name, $"run{scope.RunId}-{unitKey}.scores.bin"),
                         temporary => ScoringMatrixFile.Save(temporary, scores));
                     scope.AddArtifact(artifact);
-                    return new ScoreUnit(artifact.Sha256, bad);
+                    return new ScoreUnit(artifact.Sha256);
                 });
                 var stored = context.Ledger.Artifacts(scope.RunId).Single(a => a.Name == unitKey);
                 perCheckpoint.Add(ScoringMatrixFile.Load(context.Artifacts.Verified(stored, "rerun `precompute trak`"), targets.Count, train.Count, unit.Sha256));
-                recomputed += unit.RecomputedGradients;
             }
             seconds["score"] = clock.Elapsed.TotalSeconds;
             var mean = torch.stack(perCheckpoint).mean([0]);
@@ -65,9 +63,9 @@ public static class TrakScoreStage
                     .Select(x => { x.Matrix.Dispose(); return x.Record; }).ToList());
             context.Scores.Summarize(scope.RunId, parameters.TopK);
             seconds["total"] = clock.Elapsed.TotalSeconds;
-            return new TrakScoreResult(rows.Count, plan.Targets.Count, plan.SkippedObjects, recomputed, seconds);
+            return new TrakScoreResult(rows.Count, plan.Targets.Count, plan.SkippedObjects, seconds);
         });
     }
 
-    internal sealed record ScoreUnit(string Sha256, int RecomputedGradients);
+    internal sealed record ScoreUnit(string Sha256);
 }

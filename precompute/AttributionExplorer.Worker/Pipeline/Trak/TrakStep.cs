@@ -57,7 +57,7 @@ public static class TrakStep
             if (scoreRuns[kind.Info.Name].IsComplete) continue;
             clock.Restart();
             var outcome = TrakScoreStage.Run(context, dataset, kind, scoreParameters[kind.Info.Name], finalized, train, val);
-            context.Summary.Add(($"TRAK {kind.Info.Name}", $"run {outcome.Run.Id}: {outcome.Result.Targets} targets × {trainCount} train, {outcome.Result.RecomputedGradients} gradients recomputed",
+            context.Summary.Add(($"TRAK {kind.Info.Name}", $"run {outcome.Run.Id}: {outcome.Result.Targets} targets × {trainCount} train",
                 clock.Elapsed.TotalSeconds));
             scoreRuns[kind.Info.Name] = outcome.Run;
         }
