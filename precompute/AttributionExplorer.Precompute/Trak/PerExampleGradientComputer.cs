@@ -15,6 +15,7 @@ public sealed class PerExampleGradientComputer : IPerExampleGradients
 
     public PerExampleGradientComputer(nn.Module<Tensor, Tensor> model)
     {
+        Training.TorchBackends.Configure();
         this.model = model;
         parameters = model.parameters().Where(p => p.requires_grad).ToArray();
         ParameterCount = parameters.Sum(p => p.numel());

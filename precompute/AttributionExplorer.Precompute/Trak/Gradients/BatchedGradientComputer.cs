@@ -19,6 +19,8 @@ public sealed class BatchedGradientComputer : IPerExampleGradients
 
     public BatchedGradientComputer(nn.Module<Tensor, Tensor> model)
     {
+        // With oneDNN on, batched convolution backwards gave non-finite or wrong input gradients here (TorchBackends).
+        Training.TorchBackends.Configure();
         this.model = model;
         parameters = model.parameters().Where(p => p.requires_grad).ToArray();
         ParameterCount = parameters.Sum(p => p.numel());
