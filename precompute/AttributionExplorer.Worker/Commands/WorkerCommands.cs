@@ -13,7 +13,7 @@ public static class WorkerCommands
 {
     private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Serve(), Bench(), Eval()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Serve(), Bench(), Eval(), Study.StudyCommand.Create()];
 
     private static Command Demo()
     {
