@@ -72,6 +72,9 @@ public static class LabelErrorStudy
         var settings = new TrakSettings(config.K, ProjectionKind.Gaussian, 0, config.Lambda, 16, config.Threads);
         var perCheckpoint = TrakLabelErrorScores.Compute(modules, data.Train, data.HeldOut, targets, settings, log);
         seconds["trak"] = Lap(clock);
+        foreach (var (spectrum, m) in perCheckpoint.Select((c, m) => (c.Spectrum, m)))
+            foreach (var warning in Core.LabelErrors.KernelRegime.Warnings(spectrum.N, spectrum.K, spectrum.MinEigenvalue, spectrum.MaxEigenvalue, spectrum.Ridge, spectrum.EigenvaluesBelowRidge))
+                log($"WARNING degenerate regime, checkpoint {m + 1}: {warning}");
 
         var inSample = Evaluation_Score(finalModules, data);
         var outOfSample = OutOfSampleConfidence.ImageQuality(data.Train, foldOf, foldModels);
