@@ -9,9 +9,9 @@ public static class KernelRegime
     /// <summary>Train rows per projected dimension below which the kernel is called degenerate.</summary>
     public const double MinRowsPerDimension = 4;
     /// <summary>Largest acceptable condition number of ΦᵀΦ + ridge·I.</summary>
-    public const double MaxCondition = 1e6;
+    public const double MaxCondition = 1e5;
     /// <summary>Largest acceptable fraction of ΦᵀΦ's eigenvalues below the ridge (directions the ridge, not the data, decides).</summary>
-    public const double MaxFractionBelowRidge = 0.5;
+    public const double MaxFractionBelowRidge = 0.1;
 
     /// <summary>One sentence per violated bound, with the figures; empty when the regime is sound.</summary>
     public static IReadOnlyList<string> Warnings(int n, int k, double minEigenvalue, double maxEigenvalue, double ridge, int eigenvaluesBelowRidge)

@@ -24,6 +24,6 @@ public class KernelRegimeTests
     {
         Assert.Single(KernelRegime.Warnings(500, 128, 1e-4, 1.0, 1e-3, 0));      // n/k = 3.9
         Assert.Single(KernelRegime.Warnings(512, 128, 0, 1.0, 1e-7, 0));         // condition 1e7
-        Assert.Single(KernelRegime.Warnings(512, 128, 1e-4, 1.0, 1e-3, 65));     // 65 of 128 below the ridge
+        Assert.Single(KernelRegime.Warnings(512, 128, 1e-4, 1.0, 1e-3, 13));     // 13 of 128 below the ridge
     }
 }
