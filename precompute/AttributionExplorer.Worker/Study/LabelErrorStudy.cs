@@ -89,7 +89,10 @@ public static class LabelErrorStudy
         foreach (var line in StudyFigures.Table(report)) log(line);
         log($"seconds: {string.Join(", ", seconds.Select(p => $"{p.Key} {p.Value:0}"))}; total {seconds.Values.Sum():0}");
         foreach (var m in ensemble.Concat(foldModels)) m.Dispose();
-        return new StudyRun(plantingSeed, rate, data.Train.Count, data.Errors.Count, seconds, perCheckpoint.Select(c => c.Spectrum).ToList(), report);
+        var kinds = Enumerable.Repeat<string?>(null, data.Train.Count).ToArray();
+        foreach (var e in data.Errors) kinds[e.ExampleIndex] = e.Kind;
+        return new StudyRun(plantingSeed, rate, data.Train.Count, data.Errors.Count, seconds, perCheckpoint.Select(c => c.Spectrum).ToList(), report,
+            kinds, detectors);
     }
 
     private static double[] Evaluation_Score(IReadOnlyList<nn.Module<Tensor, Tensor>> models, StudyDataset data) =>
@@ -104,4 +107,4 @@ public static class LabelErrorStudy
 }
 
 public sealed record StudyRun(int PlantingSeed, double Rate, int Train, int Errors, IReadOnlyDictionary<string, double> Seconds,
-    IReadOnlyList<KernelSpectrum> Spectra, StudyReport Report);
+    IReadOnlyList<KernelSpectrum> Spectra, StudyReport Report, string?[] ErrorKindOfImage, IReadOnlyDictionary<string, double[]> ImageScores);

@@ -11,6 +11,7 @@ public static class StudyDetectors
     public const string SelfInfluence = "trak_self_influence";
     public const string HeldOutImageMean = "heldout_image_mean";
     public const string HeldOutObjectClass = "heldout_object_most_negative_class";
+    public const string TrainOthers = "train_others_loss_effect";
 
     /// <summary>Image detectors from the checkpoints given (their mean) and the confidences.</summary>
     public static Dictionary<string, double[]> Images(IReadOnlyList<CheckpointScores> checkpoints, IReadOnlyList<HeldOutTarget> targets,
@@ -28,7 +29,7 @@ public static class StudyDetectors
             ["heldout_class_labelled_pixels_most_negative_class"] = InfluenceAggregation.NegatedMostNegativeGroupMean(Rows(StudyTargets.ClassLabelledPixels), Classes(StudyTargets.ClassLabelledPixels)),
             ["heldout_object_mean"] = InfluenceAggregation.NegatedMean(Rows(StudyTargets.Object)),
             [HeldOutObjectClass] = InfluenceAggregation.NegatedMostNegativeGroupMean(Rows(StudyTargets.Object), Classes(StudyTargets.Object)),
-            ["train_others_loss_effect"] = InfluenceAggregation.MeanEffectOnOthers(trainOnTrain),
+            [TrainOthers] = InfluenceAggregation.MeanEffectOnOthers(trainOnTrain),
         };
         if (qualityInSample is null || qualityOutOfSample is null) return d;
         var confIn = qualityInSample.Select(q => -q).ToArray();
@@ -41,6 +42,9 @@ public static class StudyDetectors
         withConfidence["max_rank(confidence_out_of_sample, trak_self_influence)"] = RankCombination.MaxOfRanks(confOut, self);
         withConfidence["max_rank(confidence_in_sample, trak_self_influence)"] = RankCombination.MaxOfRanks(confIn, self);
         withConfidence["max_rank(confidence_out_of_sample, heldout_object_class, trak_self_influence)"] = RankCombination.MaxOfRanks(confOut, d[HeldOutObjectClass], self);
+        withConfidence["max_rank(confidence_in_sample, heldout_object_class, trak_self_influence)"] = RankCombination.MaxOfRanks(confIn, d[HeldOutObjectClass], self);
+        withConfidence["max_rank(confidence_in_sample, train_others_loss_effect)"] = RankCombination.MaxOfRanks(confIn, d[TrainOthers]);
+        withConfidence["max_rank(confidence_out_of_sample, heldout_object_class, train_others_loss_effect)"] = RankCombination.MaxOfRanks(confOut, d[HeldOutObjectClass], d[TrainOthers]);
         return withConfidence;
     }
 

@@ -45,7 +45,7 @@ public static class StudyFigures
             sizes.AddRange(SizePoints(checkpoints.Where((_, i) => i % halves.PerRun == halves.PerRun - 1).ToList(), targets, positives, runs));
 
         var differences = new List<PairedDifference>();
-        foreach (var better in images.Keys.Where(k => k.StartsWith("max_rank") || k.StartsWith("mean_rank") || k == StudyDetectors.HeldOutObjectClass || k == StudyDetectors.SelfInfluence))
+        foreach (var better in images.Keys.Where(k => k.StartsWith("max_rank") || k.StartsWith("mean_rank") || k == StudyDetectors.HeldOutObjectClass || k == StudyDetectors.SelfInfluence || k == StudyDetectors.TrainOthers))
             foreach (var baseline in new[] { StudyDetectors.ConfidenceOut, StudyDetectors.ConfidenceIn })
                 differences.Add(new PairedDifference(better, baseline, PairedBootstrap.AveragePrecisionDifference(images[better], images[baseline], positives, resamples, seed)));
         return new StudyReport(imageFigures, objectFigures, sizes, differences);
