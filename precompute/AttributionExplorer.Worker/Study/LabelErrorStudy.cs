@@ -76,7 +76,7 @@ public static class LabelErrorStudy
             foreach (var warning in Core.LabelErrors.KernelRegime.Warnings(spectrum.N, spectrum.K, spectrum.MinEigenvalue, spectrum.MaxEigenvalue, spectrum.Ridge, spectrum.EigenvaluesBelowRidge))
                 log($"WARNING degenerate regime, checkpoint {m + 1}: {warning}");
 
-        var inSample = Evaluation_Score(finalModules, data);
+        var inSample = InSampleQuality(finalModules, data);
         var outOfSample = OutOfSampleConfidence.ImageQuality(data.Train, foldOf, foldModels);
         var objectIn = ObjectConfidence.Score(data.Train, data.TrainObjects, _ => finalModules);
         var objectOut = ObjectConfidence.Score(data.Train, data.TrainObjects, e => [foldModels[foldOf[e]]]);
@@ -95,7 +95,7 @@ public static class LabelErrorStudy
             kinds, detectors);
     }
 
-    private static double[] Evaluation_Score(IReadOnlyList<nn.Module<Tensor, Tensor>> models, StudyDataset data) =>
+    private static double[] InSampleQuality(IReadOnlyList<nn.Module<Tensor, Tensor>> models, StudyDataset data) =>
         Precompute.Evaluation.LabelQualityScorer.Score(models, data.Train);
 
     private static double Lap(Stopwatch clock)

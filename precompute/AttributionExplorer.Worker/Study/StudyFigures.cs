@@ -104,5 +104,4 @@ public static class StudyFigures
         int half = runs / 2 * perRun;
         return (checkpoints.Take(half).ToList(), checkpoints.Skip(half).Take(half).ToList(), runs, perRun);
     }
-
 }
