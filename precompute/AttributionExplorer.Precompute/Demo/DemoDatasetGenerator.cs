@@ -26,24 +26,10 @@ public static class DemoDatasetGenerator
         Directory.CreateDirectory(Path.Combine(staging, "images", Splits.Train));
         Directory.CreateDirectory(Path.Combine(staging, "images", Splits.Val));
 
-        var random = new Random(options.Seed);
-        var plan = DemoErrorPlan.Create(options, random);
         var writer = new DemoCocoWriter();
         var planted = new List<object>();
-        int annotationId = 1;
-        for (int i = 0; i < options.TrainImages + options.ValImages; i++)
-        {
-            bool train = i < options.TrainImages;
-            long imageId = train ? i + 1 : ValIdOffset + (i - options.TrainImages) + 1;
-            string split = train ? Splits.Train : Splits.Val;
-            string fileName = $"{split}/{imageId:D6}.png";
-            string? errorKind = train ? plan.KindFor(i) : null;
-            var scene = BuildScene(options.ImageSize, random, errorKind, plan);
-            File.WriteAllBytes(Path.Combine(staging, "images", fileName), DemoSceneRenderer.RenderPng(scene, random));
-            var annotations = DemoAnnotator.Annotate(scene, imageId, ref annotationId, errorKind, plan, random, out string? detail);
-            writer.AddImage(split, imageId, fileName, options.ImageSize, annotations);
-            if (errorKind is not null) planted.Add(new { image_id = imageId, kind = errorKind, detail });
-        }
+        if (options.PlantingSeed is { } plantingSeed) GenerateWithIndependentPlanting(options, plantingSeed, staging, writer, planted);
+        else GenerateHistorical(options, staging, writer, planted);
 
         string trainJson = Path.Combine(staging, "instances_train.json"), valJson = Path.Combine(staging, "instances_val.json");
         writer.Write(Splits.Train, trainJson);
@@ -55,12 +41,68 @@ public static class DemoDatasetGenerator
             options.TrainImages, options.ValImages, planted.Count);
     }
 
-    internal static DemoScene BuildScene(int size, Random random, string? errorKind, DemoErrorPlan plan)
+    /// <summary>The historical demo: one stream for the plan, the scenes and the annotations; a scene that gets an error
+    /// is drawn so it can carry it.</summary>
+    private static void GenerateHistorical(DemoOptions options, string staging, DemoCocoWriter writer, List<object> planted)
+    {
+        var random = new Random(options.Seed);
+        var plan = DemoErrorPlan.Create(options, random);
+        int annotationId = 1;
+        for (int i = 0; i < options.TrainImages + options.ValImages; i++)
+        {
+            var (imageId, split, fileName) = Naming(options, i);
+            string? errorKind = split == Splits.Train ? plan.KindFor(i) : null;
+            var scene = BuildScene(options.ImageSize, random, errorKind, plan);
+            File.WriteAllBytes(Path.Combine(staging, "images", fileName), DemoSceneRenderer.RenderPng(scene, random));
+            var annotations = DemoAnnotator.Annotate(scene, imageId, ref annotationId, errorKind, plan, random, out string? detail);
+            writer.AddImage(split, imageId, fileName, options.ImageSize, annotations);
+            if (errorKind is not null) planted.Add(new { image_id = imageId, kind = errorKind, detail });
+        }
+    }
+
+    /// <summary>Scenes and pixels from <see cref="DemoOptions.Seed"/> alone, errors from the planting seed: the same
+    /// scenes under another planting seed get other errors. Encoding choices come from a per-image stream, so they
+    /// do not shift when an earlier image loses or gains an annotation. planted_errors.json also lists the ids of
+    /// the annotations that carry each error (empty for a missing instance).</summary>
+    private static void GenerateWithIndependentPlanting(DemoOptions options, int plantingSeed, string staging, DemoCocoWriter writer, List<object> planted)
+    {
+        var sceneRandom = new Random(options.Seed);
+        var scenes = new List<DemoScene>();
+        for (int i = 0; i < options.TrainImages + options.ValImages; i++)
+        {
+            var scene = BuildScene(options.ImageSize, sceneRandom, null, null);
+            File.WriteAllBytes(Path.Combine(staging, "images", Naming(options, i).FileName), DemoSceneRenderer.RenderPng(scene, sceneRandom));
+            scenes.Add(scene);
+        }
+        var planting = new Random(plantingSeed);
+        var plan = DemoErrorPlan.CreateIndependent(options, scenes.Take(options.TrainImages).ToList(), planting);
+        int annotationId = 1;
+        for (int i = 0; i < scenes.Count; i++)
+        {
+            var (imageId, split, fileName) = Naming(options, i);
+            string? errorKind = split == Splits.Train ? plan.KindFor(i) : null;
+            var encoding = new Random((int)((options.Seed * 1_000_003L + imageId) % int.MaxValue));
+            var erroneous = new List<long>();
+            var annotations = DemoAnnotator.Annotate(scenes[i], imageId, ref annotationId, errorKind, plan, encoding, out string? detail, planting, erroneous);
+            writer.AddImage(split, imageId, fileName, options.ImageSize, annotations);
+            if (errorKind is not null) planted.Add(new { image_id = imageId, kind = errorKind, detail, annotation_ids = erroneous });
+        }
+    }
+
+    private static (long ImageId, string Split, string FileName) Naming(DemoOptions options, int i)
+    {
+        bool train = i < options.TrainImages;
+        long imageId = train ? i + 1 : ValIdOffset + (i - options.TrainImages) + 1;
+        string split = train ? Splits.Train : Splits.Val;
+        return (imageId, split, $"{split}/{imageId:D6}.png");
+    }
+
+    internal static DemoScene BuildScene(int size, Random random, string? errorKind, DemoErrorPlan? plan)
     {
         int count = random.Next(1, 5);
         if (errorKind is PlantedErrorKinds.MissingInstance && count < 2) count = 2;
         var classes = Enumerable.Range(0, count).Select(_ => DemoShapes.Classes[random.Next(DemoShapes.Classes.Length)]).ToList();
-        if (errorKind is PlantedErrorKinds.ClassConfusion) classes[0] = plan.ConfusedFrom;
+        if (errorKind is PlantedErrorKinds.ClassConfusion) classes[0] = plan!.ConfusedFrom;
 
         DemoShapes.ShapeClass? crowdClass = null;
         var crowdParts = new List<DrawnInstance>();

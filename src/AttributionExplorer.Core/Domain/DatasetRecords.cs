@@ -32,4 +32,19 @@ public static class PlantedErrorKinds
     public const string MissingInstance = "missing_instance";
     public const string ClassConfusion = "class_confusion";
     public const string CorruptedGeometry = "corrupted_geometry";
+    /// <summary>The mask covers only part of its object.</summary>
+    public const string UnderSegmented = "under_segmented";
+    /// <summary>The mask spills over its object onto the background around it.</summary>
+    public const string OverSegmented = "over_segmented";
+    /// <summary>One instance carries a wrong class (not the dataset's systematic confusion).</summary>
+    public const string WrongClass = "wrong_class";
+    /// <summary>An annotation on empty background, where no object is drawn.</summary>
+    public const string BackgroundAnnotation = "background_annotation";
+
+    /// <summary>What the demo plants when no planting seed is set (its historical output).</summary>
+    public static readonly IReadOnlyList<string> Original = [MissingInstance, ClassConfusion, CorruptedGeometry];
+
+    /// <summary>Every kind the demo generator can plant.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [MissingInstance, ClassConfusion, CorruptedGeometry, UnderSegmented, OverSegmented, WrongClass, BackgroundAnnotation];
 }

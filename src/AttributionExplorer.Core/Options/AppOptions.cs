@@ -105,6 +105,13 @@ public sealed record DemoOptions
     public int ImageSize { get; set; } = 96;
     /// <summary>Fraction of training images that receive a planted label error.</summary>
     public double LabelErrorRate { get; set; } = 0.08;
+    /// <summary>Seed of the error planting, independent of <see cref="Seed"/>: the same scenes get different plantings
+    /// under different planting seeds. Unset = the historical demo (errors drawn from the scene stream, the three
+    /// original kinds), byte for byte.</summary>
+    public int? PlantingSeed { get; set; }
+    /// <summary>Comma-separated kinds to plant in round robin (PlantedErrorKinds); empty = all kinds when a planting
+    /// seed is set. Only used with <see cref="PlantingSeed"/>.</summary>
+    public string ErrorKinds { get; set; } = "";
     /// <summary>Model, training and TRAK sizes used by the demo, chosen for a 2-core CPU.</summary>
     public ModelOptions Model { get; set; } = new() { ImageSize = 64, BaseWidth = 16, BlocksPerStage = 1, AsppChannels = 32 };
     public TrainingOptions Training { get; set; } = new() { Epochs = 24, BatchSize = 16, LearningRate = 2e-3 };

@@ -53,6 +53,19 @@ public class CocoImporterTests : IDisposable
         new CocoImportRequest("t", Path.Combine(root, "img"), [(Write("train.json", json), Splits.Train)], null));
 
     [Fact]
+    public void KnownErrorsKeepAnyKindLabelAndAnEmptyKindIsNamed()
+    {
+        string errors = Write("errors.json", """[{"image_id":1,"kind":"team_audit:blurry_edge","detail":"x"},{"image_id":2,"kind":"under_segmented"}]""");
+        long id = CocoImporter.Import(repository, new CocoImportRequest("k", Path.Combine(root, "img"), [(Write("train.json", Valid()), Splits.Train)], errors));
+        Assert.Equal(["team_audit:blurry_edge", "under_segmented"], repository.GetPlantedErrors(id).Select(e => e.Kind).Order());
+
+        string empty = Write("empty.json", """[{"image_id":1,"kind":" "}]""");
+        var error = Assert.Throws<CocoFormatException>(() =>
+            CocoImporter.Import(repository, new CocoImportRequest("e", Path.Combine(root, "img"), [(Write("train.json", Valid()), Splits.Train)], empty)));
+        Assert.Contains("kind", error.Message);
+    }
+
+    [Fact]
     public void ImportsPolygonsBothRleFormsAndCrowdWithCanonicalIds()
     {
         long id = Import(Valid());
