@@ -43,12 +43,19 @@ public static class TrakFinalizeStage
         return new TrakFinalizeResult((int)phi.shape[0], (int)phi.shape[1], ridge, smallest, largest, rank, 0);
     }
 
-    public static (Tensor Matrix, ScoringMatrixRecord Record) LoadScoring(PipelineContext context, RunRecord run, long targetRunId, int position, long checkpointId)
+    /// <summary>Where a finalize run's scoring matrix is, as the record an image run keeps for on-demand targets
+    /// (the file verified against its recorded SHA-256).</summary>
+    public static ScoringMatrixRecord ScoringRecord(PipelineContext context, RunRecord run, long targetRunId, int position, long checkpointId)
     {
         var artifact = context.Ledger.Artifacts(run.Id).Single(a => a.Name == ScoringArtifact);
         var result = RunExecutor.ReadResult<TrakFinalizeResult>(run);
         string path = context.Artifacts.Verified(artifact, "rerun `precompute trak` after deleting run " + run.Id);
-        var matrix = ScoringMatrixFile.Load(path, result.ProjectionDim, result.TrainImages, artifact.Sha256);
-        return (matrix, new ScoringMatrixRecord(targetRunId, position, checkpointId, result.ProjectionDim, result.TrainImages, path, artifact.Sha256));
+        return new ScoringMatrixRecord(targetRunId, position, checkpointId, result.ProjectionDim, result.TrainImages, path, artifact.Sha256);
+    }
+
+    public static Tensor LoadScoring(PipelineContext context, RunRecord run, long checkpointId)
+    {
+        var record = ScoringRecord(context, run, 0, 0, checkpointId);
+        return ScoringMatrixFile.Load(record.Path, record.Rows, record.Cols, record.Sha256);
     }
 }

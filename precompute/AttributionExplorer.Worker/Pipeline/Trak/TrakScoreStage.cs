@@ -36,7 +36,7 @@ public static class TrakScoreStage
                 var unit = scope.Unit(unitKey, () =>
                 {
                     using var inner = torch.NewDisposeScope();
-                    var (scoring, _) = TrakFinalizeStage.LoadScoring(context, finalize, scope.RunId, m, checkpoint.Id);
+                    var scoring = TrakFinalizeStage.LoadScoring(context, finalize, checkpoint.Id);
                     using var model = TrainStep.Load(context, checkpoint, context.Device);
                     var (psi, _) = StepProgress.Run($"TRAK {kind.Info.Name} targets, checkpoint {m + 1}/{members.Count}", targets.Count,
                         report => TrakFeatures.Compute(model, targets, t => plan.Targets[t].Output, parameters.Projection.Settings(parameters.Lambda, context.GradientMethod), done => report(done, null)));
@@ -59,8 +59,7 @@ public static class TrakScoreStage
             context.RankingRuns.Begin(scope.RunId, dataset.Id, AttributionMethods.Trak, kind.Info.Name, train.ImageIds);
             context.Scores.WriteScores(scope.RunId, rows, parameters.Dtype);
             if (kind.Info.Name == TargetKinds.Image)
-                context.ScoringMatrices.Save(members.Select((member, m) => TrakFinalizeStage.LoadScoring(context, member.Finalize, scope.RunId, m, member.Checkpoint.Id))
-                    .Select(x => { x.Matrix.Dispose(); return x.Record; }).ToList());
+                context.ScoringMatrices.Save(members.Select((member, m) => TrakFinalizeStage.ScoringRecord(context, member.Finalize, scope.RunId, m, member.Checkpoint.Id)).ToList());
             context.Scores.Summarize(scope.RunId, parameters.TopK);
             seconds["total"] = clock.Elapsed.TotalSeconds;
             return new TrakScoreResult(rows.Count, plan.Targets.Count, plan.SkippedObjects, seconds);
