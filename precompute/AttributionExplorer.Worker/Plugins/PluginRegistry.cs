@@ -43,7 +43,7 @@ public static class PluginRegistry
     ];
 
     /// <summary>Target kinds scored on demand only (no planner): a region a user draws.</summary>
-    public static readonly TargetKindInfo Region = new(Core.Domain.TargetKinds.Region, "Region", TargetSelector.None, 100);
+    public static readonly TargetKindInfo Region = BuiltInPlugins.TargetKinds.Single(k => k.Name == Core.Domain.TargetKinds.Region);
 
     public static IRankingMethod Method(string name) => RankingMethods.FirstOrDefault(m => m.Info.Name == name)
         ?? throw new ArgumentException($"unknown ranking method '{name}'; registered: {string.Join(", ", RankingMethods.Select(m => m.Info.Name))}");

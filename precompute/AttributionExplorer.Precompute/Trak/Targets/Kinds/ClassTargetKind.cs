@@ -9,7 +9,7 @@ namespace AttributionExplorer.Precompute.Trak.Targets.Kinds;
 /// binary task "is it this class".</summary>
 public sealed class ClassTargetKind : ITargetKind
 {
-    public TargetKindInfo Info { get; } = new(TargetKinds.Class, "Class", TargetSelector.Category, 1);
+    public TargetKindInfo Info { get; } = BuiltInPlugins.TargetKinds.Single(k => k.Name == TargetKinds.Class);
 
     public IEnumerable<PlannedTarget> Plan(TargetPlanningInput input, int exampleIndex)
     {

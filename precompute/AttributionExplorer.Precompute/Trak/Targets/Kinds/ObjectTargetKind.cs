@@ -11,7 +11,7 @@ namespace AttributionExplorer.Precompute.Trak.Targets.Kinds;
 /// output restricted to the instance's mask (instances cropped away entirely are counted as skipped).</summary>
 public sealed class ObjectTargetKind : ITargetKind
 {
-    public TargetKindInfo Info { get; } = new(TargetKinds.Object, "Object", TargetSelector.Annotation, 2);
+    public TargetKindInfo Info { get; } = BuiltInPlugins.TargetKinds.Single(k => k.Name == TargetKinds.Object);
 
     public IEnumerable<PlannedTarget> Plan(TargetPlanningInput input, int exampleIndex)
     {
