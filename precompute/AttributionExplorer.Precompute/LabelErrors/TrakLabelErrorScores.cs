@@ -31,9 +31,7 @@ public static class TrakLabelErrorScores
             var clock = Stopwatch.StartNew();
             using var scope = torch.NewDisposeScope();
             var gradients = new PerExampleGradientComputer(checkpoints[m]);
-            IProjector projector = settings.ProjectionDim <= 0
-                ? new NoOpProjector(gradients.ParameterCount)
-                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
+            var projector = settings.CreateProjector(gradients.ParameterCount);
             var phi = TrakFeaturizer.Featurize(gradients, projector, train, _ => TrainLoss.Instance, settings.BatchSize,
                 projectionBufferBytes: settings.ProjectionBufferBytes);
             var spectrum = KernelSpectrum.Of(phi, settings.Lambda);

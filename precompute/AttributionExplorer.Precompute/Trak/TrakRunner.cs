@@ -33,9 +33,8 @@ public static class TrakRunner
         var sum = torch.zeros(targets.Count, train.Count, dtype: ScalarType.Float32);
         long parameterCount = checkpoints[0].parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         // One projector for all checkpoints (same p, same seed: the same matrix), so a cached matrix is generated once.
-        using var random = settings.ProjectionDim <= 0 ? null
-            : new RandomProjector(settings.ProjectionKind, parameterCount, settings.ProjectionDim, settings.ProjectionSeed, cacheBytes: settings.ProjectionCacheBytes);
-        IProjector projector = random is null ? new NoOpProjector(parameterCount) : random;
+        var projector = settings.CreateProjector(parameterCount, settings.ProjectionCacheBytes);
+        using var keptMatrix = projector as IDisposable;
         for (int m = 0; m < checkpoints.Count; m++)
         {
             using var scope = torch.NewDisposeScope();

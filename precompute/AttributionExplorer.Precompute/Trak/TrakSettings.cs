@@ -18,6 +18,12 @@ public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKi
     /// <summary>Off: on the shared 2-core machine, multiplying by the kept 422 MB demo matrix measured no faster than
     /// regenerating it block by block (generation is cheap next to reading the matrix back from memory).</summary>
     public const long DefaultProjectionCacheBytes = 0;
+
+    /// <summary>The projector these settings name for p parameters: identity when ProjectionDim ≤ 0, else the seeded random
+    /// projection (keeping its matrix when it fits <paramref name="cacheBytes"/>; dispose it then).</summary>
+    public IProjector CreateProjector(long parameterCount, long cacheBytes = 0) => ProjectionDim <= 0
+        ? new NoOpProjector(parameterCount)
+        : new RandomProjector(ProjectionKind, parameterCount, ProjectionDim, ProjectionSeed, cacheBytes: cacheBytes);
 }
 
 public sealed record TrakProgress(string Stage, int Checkpoint, int Done, int Total);

@@ -19,10 +19,7 @@ public sealed class OnDemandScorer : IDisposable
         members = checkpoints.Select(c =>
         {
             var gradients = PerExampleGradients.Create(c.Model, settings.Gradients);
-            IProjector projector = settings.ProjectionDim <= 0
-                ? new NoOpProjector(gradients.ParameterCount)
-                : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed,
-                    cacheBytes: settings.ProjectionCacheBytes / checkpoints.Count);
+            var projector = settings.CreateProjector(gradients.ParameterCount, settings.ProjectionCacheBytes / checkpoints.Count);
             if (c.ScoringMatrix.shape[0] != projector.OutputDim)
                 throw new ArgumentException($"scoring matrix has {c.ScoringMatrix.shape[0]} rows, the projector makes {projector.OutputDim} features");
             c.ScoringMatrix.DetachFromDisposeScope();

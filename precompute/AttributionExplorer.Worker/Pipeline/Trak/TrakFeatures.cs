@@ -16,9 +16,7 @@ public static class TrakFeatures
     {
         Precompute.Training.TorchThreads.Configure(settings.Threads);
         var gradients = PerExampleGradients.Create(model, settings.Gradients);
-        IProjector projector = settings.ProjectionDim <= 0
-            ? new NoOpProjector(gradients.ParameterCount)
-            : new RandomProjector(settings.ProjectionKind, gradients.ParameterCount, settings.ProjectionDim, settings.ProjectionSeed);
+        var projector = settings.CreateProjector(gradients.ParameterCount);
         var features = TrakFeaturizer.Featurize(gradients, projector, source, outputFor, settings.BatchSize, progress, settings.ProjectionBufferBytes);
         return (features, gradients.ParameterCount);
     }
