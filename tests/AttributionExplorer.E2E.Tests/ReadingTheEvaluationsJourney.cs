@@ -28,9 +28,11 @@ public class ReadingTheEvaluationsJourney(DemoApp app)
             Assert.Equal(1, await page.Locator($"section[data-kind='label_errors'] tr[data-method='{method.Method}']").CountAsync());
 
         var curve = page.Locator("section[data-kind='curation'] svg.curation-curve");
-        int points = curation.Points.Count + (curation.RandomPoints?.Count ?? 0);
+        // One line per order, each from the shared 0% model; one interval bar per point (the demo's ≥ 2 seeds).
+        int points = curation.Orders.Count * (1 + curation.Cells.Select(c => c.PercentRemoved).Distinct().Count());
+        Assert.Equal(curation.Orders.Count, await curve.Locator("polyline.series").CountAsync());
         Assert.Equal(points, await curve.Locator("line.error-bar").CountAsync());
-        Assert.Contains("gain at 50%", await page.Locator("section[data-kind='curation']").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("− random", await page.Locator("section[data-kind='curation'] table.curation-differences").InnerTextAsync());
         Assert.Equal(1, await page.Locator("section[data-kind='lds'] svg.lds-bars").CountAsync());
         Assert.Contains("broken", await page.Locator("section[data-kind='brittleness']").InnerTextAsync());
     }

@@ -1,84 +1,89 @@
 using AttributionExplorer.Core.Evaluation;
+using AttributionExplorer.Core.Options;
 using AttributionExplorer.Precompute.Evaluation;
 using AttributionExplorer.Worker.Infrastructure;
 
 namespace AttributionExplorer.Worker.Evaluations;
 
-/// <summary>Curation (seed 000): held-out images split in two halves at random; overall influence = mean full-image
-/// TRAK score over the selection half; remove the most negative N% of the training set, retrain with each seed, and
-/// measure mIoU on the evaluation half. The control removes the same numbers of training images in a random order.</summary>
+/// <summary>Curation: the held-out images are split in two halves at random (seeded); each order (a label-error
+/// detector's ranking, most suspect first, or a seeded random order per retraining seed) removes its first N% of the
+/// training images; a model is retrained per seed and its mIoU measured on the evaluation half. Orders that score
+/// with held-out targets are recomputed over the selection half only (<see cref="CurationOrders"/>). Per cell: mean
+/// with a Student-t interval over seeds; per order and percent: differences paired by seed against nothing removed,
+/// random removal and the confidence detector.</summary>
 public sealed class CurationEvaluation : Plugins.IEvaluation
 {
+    public const string Interval = "Student t over retraining seeds";
+
     public Core.Plugins.EvaluationKindInfo Info { get; } = Core.Plugins.BuiltInPlugins.Evaluations.Single(e => e.Name == EvaluationKinds.Curation);
 
     public string Run(EvaluationSetup setup) => Describe(Compute(setup));
 
     private static string Describe(CurationResult r) =>
-        string.Join(", ", r.Points.Select(p => $"{p.PercentRemoved}%: {p.MeanIou.Mean:F3}±{p.MeanIou.StandardError:F3}")) +
-        (r.GainAt50 is { } g ? $"; gain at 50% {g.Mean:+0.000;-0.000}±{g.StandardError:F3}" : "") +
-        (r.RandomPoints is { Count: > 0 } random ? "; random removal " + string.Join(", ", random.Select(p => $"{p.PercentRemoved}%: {p.MeanIou.Mean:F3}±{p.MeanIou.StandardError:F3}")) : "") +
-        (r.GainOverRandomAt50 is { } h ? $"; vs random at 50% {h.Mean:+0.000;-0.000}±{h.StandardError:F3}" : "");
+        $"none {Figure(r.Baseline.MeanIou)}; " + string.Join("; ", r.Cells.Where(c => c.Order != CurationOptions.Random).Select(c =>
+            $"{c.Order} {c.PercentRemoved}% {Figure(c.MeanIou)}" +
+            (r.Differences.FirstOrDefault(d => d.Order == c.Order && d.PercentRemoved == c.PercentRemoved && d.Against == CurationOptions.Random) is { } d
+                ? $" (vs random {Signed(d.Difference)})" : "")));
+
+    private static string Figure(MeanInterval m) => $"{m.Mean:F3} [{m.Low:F3}, {m.High:F3}]";
+    private static string Signed(MeanInterval m) => $"{m.Mean:+0.000;-0.000} [{m.Low:+0.000;-0.000}, {m.High:+0.000;-0.000}]";
 
     public static CurationResult Compute(EvaluationSetup setup)
     {
         var data = setup.Data;
         var options = setup.Options.Curation;
-        var images = data.ImageTargets.ToArray();
-        new Random(setup.Options.Seed).Shuffle(images);
-        var selection = images[..(images.Length / 2)];
-        var evaluation = images[(images.Length / 2)..];
-        if (selection.Length == 0 || evaluation.Length == 0) throw new InvalidOperationException("curation needs at least 2 held-out images with TRAK targets");
+        var heldOutIds = data.Val.ImageIds.ToArray();
+        new Random(setup.Options.Seed).Shuffle(heldOutIds);
+        var selection = heldOutIds[..(heldOutIds.Length / 2)].ToHashSet();
+        var evaluationIndices = Enumerable.Range(0, data.Val.Count).Where(i => !selection.Contains(data.Val.ImageIds[i])).ToArray();
+        if (selection.Count == 0 || evaluationIndices.Length == 0) throw new InvalidOperationException("curation needs at least 2 held-out images");
+
+        var detectors = CurationOrders.Resolve(setup, selection);
+        int n = data.Train.Count;
+        var seeds = options.Seeds;
+        var percents = options.Percents.Where(p => p > 0).Order().Select(p => (Percent: p, Removed: (int)Math.Round(p / 100.0 * n))).ToList();
+        var orders = detectors.Select(d => d.Order).Append(new CurationOrder(CurationOptions.Random, false, null,
+            $"seeded at random per retraining seed (Random({setup.Options.Seed} × 1000003 + seed))")).ToList();
         return EvaluationSession.Run(setup, EvaluationKinds.Curation, new
         {
-            common = setup.Common, options.Percents, options.Seeds, selection = selection.Select(t => t.ImageId).Order(),
-            trakImageRun = data.Run(EvaluationData.Trak, Core.Domain.TargetKinds.Image)!.Id, control = "random removal",
+            common = setup.Common, seeds, percents = percents.Select(p => p.Percent), removed = percents.Select(p => p.Removed),
+            orders, options.Level, interval = Interval,
+            selection = selection.Order(), evaluation = evaluationIndices.Length,
         }, session =>
         {
-            int n = data.Train.Count;
-            var overall = new double[n];
-            foreach (var target in selection)
+            var heldOut = data.Val.Select(evaluationIndices);
+            int total = seeds.Length * (1 + percents.Count * orders.Count), done = 0;
+            var perSeed = new Dictionary<(string, int), double[]>();
+            foreach (var order in orders) foreach (var (p, _) in percents) perSeed[(order.Name, p)] = new double[seeds.Length];
+            var baseline = new double[seeds.Length];
+            StepProgress.Run("eval curation", total, report =>
             {
-                var scores = data.Scores(EvaluationData.Trak, target)!;
-                for (int i = 0; i < n; i++) overall[i] += scores[i] / selection.Length;
-            }
-            var mostNegativeFirst = Enumerable.Range(0, n).OrderBy(i => overall[i]).ThenBy(i => i).ToArray();
-            var heldOut = data.Val.Select(evaluation.Select(t => t.ValIndex).ToArray());
-
-            var randomOrder = Enumerable.Range(0, n).ToArray();
-            new Random(setup.Options.Seed + 1).Shuffle(randomOrder);
-            int nonZero = options.Percents.Count(p => p > 0);
-            var (points, randomPoints) = StepProgress.Run("eval curation", (options.Percents.Length + nonZero) * options.Seeds.Length, report =>
-            {
-                int done = 0;
-                List<CurationPoint> Curve(string name, int[] order, bool skipZero)
+                // Seed by seed, so an interrupted run has whole seeds (every cell) done first.
+                for (int s = 0; s < seeds.Length; s++)
                 {
-                    var list = new List<CurationPoint>();
-                    foreach (int percent in options.Percents.Where(p => !skipZero || p > 0))
+                    int seed = seeds[s];
+                    double Measure(string key, int[] removed, string what) => session.Step(key, () =>
                     {
-                        int removed = (int)Math.Round(percent / 100.0 * n);
-                        var keep = SubsetTrainer.Without(n, order.Take(removed));
-                        // 0% removes nothing whatever the order, so both curves share that model.
-                        string key = percent == 0 ? $"p0:s" : $"{name}p{percent}:s";
-                        var perSeed = options.Seeds.Select(seed => session.Step(key + seed, () =>
-                        {
-                            using var model = setup.Retrain(keep, seed);
-                            return SegmentationPredictor.Evaluate(model, heldOut);
-                        }).Also(_ => report(++done, $"{(name == "" ? "most negative" : "random")} {percent}% removed, seed {seed}"))).ToArray();
-                        list.Add(new CurationPoint(percent, removed, MeanWithError.Of(perSeed), perSeed));
-                    }
-                    return list;
+                        using var model = setup.Retrain(SubsetTrainer.Without(n, removed), seed);
+                        return SegmentationPredictor.Evaluate(model, heldOut);
+                    }).Also(_ => report(++done, $"{what}, seed {seed}"));
+
+                    baseline[s] = Measure($"{CurationTable.None}:s{seed}", [], "nothing removed");
+                    var random = Enumerable.Range(0, n).ToArray();
+                    new Random(unchecked(setup.Options.Seed * 1_000_003 + seed)).Shuffle(random);
+                    var orderOf = detectors.ToDictionary(d => d.Order.Name, d => d.MostSuspectFirst);
+                    orderOf[CurationOptions.Random] = random;
+                    foreach (var (percent, removed) in percents)
+                        foreach (var order in orders)
+                            perSeed[(order.Name, percent)][s] = Measure($"{order.Name}:p{percent}:s{seed}", orderOf[order.Name][..removed], $"{order.Name} {percent}% removed");
                 }
-                return (Curve("", mostNegativeFirst, false), Curve("random:", randomOrder, true));
+                return 0;
             });
-            var zero = points.FirstOrDefault(p => p.PercentRemoved == 0);
-            if (zero is not null) randomPoints.Insert(0, zero);
-            var fifty = points.FirstOrDefault(p => p.PercentRemoved == 50);
-            var randomFifty = randomPoints.FirstOrDefault(p => p.PercentRemoved == 50);
-            var result = new CurationResult(selection.Length, evaluation.Length, points, Paired(fifty, zero), randomPoints, Paired(fifty, randomFifty));
-            return result;
+            var confidence = orders.Any(o => o.Name == Plugins.Confidence.ConfidenceRanking.Name) ? Plugins.Confidence.ConfidenceRanking.Name : null;
+            var (cells, differences) = CurationTable.Build(orders.Select(o => o.Name).ToList(), percents, baseline, perSeed,
+                CurationOptions.Random, confidence, options.Level);
+            return new CurationResult(selection.Count, evaluationIndices.Length, seeds, Interval, orders,
+                new CurationCell(CurationTable.None, 0, 0, MeanInterval.Of(baseline, options.Level), baseline), cells, differences);
         });
     }
-
-    private static MeanWithError? Paired(CurationPoint? a, CurationPoint? b) =>
-        a is null || b is null ? null : MeanWithError.Of(a.PerSeed.Zip(b.PerSeed, (x, y) => x - y).ToArray());
 }

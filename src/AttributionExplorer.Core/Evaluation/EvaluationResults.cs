@@ -8,14 +8,25 @@ public sealed record LabelErrorMethodResult(string Method, string Description, d
 
 public sealed record LabelErrorResult(int TrainImages, int PlantedErrors, IReadOnlyList<LabelErrorMethodResult> Methods);
 
-/// <param name="PerSeed">mIoU on the evaluation half for each seed, in seed order.</param>
-public sealed record CurationPoint(int PercentRemoved, int Removed, MeanWithError MeanIou, double[] PerSeed);
+/// <param name="Name">A train-image ranking method (label-error detector) or "random" (the control).</param>
+/// <param name="QueueDefault">Whether it is the label-error queue's default detector.</param>
+/// <param name="RankingRunId">The train-ranking run whose order was used; null for random.</param>
+/// <param name="Source">How the order was made: the stored ranking (it uses no held-out data), recomputed over the
+/// selection half (it does), or seeded at random per retraining seed.</param>
+public sealed record CurationOrder(string Name, bool QueueDefault, long? RankingRunId, string Source);
 
-/// <param name="GainAt50">mIoU(50% removed) − mIoU(0%), paired by seed.</param>
-/// <param name="RandomPoints">The control: the same percents removed in a seeded random order (0% is shared).</param>
-/// <param name="GainOverRandomAt50">mIoU(50% most negative removed) − mIoU(50% random removed), paired by seed.</param>
-public sealed record CurationResult(int SelectionImages, int EvaluationImages, IReadOnlyList<CurationPoint> Points, MeanWithError? GainAt50,
-    IReadOnlyList<CurationPoint>? RandomPoints = null, MeanWithError? GainOverRandomAt50 = null);
+/// <param name="Order">"none" for the baseline (nothing removed), else a <see cref="CurationOrder.Name"/>.</param>
+/// <param name="PerSeed">mIoU on the evaluation half for each seed, in the order of <see cref="CurationResult.Seeds"/>.</param>
+public sealed record CurationCell(string Order, int PercentRemoved, int Removed, MeanInterval MeanIou, double[] PerSeed);
+
+/// <summary>mIoU(<paramref name="Order"/>) − mIoU(<paramref name="Against"/>) at one percent, paired by seed.</summary>
+public sealed record CurationDifference(string Order, string Against, int PercentRemoved, MeanInterval Difference);
+
+/// <summary>Curation: held-out mIoU after removing the most suspect N% of the training images by each order and
+/// retraining with each seed; intervals are Student-t over seeds (<paramref name="Interval"/> says so).</summary>
+/// <param name="Baseline">Nothing removed (0%), one model per seed shared by every order.</param>
+public sealed record CurationResult(int SelectionImages, int EvaluationImages, IReadOnlyList<int> Seeds, string Interval,
+    IReadOnlyList<CurationOrder> Orders, CurationCell Baseline, IReadOnlyList<CurationCell> Cells, IReadOnlyList<CurationDifference> Differences);
 
 public sealed record LdsMethodResult(string Method, string TargetKind, MeanWithError Spearman, int Targets);
 

@@ -38,6 +38,15 @@ public sealed class EvaluationOptions
         Check(Brittleness.Methods.All(Evaluation.RankingMethods.All.Contains), "Brittleness:Methods", string.Join(", ", Brittleness.Methods),
             $"each must be one of {string.Join(", ", Evaluation.RankingMethods.All)}");
         Check(Curation.Percents.All(p => p is >= 0 and <= 99), "Curation:Percents", string.Join(", ", Curation.Percents), "each must be 0–99");
+        Check(Curation.Percents.Distinct().Count() == Curation.Percents.Length, "Curation:Percents", string.Join(", ", Curation.Percents), "each percent once");
+        Check(Curation.Seeds.Distinct().Count() >= 2, "Curation:Seeds", string.Join(", ", Curation.Seeds), "needs ≥ 2 distinct seeds (an interval over seeds needs 2 values; 5 or more for a useful one)");
+        Check(Curation.Seeds.Distinct().Count() == Curation.Seeds.Length, "Curation:Seeds", string.Join(", ", Curation.Seeds), "each seed once");
+        Check(Curation.Orders.Length >= 1 && Curation.Orders.All(o => !string.IsNullOrWhiteSpace(o)), "Curation:Orders", string.Join(", ", Curation.Orders),
+            $"needs ≥ 1 train-image ranking method name ('{CurationOptions.DefaultDetector}' = the queue's default detector; random removal is always measured)");
+        Check(Curation.Orders.Distinct().Count() == Curation.Orders.Length, "Curation:Orders", string.Join(", ", Curation.Orders), "each order once");
+        Check(!Curation.Orders.Contains(CurationOptions.Random), "Curation:Orders", string.Join(", ", Curation.Orders),
+            $"'{CurationOptions.Random}' is the control and always measured; list detectors only");
+        Check(Curation.Level is > 0.5 and < 1, "Curation:Level", Curation.Level, "must be in (0.5, 1), e.g. 0.95");
         return problems;
     }
 
@@ -48,6 +57,7 @@ public sealed class EvaluationOptions
         Brittleness.Methods = [];
         Curation.Percents = [];
         Curation.Seeds = [];
+        Curation.Orders = [];
     }
 
     internal void FillEmptyArrays()
@@ -55,8 +65,9 @@ public sealed class EvaluationOptions
         if (Counterfactual.RemovePercents.Length == 0) Counterfactual.RemovePercents = [10];
         if (Counterfactual.Seeds.Length == 0) Counterfactual.Seeds = [0];
         if (Brittleness.Methods.Length == 0) Brittleness.Methods = ["trak", "esvm"];
-        if (Curation.Percents.Length == 0) Curation.Percents = [0, 10, 20, 30, 40, 50];
-        if (Curation.Seeds.Length == 0) Curation.Seeds = [0, 1];
+        if (Curation.Percents.Length == 0) Curation.Percents = CurationOptions.DefaultPercents;
+        if (Curation.Seeds.Length == 0) Curation.Seeds = CurationOptions.DefaultSeeds;
+        if (Curation.Orders.Length == 0) Curation.Orders = CurationOptions.DefaultOrders;
     }
 }
 
@@ -85,8 +96,24 @@ public sealed class BrittlenessOptions
     public string[] Methods { get; set; } = ["trak", "esvm"];
 }
 
+/// <summary>Curation: remove the most suspect N% of the training images by each order, retrain with each seed,
+/// measure held-out mIoU; random removal is the control. The 0% model (nothing removed) is always measured.</summary>
 public sealed class CurationOptions
 {
-    public int[] Percents { get; set; } = [0, 10, 20, 30, 40, 50];
-    public int[] Seeds { get; set; } = [0, 1];
+    /// <summary>Stands for the label-error queue's default detector (resolved by the worker's plug-in registry).</summary>
+    public const string DefaultDetector = "default";
+    /// <summary>The control order, always measured.</summary>
+    public const string Random = "random";
+
+    // New arrays each time: options objects must not share (and so mutate) one default array.
+    public static int[] DefaultPercents => [10, 25, 50];
+    public static int[] DefaultSeeds => [0, 1, 2, 3, 4];
+    public static string[] DefaultOrders => [DefaultDetector, "confidence"];
+
+    /// <summary>Train-image ranking methods (label-error detectors) whose most suspect images are removed first.</summary>
+    public string[] Orders { get; set; } = DefaultOrders;
+    public int[] Percents { get; set; } = DefaultPercents;
+    public int[] Seeds { get; set; } = DefaultSeeds;
+    /// <summary>Confidence level of the Student-t intervals over seeds.</summary>
+    public double Level { get; set; } = 0.95;
 }

@@ -83,6 +83,11 @@ public static class EvaluationCatalog
 
     public static string SignedMeanSe(MeanWithError value) => $"{Signed(value.Mean)} ± {Number(value.StandardError)}";
 
+    /// <summary>"mean [low, high]"; the bounds are "—" when there is no interval (one seed).</summary>
+    public static string Interval(MeanInterval value) => $"{Number(value.Mean)} [{Number(value.Low)}, {Number(value.High)}]";
+
+    public static string SignedInterval(MeanInterval value) => $"{Signed(value.Mean)} [{Signed(value.Low)}, {Signed(value.High)}]";
+
     public static string Utc(DateTime? time) => time is null ? "—" : time.Value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     public static string Duration(double seconds) => seconds < 120

@@ -29,7 +29,7 @@ public class EvaluationPipelineTests : IDisposable
             Counterfactual = new CounterfactualOptions { Targets = 2, RemovePercents = [10], Seeds = [0] },
             Lds = new LdsOptions { Subsets = 4, Alpha = 0.5 },
             Brittleness = new BrittlenessOptions { Targets = 1, Budget = 3, MaxSupportPercent = 50, Methods = ["trak", "moco"] },
-            Curation = new CurationOptions { Percents = [0, 50], Seeds = [0] },
+            Curation = new CurationOptions { Percents = [50], Seeds = [0, 1] },
         };
         return options;
     }
@@ -70,13 +70,22 @@ public class EvaluationPipelineTests : IDisposable
         });
 
         var curation = System.Text.Json.JsonSerializer.Deserialize<CurationResult>(runs[EvaluationKinds.Curation].ResultsJson!)!;
-        Assert.Equal([0, 10], curation.Points.Select(p => p.Removed));
         Assert.Equal((2, 2), (curation.SelectionImages, curation.EvaluationImages));
-        Assert.All(curation.Points, p => Assert.InRange(p.MeanIou.Mean, 0, 1));
-        Assert.Equal(curation.Points[1].PerSeed[0] - curation.Points[0].PerSeed[0], curation.GainAt50!.Mean, 12);
-        Assert.Equal([0, 10], curation.RandomPoints!.Select(p => p.Removed));
-        Assert.Equal(curation.Points[0].PerSeed, curation.RandomPoints![0].PerSeed); // 0% is one shared model
-        Assert.Equal(curation.Points[1].PerSeed[0] - curation.RandomPoints[1].PerSeed[0], curation.GainOverRandomAt50!.Mean, 12);
+        // "default" is the queue's default detector (influence here, recomputed over the selection half), then confidence and random.
+        Assert.Equal(["influence", "confidence", "random"], curation.Orders.Select(o => o.Name));
+        Assert.Equal([true, false, false], curation.Orders.Select(o => o.QueueDefault));
+        Assert.Equal([CurationOrders.RestrictedSource, CurationOrders.StoredSource], curation.Orders.Take(2).Select(o => o.Source));
+        Assert.Equal(context.RankingRuns.GetLatestComplete(dataset.Id, "confidence", TrainRankingTargets.Kind)!.Id, curation.Orders[1].RankingRunId);
+        Assert.Equal([10, 10, 10], curation.Cells.Select(c => c.Removed));
+        Assert.All(curation.Cells.Append(curation.Baseline), c => { Assert.Equal(2, c.PerSeed.Length); Assert.All(c.PerSeed, v => Assert.InRange(v, 0, 1)); });
+        var influence = curation.Cells.Single(c => c.Order == "influence");
+        var random = curation.Cells.Single(c => c.Order == "random");
+        var overRandom = curation.Differences.Single(d => d.Order == "influence" && d.Against == "random").Difference;
+        Assert.Equal((influence.PerSeed[0] - random.PerSeed[0] + influence.PerSeed[1] - random.PerSeed[1]) / 2, overRandom.Mean, 12);
+        // Two seeds: t(0.975, 1) = 12.706205, SE = |d0 − d1| / 2.
+        double d0 = influence.PerSeed[0] - random.PerSeed[0], d1 = influence.PerSeed[1] - random.PerSeed[1];
+        Assert.Equal(overRandom.Mean + 12.706205 * Math.Abs(d0 - d1) / 2, overRandom.High, 5);
+        Assert.Contains($"\"RankingRunId\":{curation.Orders[1].RankingRunId}", runs[EvaluationKinds.Curation].ParametersJson);
 
         var lds = System.Text.Json.JsonSerializer.Deserialize<LdsResult>(runs[EvaluationKinds.Lds].ResultsJson!)!;
         Assert.Equal((4, 10), (lds.Subsets, lds.SubsetSize));

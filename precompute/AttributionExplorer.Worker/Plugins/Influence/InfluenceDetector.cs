@@ -8,7 +8,7 @@ namespace AttributionExplorer.Worker.Plugins.Influence;
 
 /// <summary>Label-error detector: a training image's mean TRAK score over the held-out full-image targets, most
 /// negative first (the images that most lower the model's output on held-out data).</summary>
-public sealed class InfluenceDetector : IRankingMethod
+public sealed class InfluenceDetector : IRankingMethod, IHeldOutRestrictable
 {
     public const string Name = "influence";
 
@@ -32,6 +32,24 @@ public sealed class InfluenceDetector : IRankingMethod
             return new TrainRankingResult(ranked.Count);
         });
         return $"run {outcome.Run.Id}: {outcome.Result.Images} images{(outcome.Reused ? " (reused)" : "")}";
+    }
+
+    /// <summary>The same mean as the stored run's (a float of the double sum over the stored scores, ties by training
+    /// order), over the held-out image targets in <paramref name="heldOutImageIds"/> only.</summary>
+    public IReadOnlyList<long> MostSuspectFirst(PipelineContext context, RunRecord run, IReadOnlySet<long> heldOutImageIds)
+    {
+        long trakRunId = run.Upstream.Single();
+        var order = context.RankingRuns.GetTrainOrder(trakRunId);
+        var sums = new double[order.Count];
+        var targets = context.Scores.GetTargetsOfRun(trakRunId).Where(t => heldOutImageIds.Contains(t.ImageId)).ToList();
+        if (targets.Count == 0) throw new InvalidOperationException($"TRAK run {trakRunId} has no image target among the {heldOutImageIds.Count} held-out images asked for");
+        foreach (var target in targets)
+        {
+            var scores = context.Scores.GetScores(target.Id);
+            for (int i = 0; i < sums.Length; i++) sums[i] += scores[i];
+        }
+        var means = sums.Select(s => (float)(s / targets.Count)).ToArray();
+        return Enumerable.Range(0, order.Count).OrderBy(i => means[i]).ThenBy(i => i).Select(i => order[i]).ToList();
     }
 
     private sealed record InfluenceParameters : IRunParameters

@@ -60,19 +60,7 @@ public class EvaluationPageTests : BunitContext
             new("model_confidence", "model confidence, lowest first", 0.0, 0.5, 0.25, 0.6, 0.3, Curve(0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0)),
             new("random", "random order (seeded)", 0.0, 0.0, 0.0, 0.5, 0.2, Curve(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1)),
         ]));
-        Store(EvaluationKinds.Curation, new { Seeds = new[] { 0, 1 }, Curation = new { Percents = new[] { 0, 20, 50 } } }, new CurationResult(40, 10,
-            [
-                new(0, 0, new MeanWithError(0.5, 0.01, 2), [0.49, 0.51]),
-                new(20, 8, new MeanWithError(0.52, 0.02, 2), [0.5, 0.54]),
-                new(50, 20, new MeanWithError(0.53, 0.005, 2), [0.525, 0.535]),
-            ],
-            new MeanWithError(0.03, 0.004, 2),
-            [
-                new(0, 0, new MeanWithError(0.5, 0.01, 2), [0.49, 0.51]),
-                new(20, 8, new MeanWithError(0.47, 0.03, 2), [0.44, 0.5]),
-                new(50, 20, new MeanWithError(0.41, 0.01, 2), [0.4, 0.42]),
-            ],
-            new MeanWithError(0.12, 0.011, 2)));
+        Store(EvaluationKinds.Curation, new { seeds = new[] { 0, 1, 2 }, Curation = new { Percents = new[] { 20, 50 } } }, Curation());
         Store(EvaluationKinds.Lds, new { Subsets = 4 }, new LdsResult(4, 0.5, 20,
         [
             new("trak", "image", new MeanWithError(0.31, 0.05, 12), 12),
@@ -111,8 +99,8 @@ public class EvaluationPageTests : BunitContext
         Assert.Matches(@"\d{4}-\d\d-\d\d \d\d:\d\d UTC", curation.QuerySelector(".evaluation-meta")!.TextContent);
         var parameters = curation.QuerySelectorAll(".evaluation-parameters > div")
             .ToDictionary(d => d.QuerySelector("dt")!.TextContent, d => d.QuerySelector("dd")!.TextContent);
-        Assert.Equal("[0, 1]", parameters["Seeds"]);
-        Assert.Equal("[0, 20, 50]", parameters["Curation.Percents"]);
+        Assert.Equal("[0, 1, 2]", parameters["seeds"]);
+        Assert.Equal("[20, 50]", parameters["Curation.Percents"]);
     }
 
     [Fact]
@@ -144,33 +132,81 @@ public class EvaluationPageTests : BunitContext
         Assert.Equal(3 + 1, card.QuerySelectorAll(".chart-legend .legend-item").Length);
     }
 
+    /// <summary>Three seeds, two detectors and random at 20% and 50%; intervals computed by the Core (t-intervals).</summary>
+    private static CurationResult Curation()
+    {
+        double[] none = [0.50, 0.51, 0.52];
+        var perSeed = new Dictionary<(string, int), double[]>
+        {
+            [("suspect", 20)] = [0.52, 0.53, 0.54], [("suspect", 50)] = [0.53, 0.55, 0.54],
+            [("confidence", 20)] = [0.51, 0.52, 0.52], [("confidence", 50)] = [0.52, 0.51, 0.53],
+            [("random", 20)] = [0.48, 0.50, 0.49], [("random", 50)] = [0.45, 0.47, 0.46],
+        };
+        var (cells, differences) = CurationTable.Build(["suspect", "confidence", "random"], [(20, 8), (50, 20)], none, perSeed, "random", "confidence", 0.95);
+        return new CurationResult(10, 10, [0, 1, 2], "Student t over retraining seeds",
+            [
+                new("suspect", true, 41, "recomputed over the selection half"),
+                new("confidence", false, 42, "stored ranking (uses no held-out images)"),
+                new("random", false, null, "seeded at random per retraining seed"),
+            ],
+            new CurationCell(CurationTable.None, 0, 0, MeanInterval.Of(none), none), cells, differences);
+    }
+
     [Fact]
-    public void CurationCurveHasOneErrorBarPerPointAndTheTableGivesMeansSeedsAndGain()
+    public void CurationTableGivesEachOrderAndPercentWithItsIntervalAndThePairedDifferences()
     {
         StoreAllKinds();
         var card = RenderPage().Find("section.evaluation-card[data-kind=curation]");
-        var chart = card.QuerySelector("svg.curation-curve")!;
-        Assert.Equal("img", chart.GetAttribute("role"));
-        Assert.Contains("20% 0.520 ± 0.020", chart.GetAttribute("aria-label"));
-        var curated = chart.QuerySelectorAll("g.point.curated");
-        Assert.Equal(3, curated.Length);
-        Assert.Equal(3, chart.QuerySelectorAll("g.point.curated line.error-bar").Length);
-        Assert.Equal(["0.500", "0.520", "0.530"], chart.QuerySelectorAll("g.point.curated text.point-label").Select(t => t.TextContent));
-        Assert.Equal(3, chart.QuerySelectorAll("g.point.random line.error-bar").Length);
-        // A bar spans mean ± SE: longer for the 20% point (SE 0.02) than for the 50% point (SE 0.005).
-        double Span(AngleSharp.Dom.IElement g)
-        {
-            var bar = g.QuerySelector("line.error-bar")!;
-            return Math.Abs(double.Parse(bar.GetAttribute("y1")!, System.Globalization.CultureInfo.InvariantCulture) -
-                            double.Parse(bar.GetAttribute("y2")!, System.Globalization.CultureInfo.InvariantCulture));
-        }
-        Assert.Equal(4, Span(curated[1]) / Span(curated[2]), 1);
-
+        Assert.Equal(["Removed (%)", "Removed (images)", "suspect mIoU [95%]", "confidence mIoU [95%]", "random mIoU [95%]"],
+            card.QuerySelectorAll(".curation-table thead th").Select(t => t.TextContent.Trim()));
         var rows = card.QuerySelectorAll(".curation-table tbody tr").Select(Cells).ToArray();
         Assert.Equal(3, rows.Length);
-        Assert.Equal(["20%", "8", "0.520 ± 0.020", "0.500, 0.540", "0.470 ± 0.030"], rows[1]);
-        Assert.Equal("mIoU gain at 50%: +0.030 ± 0.004 (n = 2 seeds)", card.QuerySelector(".curation-gain")!.TextContent.Trim());
-        Assert.Contains("+0.120 ± 0.011", card.QuerySelector(".curation-gain-over-random")!.TextContent);
+        // 0%: 0.50, 0.51, 0.52 → mean 0.51, SE = 0.01/√3 = 0.0057735, t(0.975, 2) = 4.302653 → ± 0.024841.
+        Assert.StartsWith("0.510 [0.485, 0.535]", rows[0][2]);
+        // suspect at 20%: 0.52, 0.53, 0.54 → 0.530 [0.505, 0.555]; random at 50%: 0.45, 0.47, 0.46 → 0.460 [0.435, 0.485].
+        Assert.Equal(["20%", "8", "0.530 [0.505, 0.555]", "0.517 [0.502, 0.531]", "0.490 [0.465, 0.515]"], rows[1]);
+        Assert.Equal("0.460 [0.435, 0.485]", rows[2][4]);
+
+        var headers = card.QuerySelectorAll(".curation-differences thead th").Select(t => t.TextContent.Trim()).ToList();
+        Assert.Equal(["Removed (%)", "suspect − none removed", "suspect − random", "suspect − confidence", "confidence − none removed",
+            "confidence − random", "random − none removed"], headers);
+        var differences = card.QuerySelectorAll(".curation-differences tbody tr").ToArray();
+        var at50 = Cells(differences[1]);
+        // suspect − random at 50%: 0.08, 0.08, 0.08 → +0.080 with no spread: the interval is the point.
+        Assert.Equal("+0.080 [+0.080, +0.080]", at50[2]);
+        // suspect − confidence at 50%: 0.01, 0.04, 0.01 → mean 0.02, SE 0.01 → ± 0.043027: [−0.023, +0.063], includes zero.
+        Assert.Equal("+0.020 [-0.023, +0.063]", at50[3]);
+        Assert.Contains("excludes-zero", differences[1].QuerySelectorAll("td")[2].ClassName);
+        Assert.DoesNotContain("excludes-zero", differences[1].QuerySelectorAll("td")[3].ClassName ?? "");
+
+        Assert.Contains("(the queue's default detector)", card.QuerySelector(".curation-orders li[data-order=suspect]")!.TextContent);
+        Assert.Contains("ranking run 42", card.QuerySelector(".curation-orders li[data-order=confidence]")!.TextContent);
+    }
+
+    [Fact]
+    public void CurationChartHasOneLinePerOrderFromTheSharedBaselineWithAnIntervalBarPerPoint()
+    {
+        StoreAllKinds();
+        var chart = RenderPage().Find("section.evaluation-card[data-kind=curation] svg.curation-curve");
+        Assert.Equal("img", chart.GetAttribute("role"));
+        Assert.Contains("suspect: 20% 0.530 [0.505, 0.555]", chart.GetAttribute("aria-label"));
+        var groups = chart.QuerySelectorAll("g.series-group");
+        Assert.Equal(["suspect", "confidence", "random"], groups.Select(g => g.GetAttribute("data-order")));
+        Assert.All(groups, g => Assert.Equal(3, g.QuerySelectorAll("line.error-bar").Length));
+        Assert.Contains("random", groups[2].QuerySelector("polyline")!.ClassName);
+        // A bar spans the interval: suspect at 20% and random at 50% have the same spread (SE 0.00577), so equal bars.
+        double Span(AngleSharp.Dom.IElement bar) =>
+            Math.Abs(double.Parse(bar.GetAttribute("y1")!, System.Globalization.CultureInfo.InvariantCulture) -
+                     double.Parse(bar.GetAttribute("y2")!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Span(groups[0].QuerySelectorAll("line.error-bar")[1]), Span(groups[2].QuerySelectorAll("line.error-bar")[2]), 1);
+    }
+
+    [Fact]
+    public void CurationResultsOfAnEarlierVersionAreReportedUnreadable()
+    {
+        Store(EvaluationKinds.Curation, new { Seeds = new[] { 0 } }, new { SelectionImages = 2, EvaluationImages = 2, Points = Array.Empty<object>() });
+        var card = RenderPage().Find("section.evaluation-card[data-kind=curation]");
+        Assert.Contains("earlier version", card.QuerySelector(".evaluation-error")!.TextContent);
     }
 
     [Fact]
