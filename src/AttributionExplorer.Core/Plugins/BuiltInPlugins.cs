@@ -20,7 +20,7 @@ public static class BuiltInPlugins
         new(EvaluationKinds.LabelErrors, "Label-error detection",
             "How well each ranking of the training images finds the known (planted) label errors when inspected most suspect first.", "label-errors", 0),
         new(EvaluationKinds.Curation, "Data curation",
-            "Held-out mIoU after removing the training images with the most negative overall influence and retraining, against a random-removal control.", "curation", 1),
+            "Held-out mIoU after removing the 10/25/50% most suspect training images by each label-error detector (the queue's default, confidence) and retraining, against random removal; 95% intervals over seeds and paired differences.", "curation", 1),
         new(EvaluationKinds.Lds, "Linear datamodeling score (LDS)",
             "Spearman correlation between the outputs predicted from attribution scores and those of models retrained on random subsets.", "lds", 2),
         new(EvaluationKinds.Counterfactual, "Counterfactual removal",
