@@ -1,7 +1,6 @@
 using AttributionExplorer.Core.Evaluation;
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Core.Plugins;
-using AttributionExplorer.Core.Runs;
 using AttributionExplorer.Worker.Plugins;
 
 namespace AttributionExplorer.Worker.Evaluations;
@@ -41,22 +40,14 @@ public static class CurationOrders
             var ranking = context.RankingRuns.GetLatestComplete(data.DatasetId, methodName, TrainRankingTargets.Kind) ?? throw new InvalidOperationException(
                 $"{Key}: '{name}' has no complete ranking on dataset '{dataset.Name}'; run `precompute rank {methodName} --dataset {dataset.Name}` first");
             var run = context.Ledger.Get(ranking.Id)!;
+            bool restricted = HeldOutDependence.PathToHeldOutTargets(context, run.Id) is not null;
             IReadOnlyList<long> ids;
-            string source;
-            if (HeldOutInput(context, run.Id) is { } path)
+            try { ids = HeldOutDependence.MostSuspectFirst(context, method, run, selection); }
+            catch (InvalidOperationException e) when (method is not IHeldOutRestrictable)
             {
-                if (method is not IHeldOutRestrictable restrictable)
-                    throw new InvalidOperationException(
-                        $"{Key}: '{methodName}' scores with held-out targets (runs {string.Join(" ← ", path)}) and cannot recompute its order from the selection half " +
-                        $"(it does not implement {nameof(IHeldOutRestrictable)}); its stored order has seen the images curation measures on, so it is not evaluated");
-                ids = restrictable.MostSuspectFirst(context, run, selection);
-                source = RestrictedSource;
+                throw new InvalidOperationException($"{Key}: {e.Message}; its stored order has seen the images curation measures on, so it is not evaluated", e);
             }
-            else
-            {
-                ids = context.TrainRankings.Page(run.Id, 0, int.MaxValue).Select(o => o.TrainImageId).ToList();
-                source = StoredSource;
-            }
+            string source = restricted ? RestrictedSource : StoredSource;
             var order = ids.Where(position.ContainsKey).Select(id => position[id]).ToArray();
             if (order.Length != position.Count || order.Distinct().Count() != order.Length)
                 throw new InvalidOperationException($"{Key}: '{methodName}' (run {run.Id}) ranks {order.Length} of the {position.Count} training images; rerun `precompute rank {methodName}`");
@@ -64,9 +55,4 @@ public static class CurationOrders
         }
         return result;
     }
-
-    /// <summary>The upstream path to a ranking of held-out targets (TRAK, similarity) the run was computed from, if any.</summary>
-    public static IReadOnlyList<long>? HeldOutInput(Pipeline.PipelineContext context, long runId) =>
-        UpstreamSearch.PathTo(runId, id => context.Ledger.Get(id)?.Upstream ?? [],
-            id => context.RankingRuns.Get(id) is { } ranking && ranking.TargetKind != TrainRankingTargets.Kind);
 }

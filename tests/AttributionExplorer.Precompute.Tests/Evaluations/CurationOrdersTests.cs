@@ -28,8 +28,8 @@ public class CurationOrdersTests : IDisposable
         var influence = context.Ledger.Get(context.RankingRuns.GetLatestComplete(dataset.Id, InfluenceDetector.Name, TrainRankingTargets.Kind)!.Id)!;
         var confidence = context.RankingRuns.GetLatestComplete(dataset.Id, "confidence", TrainRankingTargets.Kind)!;
 
-        Assert.Equal([influence.Id, trakImageRun], CurationOrders.HeldOutInput(context, influence.Id));
-        Assert.Null(CurationOrders.HeldOutInput(context, confidence.Id));
+        Assert.Equal([influence.Id, trakImageRun], HeldOutDependence.PathToHeldOutTargets(context, influence.Id));
+        Assert.Null(HeldOutDependence.PathToHeldOutTargets(context, confidence.Id));
 
         // Over every held-out image, the recomputation is the stored order (computed by the storage's summary).
         var targets = context.Scores.GetTargetsOfRun(trakImageRun);
