@@ -1,6 +1,5 @@
 using AttributionExplorer.Core.Evaluation;
 using AttributionExplorer.Core.Options;
-using AttributionExplorer.Precompute.Evaluation;
 using AttributionExplorer.Worker.Infrastructure;
 
 namespace AttributionExplorer.Worker.Evaluations;
@@ -51,7 +50,6 @@ public sealed class CurationEvaluation : Plugins.IEvaluation
             selection = selection.Order(), evaluation = evaluationIndices.Length,
         }, session =>
         {
-            var heldOut = data.Val.Select(evaluationIndices);
             int total = seeds.Length * (1 + percents.Count * orders.Count), done = 0;
             var perSeed = new Dictionary<(string, int), double[]>();
             foreach (var order in orders) foreach (var (p, _) in percents) perSeed[(order.Name, p)] = new double[seeds.Length];
@@ -62,11 +60,9 @@ public sealed class CurationEvaluation : Plugins.IEvaluation
                 for (int s = 0; s < seeds.Length; s++)
                 {
                     int seed = seeds[s];
-                    double Measure(string key, int[] removed, string what) => session.Step(key, () =>
-                    {
-                        using var model = setup.Retrain(SubsetTrainer.Without(n, removed), seed);
-                        return SegmentationPredictor.Evaluate(model, heldOut);
-                    }).Also(_ => report(++done, $"{what}, seed {seed}"));
+                    double Measure(string key, int[] removed, string what) =>
+                        session.Step(key, () => CurationRetrain.MeanIou(setup, seed, removed, evaluationIndices))
+                            .Also(_ => report(++done, $"{what}, seed {seed}"));
 
                     baseline[s] = Measure($"{CurationTable.None}:s{seed}", [], "nothing removed");
                     var random = Enumerable.Range(0, n).ToArray();

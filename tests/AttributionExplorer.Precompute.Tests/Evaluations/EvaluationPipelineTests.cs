@@ -120,6 +120,28 @@ public class EvaluationPipelineTests : IDisposable
         Assert.Equal(steps, CountSteps(resumed));
         var rerun = resumed.Evaluations.Get(lds1)!;
         Assert.Equal(EvaluationStatus.Complete, rerun.Status);
+
+        // Curation's models are runs of their own: 2 seeds × (0% + 3 orders at 50%). Curation with fewer orders is a
+        // new evaluation run, and its models are all among those (nothing retrained).
+        Assert.Equal(8, CountRuns(context, "retrain.curation"));
+        var fewer = Options();
+        fewer.Evaluation.Curation.Orders = ["confidence"];
+        var fewerContext = new PipelineContext(fewer);
+        EvaluationRunner.Run(fewerContext, dataset, fewer.Demo.Model, fewer.Demo.Training, [PluginRegistry.Evaluations.Single(e => e.Info.Name == EvaluationKinds.Curation)]);
+        Assert.Equal(8, CountRuns(fewerContext, "retrain.curation"));
+        var narrower = fewerContext.Evaluations.LatestComplete(dataset.Id).Single(r => r.Kind == EvaluationKinds.Curation);
+        Assert.NotEqual(runs[EvaluationKinds.Curation].Id, narrower.Id);
+        var fewerResult = System.Text.Json.JsonSerializer.Deserialize<CurationResult>(narrower.ResultsJson!)!;
+        Assert.Equal(["confidence", "random"], fewerResult.Orders.Select(o => o.Name));
+        Assert.Equal(curation.Cells.Single(c => c.Order == "confidence").PerSeed, fewerResult.Cells.Single(c => c.Order == "confidence").PerSeed);
+    }
+
+    private static long CountRuns(PipelineContext context, string kind)
+    {
+        using var c = context.Database.Open();
+        using var command = c.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM runs WHERE kind = '{kind}' AND state = 'complete'";
+        return (long)command.ExecuteScalar()!;
     }
 
     [Fact]
