@@ -69,7 +69,8 @@ public sealed class CurationEvaluation : Plugins.IEvaluation
                     new Random(unchecked(setup.Options.Seed * 1_000_003 + seed)).Shuffle(random);
                     var orderOf = detectors.ToDictionary(d => d.Order.Name, d => d.MostSuspectFirst);
                     orderOf[CurationOptions.Random] = random;
-                    foreach (var (percent, removed) in percents)
+                    // The largest removal first: it is the headline figure, and its models train on the fewest images.
+                    foreach (var (percent, removed) in percents.OrderByDescending(p => p.Percent))
                         foreach (var order in orders)
                             perSeed[(order.Name, percent)][s] = Measure($"{order.Name}:p{percent}:s{seed}", orderOf[order.Name][..removed], $"{order.Name} {percent}% removed");
                 }

@@ -15,10 +15,11 @@ public static class CurationOrders
     public const string StoredSource = "stored ranking (uses no held-out images)";
     public const string RestrictedSource = "recomputed over the selection half (the detector scores with held-out targets)";
 
-    /// <summary>The queue's default detector. The registry's first train-image detector, the same rule as the
-    /// label-error queue page's default (<c>LabelErrorQueue.Default</c>).</summary>
+    /// <summary>The queue's default detector (<see cref="RankingMethodInfo.QueueDefault"/>; the first train-image
+    /// detector when none is marked, as the queue page falls back).</summary>
     public static IRankingMethod DefaultDetector() =>
-        PluginRegistry.RankingMethods.First(m => m.Info.Scope == RankingScope.TrainImages);
+        PluginRegistry.RankingMethods.FirstOrDefault(m => m.Info.Scope == RankingScope.TrainImages && m.Info.QueueDefault)
+        ?? PluginRegistry.RankingMethods.First(m => m.Info.Scope == RankingScope.TrainImages);
 
     public static IReadOnlyList<(CurationOrder Order, int[] MostSuspectFirst)> Resolve(EvaluationSetup setup, IReadOnlySet<long> selection)
     {

@@ -11,11 +11,12 @@ public static class RankingEndpoints
     public sealed record MethodRun(string TargetKind, long RunId, DateTime? FinishedUtc);
 
     public sealed record MethodEntry(string Name, string Title, string Description, string Scope, bool Signed,
-        IReadOnlyList<string> TargetKinds, int Order, string Command, IReadOnlyList<MethodRun> CompleteRuns);
+        IReadOnlyList<string> TargetKinds, int Order, string Command, IReadOnlyList<MethodRun> CompleteRuns, bool QueueDefault, string? Evidence);
 
     public sealed record QueueItem(long TrainImageId, long CocoImageId, long? AnnotationId, int Rank, float Score);
 
-    public sealed record QueuePage(string Method, long RunId, int Total, int Offset, IReadOnlyList<QueueItem> Items);
+    /// <param name="IsDefault">Whether <paramref name="Method"/> is the registry's default queue order.</param>
+    public sealed record QueuePage(string Method, long RunId, int Total, int Offset, IReadOnlyList<QueueItem> Items, bool IsDefault);
 
     public static void MapRankingEndpoints(this IEndpointRouteBuilder app)
     {
@@ -36,7 +37,7 @@ public static class RankingEndpoints
                 m.Scope.ToString(), m.Signed, m.TargetKinds, m.Order, CommandText.ForDataset(m.Command, dataset.Name),
                 runs.Where(r => r.Method == m.Name).GroupBy(r => r.TargetKind)
                     .Select(g => g.OrderByDescending(r => r.Id).First())
-                    .Select(r => new MethodRun(r.TargetKind, r.Id, r.FinishedUtc)).OrderBy(r => r.TargetKind).ToList()))
+                    .Select(r => new MethodRun(r.TargetKind, r.Id, r.FinishedUtc)).OrderBy(r => r.TargetKind).ToList(), m.QueueDefault, m.Evidence))
             .ToList();
         return Results.Ok(new { datasetId, methods });
     }
@@ -59,7 +60,7 @@ public static class RankingEndpoints
         var rows = attributions.GetOverallInfluence(run.Id, offset ?? 0, limit ?? DefaultLimit);
         var coco = datasets.GetImagesByIds(rows.Select(r => r.TrainImageId).ToList()).ToDictionary(i => i.Id, i => i.CocoId);
         var items = rows.Select(r => new QueueItem(r.TrainImageId, coco.GetValueOrDefault(r.TrainImageId), null, r.Rank, r.MeanScore)).ToList();
-        return Results.Ok(new QueuePage(detector.Name, run.Id, attributions.CountOverallInfluence(run.Id), offset ?? 0, items));
+        return Results.Ok(new QueuePage(detector.Name, run.Id, attributions.CountOverallInfluence(run.Id), offset ?? 0, items, detector.IsDefault));
     }
 
     private static IResult DatasetMissing(long datasetId) =>

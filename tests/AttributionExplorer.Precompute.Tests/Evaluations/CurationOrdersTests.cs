@@ -51,6 +51,21 @@ public class CurationOrdersTests : IDisposable
         for (int i = 1; i < restricted.Count; i++) Assert.True(mean[restricted[i - 1]] <= mean[restricted[i]] + 1e-6);
         Assert.NotEqual(stored, restricted);
 
+        // The held-out-object detector and the queue default (which combines it) recompute to their stored orders over
+        // every held-out image, and differ over two of them; confidence and self-influence use no held-out image.
+        foreach (var name in new[] { Worker.Plugins.HeldOutObjects.HeldOutObjectDetector.Name, Worker.Plugins.Suspect.SuspectDetector.Name })
+        {
+            var run = context.Ledger.Get(context.RankingRuns.GetLatestComplete(dataset.Id, name, TrainRankingTargets.Kind)!.Id)!;
+            var detector = PluginRegistry.Method(name);
+            Assert.NotNull(HeldOutDependence.PathToHeldOutTargets(context, run.Id));
+            var storedOrder = context.TrainRankings.Page(run.Id, 0, int.MaxValue).Select(o => o.TrainImageId).ToList();
+            Assert.Equal(storedOrder, HeldOutDependence.MostSuspectFirst(context, detector, run, all));
+            Assert.NotEqual(storedOrder, HeldOutDependence.MostSuspectFirst(context, detector, run, half));
+        }
+        Assert.Equal(Worker.Plugins.Suspect.SuspectDetector.Name, CurationOrders.DefaultDetector().Info.Name);
+        foreach (var name in new[] { "confidence", Worker.Plugins.SelfInfluence.SelfInfluenceDetector.Name })
+            Assert.Null(HeldOutDependence.PathToHeldOutTargets(context, context.RankingRuns.GetLatestComplete(dataset.Id, name, TrainRankingTargets.Kind)!.Id));
+
         // An order that is no train-image detector is named with its key before anything is retrained.
         options.Evaluation.Curation.Orders = ["tarot"];
         var data = new EvaluationData(context, dataset, options.Demo.Model, options.Evaluation.Seed);

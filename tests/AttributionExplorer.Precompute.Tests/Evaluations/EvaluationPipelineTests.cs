@@ -61,29 +61,36 @@ public class EvaluationPipelineTests : IDisposable
         var labels = System.Text.Json.JsonSerializer.Deserialize<LabelErrorResult>(runs[EvaluationKinds.LabelErrors].ResultsJson!)!;
         Assert.Equal(20, labels.TrainImages);
         Assert.Equal(2, labels.PlantedErrors);
-        Assert.Equal(["influence", "confidence", "trak_class_overall", "model_confidence", "random"], labels.Methods.Select(m => m.Method));
+        Assert.Equal(["influence", "confidence", "loss", "self-influence", "heldout-objects", "train-others", "suspect", "trak_class_overall", "random"],
+            labels.Methods.Select(m => m.Method));
+        Assert.Equal("suspect", labels.QueueDefault);
+        Assert.Equal(2, labels.ErrorsByKind!.Values.Sum());
         Assert.All(labels.Methods, m =>
         {
             Assert.Equal(20, m.PrecisionCurve.Length);
             Assert.Equal(0.1, m.PrecisionCurve[^1], 9); // all 20 inspected: precision = base rate
             Assert.InRange(m.Auroc, 0, 1);
+            Assert.InRange(m.Auprc, m.Figures!.AveragePrecision.Low, m.Figures.AveragePrecision.High);
+            Assert.Equal(labels.ErrorsByKind.Keys.Order(), m.AurocByKind!.Keys);
+            Assert.Equal(m.Method == "confidence", m.ApGainOverConfidence is null);
         });
 
         var curation = System.Text.Json.JsonSerializer.Deserialize<CurationResult>(runs[EvaluationKinds.Curation].ResultsJson!)!;
         Assert.Equal((2, 2), (curation.SelectionImages, curation.EvaluationImages));
-        // "default" is the queue's default detector (influence here, recomputed over the selection half), then confidence and random.
-        Assert.Equal(["influence", "confidence", "random"], curation.Orders.Select(o => o.Name));
+        // "default" is the queue's default detector (suspect, recomputed over the selection half: it combines held-out
+        // object influence), then confidence and random.
+        Assert.Equal(["suspect", "confidence", "random"], curation.Orders.Select(o => o.Name));
         Assert.Equal([true, false, false], curation.Orders.Select(o => o.QueueDefault));
         Assert.Equal([CurationOrders.RestrictedSource, CurationOrders.StoredSource], curation.Orders.Take(2).Select(o => o.Source));
         Assert.Equal(context.RankingRuns.GetLatestComplete(dataset.Id, "confidence", TrainRankingTargets.Kind)!.Id, curation.Orders[1].RankingRunId);
         Assert.Equal([10, 10, 10], curation.Cells.Select(c => c.Removed));
         Assert.All(curation.Cells.Append(curation.Baseline), c => { Assert.Equal(2, c.PerSeed.Length); Assert.All(c.PerSeed, v => Assert.InRange(v, 0, 1)); });
-        var influence = curation.Cells.Single(c => c.Order == "influence");
+        var suspect = curation.Cells.Single(c => c.Order == "suspect");
         var random = curation.Cells.Single(c => c.Order == "random");
-        var overRandom = curation.Differences.Single(d => d.Order == "influence" && d.Against == "random").Difference;
-        Assert.Equal((influence.PerSeed[0] - random.PerSeed[0] + influence.PerSeed[1] - random.PerSeed[1]) / 2, overRandom.Mean, 12);
+        var overRandom = curation.Differences.Single(d => d.Order == "suspect" && d.Against == "random").Difference;
+        Assert.Equal((suspect.PerSeed[0] - random.PerSeed[0] + suspect.PerSeed[1] - random.PerSeed[1]) / 2, overRandom.Mean, 12);
         // Two seeds: t(0.975, 1) = 12.706205, SE = |d0 − d1| / 2.
-        double d0 = influence.PerSeed[0] - random.PerSeed[0], d1 = influence.PerSeed[1] - random.PerSeed[1];
+        double d0 = suspect.PerSeed[0] - random.PerSeed[0], d1 = suspect.PerSeed[1] - random.PerSeed[1];
         Assert.Equal(overRandom.Mean + 12.706205 * Math.Abs(d0 - d1) / 2, overRandom.High, 5);
         Assert.Contains($"\"RankingRunId\":{curation.Orders[1].RankingRunId}", runs[EvaluationKinds.Curation].ParametersJson);
 
