@@ -1,6 +1,9 @@
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Precompute.Trak.Targets;
 using AttributionExplorer.Precompute.Trak.Targets.Kinds;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds.ClassAllPixels;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds.ClassLabelledPixels;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds.ClassPredictedPixels;
 using AttributionExplorer.Worker.Evaluations;
 using AttributionExplorer.Worker.Plugins.Influence;
 using AttributionExplorer.Worker.Plugins.Similarity;
@@ -16,10 +19,22 @@ public static class PluginRegistry
     /// <summary>How the README and the app name the worker's command line.</summary>
     public const string Cli = "dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll";
 
+    /// <summary>The definitions a class target can have; `precompute study lds` measures each one's LDS.</summary>
+    public static readonly IReadOnlyList<ITargetKind> ClassTargetVariants =
+    [
+        new ClassAllPixelsTargetKind(),
+        new ClassLabelledPixelsTargetKind(),
+        new ClassPredictedPixelsTargetKind(),
+    ];
+
+    /// <summary>What "class" means in the app and the demo: the variant with the best LDS in the study
+    /// (docs/science-notes.md, "LDS against ensemble size").</summary>
+    public const string DefaultClassTarget = Core.Domain.TargetKinds.ClassAllPixels;
+
     public static readonly IReadOnlyList<ITargetKind> TargetKinds =
     [
         new ImageTargetKind(),
-        new ClassTargetKind(),
+        new ClassTargetKind(ClassTargetVariants.Single(v => v.Info.Name == DefaultClassTarget)),
         new ObjectTargetKind(),
     ];
 

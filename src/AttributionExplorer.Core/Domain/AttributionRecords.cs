@@ -17,6 +17,14 @@ public static class TargetKinds
     public const string Object = "object";
     /// <summary>An on-demand region drawn by a user.</summary>
     public const string Region = "region";
+
+    // Variants of the class target (issue 12): what "class" means is one of them (PluginRegistry.DefaultClassTarget).
+    /// <summary>The seed's definition: every non-ignored pixel of the image is the binary task "is it class c".</summary>
+    public const string ClassAllPixels = "class_all_pixels";
+    /// <summary>The same binary task over the pixels labelled c only.</summary>
+    public const string ClassLabelledPixels = "class_labelled_pixels";
+    /// <summary>The same binary task over the pixels the checkpoint ensemble predicts as c.</summary>
+    public const string ClassPredictedPixels = "class_predicted_pixels";
 }
 
 public static class RunStatus

@@ -21,6 +21,14 @@ public sealed record LdsMethodResult(string Method, string TargetKind, MeanWithE
 
 public sealed record LdsResult(int Subsets, double Alpha, int SubsetSize, IReadOnlyList<LdsMethodResult> Methods);
 
+/// <summary>TRAK's LDS for one target kind from the first <paramref name="Models"/> independently trained runs: their
+/// final checkpoints only (<paramref name="Trajectory"/> false) or each run's last epochs (true).</summary>
+public sealed record LdsEnsemblePoint(string TargetKind, int Models, bool Trajectory, int Checkpoints, MeanWithError Spearman, int Targets);
+
+/// <param name="DefaultClassTarget">The class-target variant the app's "class" kind used when the study ran.</param>
+public sealed record LdsEnsembleResult(int TrainImages, int HeldOutImages, int Subsets, double Alpha, int SubsetSize, int ProjectionDim,
+    int CheckpointsPerRun, string DefaultClassTarget, IReadOnlyList<LdsEnsemblePoint> Points);
+
 /// <param name="LossIncrease">Mean over targets (and seeds) of loss(model without the top-k) − loss(full-data model).</param>
 public sealed record CounterfactualCell(string Method, int Removed, MeanWithError LossIncrease);
 

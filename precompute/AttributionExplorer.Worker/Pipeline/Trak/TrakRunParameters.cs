@@ -67,7 +67,17 @@ public sealed record TrakScoreParameters(string Target, string Output, TrakProje
         [TargetKinds.Class] = "mean pixel log(q/(1-q)) of the binary task 'is class c', q = probability of the correct answer",
         [TargetKinds.Object] = "mean log(p/(1-p)) of the true class over the instance mask's pixels",
         [TargetKinds.Region] = "mean log(p/(1-p)) of the true class over the region's pixels",
+        [TargetKinds.ClassAllPixels] = "mean pixel log(q/(1-q)) of the binary task 'is class c', q = probability of the correct answer",
+        [TargetKinds.ClassLabelledPixels] = "mean log(q/(1-q)) of the binary task 'is class c' over the pixels labelled c",
+        [TargetKinds.ClassPredictedPixels] = "mean log(q/(1-q)) of the binary task 'is class c' over the pixels at least half of the checkpoints predict as c",
     };
+
+    /// <summary>The recorded output of a kind; the class kind's is its variant's, so changing the default class target
+    /// changes the class run's identity.</summary>
+    public static string OutputOf(Precompute.Trak.Targets.ITargetKind kind) =>
+        kind is Precompute.Trak.Targets.Kinds.ClassTargetKind c && c.Variant.Info.Name != TargetKinds.ClassAllPixels
+            ? OutputByKind[c.Variant.Info.Name]
+            : OutputByKind[kind.Info.Name];
 
     public ScoreDtype Dtype => ScoreCodec.Parse(ScoreDtype);
 }

@@ -23,7 +23,8 @@ public static class TrakScoreStage
         {
             var clock = Stopwatch.StartNew();
             using var plan = TargetPlanner.Plan(val, context.Datasets.GetCategories(dataset.Id), id => context.Datasets.GetImage(id)!,
-                context.Datasets.GetAnnotations, [kind]);
+                context.Datasets.GetAnnotations, [kind], imageId => members.Select(m => context.Checkpoints.GetPrediction(m.Checkpoint.Id, imageId)?.Labels
+                    ?? throw new InvalidOperationException($"checkpoint {m.Checkpoint.Id} has no stored prediction of held-out image {imageId}; retrain it")).ToList());
             if (plan.Targets.Count == 0) throw new InvalidOperationException($"no {kind.Info.Name} targets in the held-out split of '{dataset.Name}'");
             var targets = val.Select(plan.Targets.Select(t => t.ExampleIndex).ToArray());
             var seconds = new Dictionary<string, double>();

@@ -27,7 +27,7 @@ public static class TrakStep
             context.Runs.Ensure(dataset.Id, dataset.Version, new TrakFeaturizeParameters(c.RunId, projection, r.Start, r.Count, trainCount), [c.RunId])).ToList());
         var finalize = checkpoints.ToDictionary(c => c.Id, c =>
             context.Runs.Ensure(dataset.Id, dataset.Version, new TrakFinalizeParameters(c.RunId, projection, trak.Lambda), featurize[c.Id].Select(r => r.Id).ToList()));
-        var scoreParameters = kinds.ToDictionary(k => k.Info.Name, k => new TrakScoreParameters(k.Info.Name, TrakScoreParameters.OutputByKind[k.Info.Name], projection,
+        var scoreParameters = kinds.ToDictionary(k => k.Info.Name, k => new TrakScoreParameters(k.Info.Name, TrakScoreParameters.OutputOf(k), projection,
             trak.Lambda, trak.ScoreDtype, trak.TopK, "mean over checkpoints", checkpoints.Select(c => c.RunId).ToArray()));
         var scoreRuns = kinds.ToDictionary(k => k.Info.Name, k =>
             context.Runs.Ensure(dataset.Id, dataset.Version, scoreParameters[k.Info.Name], checkpoints.Select(c => finalize[c.Id].Id).ToList()));

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Evaluation;
+using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Evaluation;
+using AttributionExplorer.Precompute.Training;
+using AttributionExplorer.Precompute.Trak.Outputs;
+using AttributionExplorer.Precompute.Trak.Targets;
+using AttributionExplorer.Worker.Evaluations;
+using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Worker.Pipeline.Trak;
+using AttributionExplorer.Worker.Plugins;
+
+namespace AttributionExplorer.Worker.Study.Lds;
+
+/// <summary>`precompute study lds`: TRAK's linear datamodeling score against the number of independently trained
+/// models (1, 2, 4, 8, 16), from their final checkpoints and with trajectory checkpoints, per target kind and per
+/// class-target variant. Every model and TRAK stage is a ledger run (reused when rerun, so a bigger study only adds);
+/// the figures are an evaluation run of kind "eval.lds_ensemble" that the evaluation page plots.</summary>
+public static class LdsStudy
+{
+    public static RunOutcome<LdsEnsembleResult> Run(PipelineContext context, LdsStudyConfig config, Action<string> log)
+    {
+        config.Validate();
+        var clock = Stopwatch.StartNew();
+        var dataset = LdsStudyData.Ensure(context, config, log);
+        var demo = context.Options.Demo;
+        var model = new ModelOptions
+        {
+            ImageSize = config.ModelSize, BaseWidth = demo.Model.BaseWidth, BlocksPerStage = demo.Model.BlocksPerStage,
+            AsppChannels = demo.Model.AsppChannels, AsppRates = demo.Model.AsppRates,
+        };
+        var training = demo.Training.WithEpochs(config.Epochs);
+        training.Threads = config.Threads;
+        TorchThreads.Configure(config.Threads);
+        var categories = context.Datasets.GetCategories(dataset.Id);
+        int classes = categories.Count + 1;
+        var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, config.ModelSize);
+        var val = DatabaseExamples.Load(context.Datasets, dataset, Splits.Val, config.ModelSize);
+        log($"{train.Count} train, {val.Count} held-out at {config.ModelSize} px; {config.Models} runs × {config.Trajectory} checkpoints, " +
+            $"{config.Subsets} subset models (α = {config.Alpha}), k = {config.K}");
+
+        var runs = LdsStudyTraining.Ensemble(context, dataset, model, training, classes, config.Models, config.Trajectory, train, val, log);
+        var subsets = SubsetSampler.Sample(train.Count, config.Alpha, config.Subsets, config.SubsetSeed);
+        var subsetRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets, config.Alpha, config.SubsetSeed, train, log);
+        log($"models ready ({clock.Elapsed.TotalSeconds:0}s)");
+
+        var kinds = PlanTargets(context, config, runs, model, classes, categories, val);
+        try
+        {
+            log($"targets: {string.Join(", ", kinds.Select(k => $"{k.Kind} {k.Plan.Targets.Count}"))}");
+            var projection = new TrakProjection(config.K, "gaussian", 0, context.Options.Demo.Trak.GradientBatchSize);
+            var scores = LdsStudyTrak.Scores(context, dataset, runs, kinds, model, classes, projection, config.Lambda, config.Threads, train, val, log);
+            var settings = new
+            {
+                dataset = dataset.Name, sceneSeed = config.SceneSeed, train = train.Count, heldOut = val.Count, config.ModelSize, model.BaseWidth,
+                config.Epochs, training.BatchSize, training.LearningRate, models = config.Models, checkpointsPerRun = config.Trajectory,
+                config.Subsets, config.Alpha, config.SubsetSeed, k = config.K, config.Lambda, projection = "gaussian, seed 0",
+                kinds = kinds.Select(k => k.Kind).ToArray(), defaultClassTarget = PluginRegistry.DefaultClassTarget,
+            };
+            var upstream = subsetRuns.Select(r => r.Id).Concat(runs.Select(r => r.Run.Id)).ToList();
+            var outcome = context.Runs.Execute(dataset.Id, dataset.Version,
+                new EvaluationParameters(EvaluationKinds.LdsEnsemble, JsonSerializer.SerializeToElement(settings)), upstream, scope =>
+                {
+                    var outputs = kinds.SelectMany(k => k.Plan.Targets.Select(t => (t.ExampleIndex, t.Output))).ToList();
+                    var actual = subsetRuns.Select((run, j) => scope.Unit($"subset{j}", () =>
+                    {
+                        using var network = LdsStudyTraining.Load(context, run, LdsStudyTraining.ModelArtifact, model, classes);
+                        return OutputEvaluator.Values(network, val, outputs);
+                    })).ToList();
+                    var byKind = new List<double[][]>();
+                    int offset = 0;
+                    foreach (var kind in kinds)
+                    {
+                        int start = offset, count = kind.Plan.Targets.Count;
+                        byKind.Add(actual.Select(a => a.AsSpan(start, count).ToArray()).ToArray());
+                        offset += count;
+                    }
+                    var points = LdsStudyFigures.Points(kinds.Select(k => k.Kind).ToList(), scores, config.ModelCounts, subsets, byKind);
+                    return new LdsEnsembleResult(train.Count, val.Count, subsets.Length, config.Alpha, subsets[0].Length, config.K,
+                        config.Trajectory, PluginRegistry.DefaultClassTarget, points);
+                });
+            log($"figures: run {outcome.Run.Id} (eval.{EvaluationKinds.LdsEnsemble}, {(outcome.Reused ? "reused" : "computed")}), {clock.Elapsed.TotalSeconds:0}s in all");
+            foreach (var line in LdsStudyFigures.Table(outcome.Result)) log(line);
+            return outcome;
+        }
+        finally
+        {
+            foreach (var k in kinds) k.Plan.Dispose();
+        }
+    }
+
+    /// <summary>Image, every class-target variant and (if asked) object targets. Predicted pixels come from the final
+    /// checkpoints of all the ensemble's runs, so they are the same targets for every ensemble size measured.</summary>
+    private static List<KindTargets> PlanTargets(PipelineContext context, LdsStudyConfig config, IReadOnlyList<EnsembleRun> runs, ModelOptions model,
+        int classes, IReadOnlyList<Category> categories, InMemorySegmentationSource val)
+    {
+        var predictions = new Dictionary<long, List<byte[]>>();
+        foreach (var run in runs)
+        {
+            using var network = LdsStudyTraining.Load(context, run.Run, LdsStudyTraining.EpochArtifact(run.Epochs[^1]), model, classes);
+            foreach (var (imageId, labels) in SegmentationPredictor.Predict(network, val))
+                (predictions.TryGetValue(imageId, out var list) ? list : predictions[imageId] = []).Add(labels);
+        }
+        var kinds = new List<ITargetKind> { PluginRegistry.TargetKinds.Single(k => k.Info.Name == TargetKinds.Image) };
+        kinds.AddRange(PluginRegistry.ClassTargetVariants);
+        if (config.Objects) kinds.Add(PluginRegistry.TargetKinds.Single(k => k.Info.Name == TargetKinds.Object));
+        var predictionRuns = runs.Select(r => r.Run.Id).ToArray();
+        return kinds.Select(kind => new KindTargets(kind.Info.Name, TrakScoreParameters.OutputByKind[kind.Info.Name],
+            TargetPlanner.Plan(val, categories, id => context.Datasets.GetImage(id)!, context.Datasets.GetAnnotations, [kind], id => predictions[id]),
+            kind.Info.Name == TargetKinds.ClassPredictedPixels ? predictionRuns : [])).ToList();
+    }
+}

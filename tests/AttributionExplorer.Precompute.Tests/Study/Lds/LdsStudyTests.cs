@@ -1,0 +1,62 @@
+using System.Text.Json;
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Evaluation;
+using AttributionExplorer.Precompute.Tests.Pipeline;
+using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Worker.Study.Lds;
+
+namespace AttributionExplorer.Precompute.Tests.Study.Lds;
+
+/// <summary>The LDS study's plumbing at a size that runs in seconds (the measurement itself is in docs/science-notes.md).</summary>
+public class LdsStudyTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("ae-lds-study").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private static LdsStudyConfig Tiny => new("lds-tiny", SceneSeed: 5, Train: 24, Val: 4, ImageSize: 48, ModelSize: 32, Epochs: 2,
+        Models: 2, Trajectory: 2, Subsets: 4, Alpha: 0.5, SubsetSeed: 0, K: 16, Lambda: 1e-3, Threads: 1, Objects: true);
+
+    [Fact]
+    public void MeasuresEveryKindAtEachEnsembleSizeStoresTheFiguresAndReusesThemWhenRerun()
+    {
+        var context = new PipelineContext(TinyDemo.Options(root));
+        var lines = new List<string>();
+        var first = LdsStudy.Run(context, Tiny, lines.Add);
+
+        string[] kinds = [TargetKinds.Image, TargetKinds.ClassAllPixels, TargetKinds.ClassLabelledPixels, TargetKinds.ClassPredictedPixels, TargetKinds.Object];
+        Assert.Equal(kinds, first.Result.Points.Select(p => p.TargetKind).Distinct());
+        foreach (var kind in first.Result.Points.GroupBy(p => p.TargetKind))
+            Assert.Equal(new[] { (1, false, 1), (1, true, 2), (2, false, 2), (2, true, 4) },
+                kind.Select(p => (p.Models, p.Trajectory, p.Checkpoints)));
+        var measured = first.Result.Points.Where(p => p.Spearman.Count > 0).ToList();
+        Assert.NotEmpty(measured);
+        Assert.All(measured, p =>
+        {
+            Assert.InRange(p.Spearman.Mean, -1, 1);
+            Assert.True(double.IsFinite(p.Spearman.StandardError));
+        });
+        Assert.Equal((4, 12, 2), (first.Result.Subsets, first.Result.SubsetSize, first.Result.CheckpointsPerRun));
+
+        var dataset = context.RequireDataset("lds-tiny");
+        var stored = Assert.Single(context.Evaluations.LatestComplete(dataset.Id), r => r.Kind == EvaluationKinds.LdsEnsemble);
+        Assert.Equal(first.Run.Id, stored.Id);
+        var read = JsonSerializer.Deserialize<LdsEnsembleResult>(stored.ResultsJson!)!;
+        Assert.Equal(first.Result.Points.Select(p => p.Spearman.Mean), read.Points.Select(p => p.Spearman.Mean));
+
+        int runs = context.Ledger.List(dataset.Id, null).Count;
+        var again = LdsStudy.Run(new PipelineContext(TinyDemo.Options(root)), Tiny, lines.Add);
+        Assert.True(again.Reused);
+        Assert.Equal(first.Run.Id, again.Run.Id);
+        Assert.Equal(runs, context.Ledger.List(dataset.Id, null).Count);
+        Assert.Contains(lines, l => l.Contains("dataset 'lds-tiny'") && l.Contains("used as it is"));
+    }
+
+    [Fact]
+    public void TheDemosScenesAreRefused()
+    {
+        var context = new PipelineContext(TinyDemo.Options(root));
+        var error = Assert.Throws<ArgumentException>(() => LdsStudy.Run(context, Tiny with { SceneSeed = 1234 }, _ => { }));
+        Assert.Contains("--scene-seed 1234", error.Message);
+    }
+}
