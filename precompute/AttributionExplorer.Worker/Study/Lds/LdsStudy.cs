@@ -22,7 +22,9 @@ namespace AttributionExplorer.Worker.Study.Lds;
 /// the figures are an evaluation run of kind "eval.lds_ensemble" that the evaluation page plots.</summary>
 public static class LdsStudy
 {
-    public static RunOutcome<LdsEnsembleResult> Run(PipelineContext context, LdsStudyConfig config, Action<string> log)
+    /// <returns>The figures run, or null when <see cref="LdsStudyConfig.Subsets"/> is 0 (the ensemble and its TRAK
+    /// scores prepared only, e.g. by a second process while another trains the subset models).</returns>
+    public static RunOutcome<LdsEnsembleResult>? Run(PipelineContext context, LdsStudyConfig config, Action<string> log)
     {
         config.Validate();
         var clock = Stopwatch.StartNew();
@@ -48,12 +50,17 @@ public static class LdsStudy
         var subsetRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets, config.Alpha, config.SubsetSeed, train, log);
         log($"models ready ({clock.Elapsed.TotalSeconds:0}s)");
 
-        var kinds = PlanTargets(context, config, runs, model, classes, categories, val);
+        var kinds = PlanTargets(context, config, runs, model, classes, categories, val, log);
         try
         {
             log($"targets: {string.Join(", ", kinds.Select(k => $"{k.Kind} {k.Plan.Targets.Count}"))}");
             var projection = new TrakProjection(config.K, "gaussian", 0, context.Options.Demo.Trak.GradientBatchSize);
             var scores = LdsStudyTrak.Scores(context, dataset, runs, kinds, model, classes, projection, config.Lambda, config.Threads, train, val, log);
+            if (subsets.Length == 0)
+            {
+                log($"no subset models asked for (--subsets 0): ensemble and TRAK scores prepared, no figures ({clock.Elapsed.TotalSeconds:0}s)");
+                return null;
+            }
             var settings = new
             {
                 dataset = dataset.Name, sceneSeed = config.SceneSeed, train = train.Count, heldOut = val.Count, config.ModelSize, model.BaseWidth,
@@ -96,7 +103,7 @@ public static class LdsStudy
     /// <summary>Image, every class-target variant and (if asked) object targets. Predicted pixels come from the final
     /// checkpoints of all the ensemble's runs, so they are the same targets for every ensemble size measured.</summary>
     private static List<KindTargets> PlanTargets(PipelineContext context, LdsStudyConfig config, IReadOnlyList<EnsembleRun> runs, ModelOptions model,
-        int classes, IReadOnlyList<Category> categories, InMemorySegmentationSource val)
+        int classes, IReadOnlyList<Category> categories, InMemorySegmentationSource val, Action<string> log)
     {
         var predictions = new Dictionary<long, List<byte[]>>();
         foreach (var run in runs)
@@ -109,8 +116,14 @@ public static class LdsStudy
         kinds.AddRange(PluginRegistry.ClassTargetVariants);
         if (config.Objects) kinds.Add(PluginRegistry.TargetKinds.Single(k => k.Info.Name == TargetKinds.Object));
         var predictionRuns = runs.Select(r => r.Run.Id).ToArray();
-        return kinds.Select(kind => new KindTargets(kind.Info.Name, TrakScoreParameters.OutputByKind[kind.Info.Name],
+        var planned = kinds.Select(kind => new KindTargets(kind.Info.Name, TrakScoreParameters.OutputByKind[kind.Info.Name],
             TargetPlanner.Plan(val, categories, id => context.Datasets.GetImage(id)!, context.Datasets.GetAnnotations, [kind], id => predictions[id]),
             kind.Info.Name == TargetKinds.ClassPredictedPixels ? predictionRuns : [])).ToList();
+        foreach (var empty in planned.Where(k => k.Plan.Targets.Count == 0))
+        {
+            log($"no {empty.Kind} targets on the held-out images (e.g. the ensemble predicts none of their classes): that kind is not measured");
+            empty.Plan.Dispose();
+        }
+        return planned.Where(k => k.Plan.Targets.Count > 0).ToList();
     }
 }

@@ -19,7 +19,7 @@ public static class LdsStudyCommand
         var epochs = Int("--epochs", "training epochs of every model", 8);
         var models = Int("--models", "independently seeded training runs (the curve is measured at 1, 2, 4, 8, 16 up to this)", 16);
         var trajectory = Int("--trajectory", "checkpoints kept per run (its last epochs)", 2);
-        var subsets = Int("--subsets", "α-subset models (the LDS ground truth)", 48);
+        var subsets = Int("--subsets", "α-subset models (the LDS ground truth); 0 = prepare the ensemble and its TRAK scores only", 48);
         var alpha = new Option<double>("--alpha") { Description = "fraction of the training images in each subset", DefaultValueFactory = _ => 0.5 };
         var subsetSeed = Int("--subset-seed", "seed of the subsets (model j is seeded subsetSeed·1000 + j)", 0);
         var k = Int("--k", "TRAK projection dimension", 128);
@@ -38,7 +38,7 @@ public static class LdsStudyCommand
             var context = new PipelineContext(WorkerSettings.Load(r.GetValue(config)));
             Console.WriteLine($"database: {context.Database.Path}");
             var outcome = LdsStudy.Run(context, study, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"));
-            if (r.GetValue(output) is { } path)
+            if (r.GetValue(output) is { } path && outcome is not null)
                 File.WriteAllText(path, JsonSerializer.Serialize(new { study, run = outcome.Run.Id, outcome.Result }, new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         });

@@ -14,7 +14,7 @@ public sealed record LdsStudyConfig(string Dataset, int SceneSeed, int Train, in
         void Require(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
         Require(Models >= 1, $"--models must be ≥ 1, got {Models}");
         Require(Trajectory >= 1 && Trajectory <= Epochs, $"--trajectory must be in 1…{Epochs} (the epochs), got {Trajectory}");
-        Require(Subsets >= 3, $"--subsets must be ≥ 3 (a Spearman correlation needs three points), got {Subsets}");
+        Require(Subsets == 0 || Subsets >= 3, $"--subsets must be ≥ 3 (a Spearman correlation needs three points), or 0 to prepare the ensemble and its TRAK scores only, got {Subsets}");
         Require(Alpha is > 0 and < 1, $"--alpha must be in (0, 1), got {Alpha}");
         Require(K >= 1, $"--k must be ≥ 1, got {K}");
         Require(SceneSeed != StudyConfig.DemoSeed, $"--scene-seed {StudyConfig.DemoSeed} is the demo's: the study must not be measured on the demo's scenes");

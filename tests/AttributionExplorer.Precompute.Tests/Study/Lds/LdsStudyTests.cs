@@ -22,7 +22,14 @@ public class LdsStudyTests : IDisposable
     {
         var context = new PipelineContext(TinyDemo.Options(root));
         var lines = new List<string>();
-        var first = LdsStudy.Run(context, Tiny, lines.Add);
+        Assert.Null(LdsStudy.Run(context, Tiny with { Subsets = 0 }, lines.Add));
+        Assert.Contains(lines, l => l.Contains("TRAK checkpoint 4/4") && l.Contains("computed"));
+        lines.Clear();
+        var first = LdsStudy.Run(context, Tiny, lines.Add)!;
+        // The ensemble and its TRAK scores prepared above are reused; only the subset models are trained.
+        Assert.Equal(2, lines.Count(l => l.StartsWith("ensemble run") && l.Contains("reused")));
+        Assert.Contains(lines, l => l.StartsWith("subset model 4/4: trained"));
+        Assert.Equal(4, lines.Count(l => l.StartsWith("TRAK checkpoint") && l.Contains("reused")));
 
         string[] kinds = [TargetKinds.Image, TargetKinds.ClassAllPixels, TargetKinds.ClassLabelledPixels, TargetKinds.ClassPredictedPixels, TargetKinds.Object];
         Assert.Equal(kinds, first.Result.Points.Select(p => p.TargetKind).Distinct());
@@ -45,7 +52,7 @@ public class LdsStudyTests : IDisposable
         Assert.Equal(first.Result.Points.Select(p => p.Spearman.Mean), read.Points.Select(p => p.Spearman.Mean));
 
         int runs = context.Ledger.List(dataset.Id, null).Count;
-        var again = LdsStudy.Run(new PipelineContext(TinyDemo.Options(root)), Tiny, lines.Add);
+        var again = LdsStudy.Run(new PipelineContext(TinyDemo.Options(root)), Tiny, lines.Add)!;
         Assert.True(again.Reused);
         Assert.Equal(first.Run.Id, again.Run.Id);
         Assert.Equal(runs, context.Ledger.List(dataset.Id, null).Count);
