@@ -48,6 +48,8 @@ public static class LdsStudy
         var runs = LdsStudyTraining.Ensemble(context, dataset, model, training, classes, config.Models, config.Trajectory, train, val, log);
         var subsets = SubsetSampler.Sample(train.Count, config.Alpha, config.Subsets, config.SubsetSeed);
         var subsetRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets, config.Alpha, config.SubsetSeed, train, log);
+        var replicateRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets.Take(config.Replicates).ToList(), config.Alpha,
+            config.SubsetSeed, train, log, LdsStudyTraining.ReplicateSeedOffset);
         log($"models ready ({clock.Elapsed.TotalSeconds:0}s)");
 
         var kinds = PlanTargets(context, config, runs, model, classes, categories, val, log);
@@ -65,10 +67,10 @@ public static class LdsStudy
             {
                 dataset = dataset.Name, sceneSeed = config.SceneSeed, train = train.Count, heldOut = val.Count, config.ModelSize, model.BaseWidth,
                 config.Epochs, training.BatchSize, training.LearningRate, models = config.Models, checkpointsPerRun = config.Trajectory,
-                config.Subsets, config.Alpha, config.SubsetSeed, k = config.K, config.Lambda, projection = "gaussian, seed 0",
+                config.Subsets, config.Alpha, config.SubsetSeed, config.Replicates, k = config.K, config.Lambda, projection = "gaussian, seed 0",
                 kinds = kinds.Select(k => k.Kind).ToArray(), defaultClassTarget = PluginRegistry.DefaultClassTarget,
             };
-            var upstream = subsetRuns.Select(r => r.Id).Concat(runs.Select(r => r.Run.Id)).ToList();
+            var upstream = subsetRuns.Concat(replicateRuns).Select(r => r.Id).Concat(runs.Select(r => r.Run.Id)).ToList();
             var outcome = context.Runs.Execute(dataset.Id, dataset.Version,
                 new EvaluationParameters(EvaluationKinds.LdsEnsemble, JsonSerializer.SerializeToElement(settings)), upstream, scope =>
                 {
@@ -78,17 +80,18 @@ public static class LdsStudy
                         using var network = LdsStudyTraining.Load(context, run, LdsStudyTraining.ModelArtifact, model, classes);
                         return OutputEvaluator.Values(network, val, outputs);
                     })).ToList();
-                    var byKind = new List<double[][]>();
-                    int offset = 0;
-                    foreach (var kind in kinds)
+                    var replicates = replicateRuns.Select((run, j) => scope.Unit($"replicate{j}", () =>
                     {
-                        int start = offset, count = kind.Plan.Targets.Count;
-                        byKind.Add(actual.Select(a => a.AsSpan(start, count).ToArray()).ToArray());
-                        offset += count;
-                    }
-                    var points = LdsStudyFigures.Points(kinds.Select(k => k.Kind).ToList(), scores, config.ModelCounts, subsets, byKind);
+                        using var network = LdsStudyTraining.Load(context, run, LdsStudyTraining.ModelArtifact, model, classes);
+                        return OutputEvaluator.Values(network, val, outputs);
+                    })).ToList();
+                    var names = kinds.Select(k => k.Kind).ToList();
+                    var byKind = ByKind(actual, kinds);
+                    var points = LdsStudyFigures.Points(names, scores, config.ModelCounts, subsets, byKind);
+                    var ceilings = replicates.Count == 0 ? null
+                        : LdsStudyFigures.Ceilings(names, byKind.Select(a => a.Take(replicates.Count).ToArray()).ToList(), ByKind(replicates, kinds));
                     return new LdsEnsembleResult(train.Count, val.Count, subsets.Length, config.Alpha, subsets[0].Length, config.K,
-                        config.Trajectory, PluginRegistry.DefaultClassTarget, points);
+                        config.Trajectory, PluginRegistry.DefaultClassTarget, points, ceilings);
                 });
             log($"figures: run {outcome.Run.Id} (eval.{EvaluationKinds.LdsEnsemble}, {(outcome.Reused ? "reused" : "computed")}), {clock.Elapsed.TotalSeconds:0}s in all");
             foreach (var line in LdsStudyFigures.Table(outcome.Result)) log(line);
@@ -98,6 +101,20 @@ public static class LdsStudy
         {
             foreach (var k in kinds) k.Plan.Dispose();
         }
+    }
+
+    /// <summary>Per kind, [models][targets] from the outputs of every planned target in kind order.</summary>
+    private static List<double[][]> ByKind(IReadOnlyList<double[]> outputs, IReadOnlyList<KindTargets> kinds)
+    {
+        var byKind = new List<double[][]>();
+        int offset = 0;
+        foreach (var kind in kinds)
+        {
+            int start = offset, count = kind.Plan.Targets.Count;
+            byKind.Add(outputs.Select(a => a.AsSpan(start, count).ToArray()).ToArray());
+            offset += count;
+        }
+        return byKind;
     }
 
     /// <summary>Image, every class-target variant and (if asked) object targets. Predicted pixels come from the final

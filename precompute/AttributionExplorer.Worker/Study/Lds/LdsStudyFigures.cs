@@ -24,6 +24,25 @@ public static class LdsStudyFigures
         return points;
     }
 
+    /// <summary>Per kind, the mean over targets of the Spearman correlation, over the replicated subsets, between the
+    /// outputs of a subset's model and of its replicate (same data, another seed): how far the outputs follow the data
+    /// rather than the seed, an upper reference for LDS (whose ground truth is one such noisy model per subset).</summary>
+    /// <param name="first">per kind: [replicated subsets][targets] of the subset models</param>
+    /// <param name="second">per kind: the same for their replicates</param>
+    public static IReadOnlyList<LdsSeedCeiling> Ceilings(IReadOnlyList<string> kinds, IReadOnlyList<double[][]> first, IReadOnlyList<double[][]> second)
+    {
+        var result = new List<LdsSeedCeiling>();
+        for (int k = 0; k < kinds.Count; k++)
+        {
+            int targets = first[k].Length == 0 ? 0 : first[k][0].Length;
+            var rhos = new List<double>();
+            for (int t = 0; t < targets; t++)
+                if (Core.Similarity.RankAgreement.Spearman(first[k].Select(a => a[t]).ToArray(), second[k].Select(a => a[t]).ToArray()) is { } rho) rhos.Add(rho);
+            result.Add(new LdsSeedCeiling(kinds[k], MeanWithError.Of(rhos), first[k].Length));
+        }
+        return result;
+    }
+
     public static float[][] Mean(IReadOnlyList<float[][]> members)
     {
         int rows = members[0].Length, cols = rows == 0 ? 0 : members[0][0].Length;
@@ -48,5 +67,7 @@ public static class LdsStudyFigures
                 yield return $"    {p.Models,2} model(s), {(p.Trajectory ? "with trajectory" : "final only"),-15} ({p.Checkpoints,2} checkpoints): " +
                              $"{p.Spearman.Mean:F3} ± {p.Spearman.StandardError:F3} (n = {p.Spearman.Count})";
         }
+        foreach (var c in result.SeedCeilings ?? [])
+            yield return $"  seed-noise ceiling, {c.TargetKind}: Spearman between two seeds' subset models over {c.Subsets} subsets {c.Spearman.Mean:F3} ± {c.Spearman.StandardError:F3} (n = {c.Spearman.Count})";
     }
 }

@@ -47,13 +47,19 @@ public static class LdsStudyTraining
         return result;
     }
 
+    /// <summary>Seed offset of a subset's replicate: the same subset retrained under another seed, to measure how much
+    /// of a subset model's output is training noise (the ceiling any attribution's LDS can reach).</summary>
+    public const int ReplicateSeedOffset = 500_000;
+
     public static IReadOnlyList<RunRecord> Subsets(PipelineContext context, DatasetInfo dataset, ModelOptions model, TrainingOptions training,
-        int classes, IReadOnlyList<int[]> subsets, double alpha, int subsetSeed, InMemorySegmentationSource train, Action<string> log)
+        int classes, IReadOnlyList<int[]> subsets, double alpha, int subsetSeed, InMemorySegmentationSource train, Action<string> log,
+        int seedOffset = 0)
     {
         var result = new List<RunRecord>();
+        string what = seedOffset == 0 ? "subset model" : "replicate subset model";
         for (int j = 0; j < subsets.Count; j++)
         {
-            int seed = subsetSeed * 1000 + j;
+            int seed = subsetSeed * 1000 + j + seedOffset;
             var keep = subsets[j];
             var parameters = new LdsStudySubsetParameters(TrainRunParameters.Of(model, training, seed, classes), alpha, subsetSeed, j, keep);
             var outcome = context.Runs.Execute(dataset.Id, dataset.Version, parameters, [], scope =>
@@ -64,7 +70,7 @@ public static class LdsStudyTraining
                     Path.Combine("studies", "lds", dataset.Name, $"subset-run{scope.RunId}.bin"), path => CheckpointFile.Save(network, path)));
                 return new LdsStudySubsetResult(clock.Elapsed.TotalSeconds);
             });
-            log($"subset model {j + 1}/{subsets.Count}: {(outcome.Reused ? "reused" : "trained")} run {outcome.Run.Id}, {outcome.Result.Seconds:0}s");
+            log($"{what} {j + 1}/{subsets.Count}: {(outcome.Reused ? "reused" : "trained")} run {outcome.Run.Id}, {outcome.Result.Seconds:0}s");
             result.Add(outcome.Run);
         }
         return result;

@@ -15,14 +15,14 @@ public class LdsStudyTests : IDisposable
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     private static LdsStudyConfig Tiny => new("lds-tiny", SceneSeed: 5, Train: 24, Val: 4, ImageSize: 48, ModelSize: 32, Epochs: 2,
-        Models: 2, Trajectory: 2, Subsets: 4, Alpha: 0.5, SubsetSeed: 0, K: 16, Lambda: 1e-3, Threads: 1, Objects: true);
+        Models: 2, Trajectory: 2, Subsets: 4, Alpha: 0.5, SubsetSeed: 0, K: 16, Lambda: 1e-3, Threads: 1, Objects: true, Replicates: 3);
 
     [Fact]
     public void MeasuresEveryKindAtEachEnsembleSizeStoresTheFiguresAndReusesThemWhenRerun()
     {
         var context = new PipelineContext(TinyDemo.Options(root));
         var lines = new List<string>();
-        Assert.Null(LdsStudy.Run(context, Tiny with { Subsets = 0 }, lines.Add));
+        Assert.Null(LdsStudy.Run(context, Tiny with { Subsets = 0, Replicates = 0 }, lines.Add));
         Assert.Contains(lines, l => l.Contains("TRAK checkpoint 4/4") && l.Contains("computed"));
         lines.Clear();
         var first = LdsStudy.Run(context, Tiny, lines.Add)!;
@@ -44,6 +44,9 @@ public class LdsStudyTests : IDisposable
             Assert.True(double.IsFinite(p.Spearman.StandardError));
         });
         Assert.Equal((4, 12, 2), (first.Result.Subsets, first.Result.SubsetSize, first.Result.CheckpointsPerRun));
+        Assert.Equal(kinds, first.Result.SeedCeilings!.Select(c => c.TargetKind));
+        Assert.All(first.Result.SeedCeilings!, c => Assert.Equal(3, c.Subsets));
+        Assert.Contains(lines, l => l.StartsWith("replicate subset model 3/3: trained"));
 
         var dataset = context.RequireDataset("lds-tiny");
         var stored = Assert.Single(context.Evaluations.LatestComplete(dataset.Id), r => r.Kind == EvaluationKinds.LdsEnsemble);
@@ -65,5 +68,15 @@ public class LdsStudyTests : IDisposable
         var context = new PipelineContext(TinyDemo.Options(root));
         var error = Assert.Throws<ArgumentException>(() => LdsStudy.Run(context, Tiny with { SceneSeed = 1234 }, _ => { }));
         Assert.Contains("--scene-seed 1234", error.Message);
+    }
+
+    [Fact]
+    public void TheSeedCeilingIsTheSpearmanBetweenTheTwoSeedsOutputsPerTarget()
+    {
+        // One kind, 4 replicated subsets, 2 targets: target 0 agrees in order (ρ = 1), target 1 is reversed (ρ = −1).
+        double[][] first = [[1, 4], [2, 3], [3, 2], [4, 1]];
+        double[][] second = [[10, 1], [20, 2], [30, 3], [40, 4]];
+        var ceiling = Assert.Single(LdsStudyFigures.Ceilings(["k"], [first], [second]));
+        Assert.Equal((0.0, 1.0, 2, 4), (ceiling.Spearman.Mean, ceiling.Spearman.StandardError, ceiling.Spearman.Count, ceiling.Subsets));
     }
 }

@@ -42,7 +42,7 @@ public class LdsEnsembleViewTests : BunitContext
             Point("class_all_pixels", 4, false, 0.10, 0.02), Point("class_all_pixels", 4, true, 0.12, 0.02),
             Point("class_labelled_pixels", 1, false, 0.04, 0.02), Point("class_labelled_pixels", 1, true, 0.05, 0.02),
             Point("class_labelled_pixels", 4, false, 0.18, 0.02), Point("class_labelled_pixels", 4, true, 0.25, 0.02),
-        ]);
+        ], [new("image", new MeanWithError(0.04, 0.02, 60), 24), new("class_labelled_pixels", new MeanWithError(0.41, 0.03, 60), 24)]);
         db.AddEvaluation(EvaluationKinds.LdsEnsemble, JsonSerializer.Serialize(new { models = 4, subsets = 48 }), JsonSerializer.Serialize(result), 3600);
         return Render<EvaluationPage>(p => p.Add(c => c.DatasetId, db.DatasetId)).Find("section.evaluation-card[data-kind=lds_ensemble]");
     }
@@ -90,5 +90,13 @@ public class LdsEnsembleViewTests : BunitContext
         string text = Card().QuerySelector(".lds-ensemble-classes")!.TextContent;
         Assert.Contains("class_labelled_pixels 0.250 ± 0.020, class_all_pixels 0.120 ± 0.020", text);
         Assert.Contains("class_all_pixels when this ran", text);
+    }
+
+    [Fact]
+    public void TheSeedNoiseCeilingIsStatedPerKind()
+    {
+        string text = Card().QuerySelector(".lds-ensemble-ceilings")!.TextContent;
+        Assert.Contains("same 24 subsets", text);
+        Assert.Contains("image 0.040 ± 0.020, class_labelled_pixels 0.410 ± 0.030", text);
     }
 }
