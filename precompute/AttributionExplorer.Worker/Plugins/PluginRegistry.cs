@@ -27,14 +27,18 @@ public static class PluginRegistry
         new ClassPredictedPixelsTargetKind(),
     ];
 
-    /// <summary>What "class" means in the app and the demo: the variant with the best LDS in the study
-    /// (docs/science-notes.md, "LDS against ensemble size").</summary>
-    public const string DefaultClassTarget = Core.Domain.TargetKinds.ClassAllPixels;
+    /// <summary>What "class" means in the app and the demo: the variant with the best LDS in `precompute study lds`
+    /// (docs/science-notes.md, "LDS against ensemble size"), with <see cref="FallbackClassTarget"/> for the classes it
+    /// plans no target for.</summary>
+    public const string DefaultClassTarget = Core.Domain.TargetKinds.ClassPredictedPixels;
+
+    /// <summary>A class present in the labels that the checkpoints predict nowhere keeps a target over its labelled pixels.</summary>
+    public const string FallbackClassTarget = Core.Domain.TargetKinds.ClassLabelledPixels;
 
     public static readonly IReadOnlyList<ITargetKind> TargetKinds =
     [
         new ImageTargetKind(),
-        new ClassTargetKind(ClassTargetVariants.Single(v => v.Info.Name == DefaultClassTarget)),
+        new ClassTargetKind(ClassTargetVariants.Single(v => v.Info.Name == DefaultClassTarget), ClassTargetVariants.Single(v => v.Info.Name == FallbackClassTarget)),
         new ObjectTargetKind(),
     ];
 

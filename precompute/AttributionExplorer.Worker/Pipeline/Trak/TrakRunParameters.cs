@@ -74,10 +74,13 @@ public sealed record TrakScoreParameters(string Target, string Output, TrakProje
 
     /// <summary>The recorded output of a kind; the class kind's is its variant's, so changing the default class target
     /// changes the class run's identity.</summary>
-    public static string OutputOf(Precompute.Trak.Targets.ITargetKind kind) =>
-        kind is Precompute.Trak.Targets.Kinds.ClassTargetKind c && c.Variant.Info.Name != TargetKinds.ClassAllPixels
-            ? OutputByKind[c.Variant.Info.Name]
-            : OutputByKind[kind.Info.Name];
+    public static string OutputOf(Precompute.Trak.Targets.ITargetKind kind) => kind switch
+    {
+        Precompute.Trak.Targets.Kinds.ClassTargetKind { Fallback: { } fallback } c =>
+            $"{OutputByKind[c.Variant.Info.Name]}; for a class it leaves out: {OutputByKind[fallback.Info.Name]}",
+        Precompute.Trak.Targets.Kinds.ClassTargetKind c when c.Variant.Info.Name != TargetKinds.ClassAllPixels => OutputByKind[c.Variant.Info.Name],
+        _ => OutputByKind[kind.Info.Name],
+    };
 
     public ScoreDtype Dtype => ScoreCodec.Parse(ScoreDtype);
 }

@@ -102,4 +102,17 @@ public class ClassTargetVariantsTests
         Assert.Equal(variant.Targets.Select(t => t.Target with { Kind = TargetKinds.Class }), plan.Targets.Select(t => t.Target));
         Assert.Equal(variant.Targets.Select(Evaluate), plan.Targets.Select(Evaluate));
     }
+
+    [Fact]
+    public void TheClassKindFallsBackForAClassItsVariantLeavesOut()
+    {
+        // The checkpoints predict class 2 (coco 9) at pixels 2, 3 and class 1 (coco 5) nowhere: coco 5 gets its labelled pixels.
+        var source = new InMemorySegmentationSource([new SegmentationExample(7, "unused.png", Labels)], 3, 2);
+        using var plan = TargetPlanner.Plan(source, Categories, _ => throw new InvalidOperationException(), _ => [],
+            [new ClassTargetKind(new ClassPredictedPixelsTargetKind(), new ClassLabelledPixelsTargetKind())], _ => [[0, 0, 2, 2], [0, 0, 2, 2]]);
+        Assert.Equal([new NewTarget(7, TargetKinds.Class, 5, null), new NewTarget(7, TargetKinds.Class, 9, null)], plan.Targets.Select(t => t.Target));
+        Assert.Equal(BinaryLogOdds(3, 1), Evaluate(plan.Targets[0]), 4);
+        Assert.Equal((BinaryLogOdds(2, 2) + BinaryLogOdds(3, 2)) / 2, Evaluate(plan.Targets[1]), 4);
+        Assert.Equal(0, plan.SkippedObjects);
+    }
 }
