@@ -47,9 +47,10 @@ public static class LdsStudy
 
         var runs = LdsStudyTraining.Ensemble(context, dataset, model, training, classes, config.Models, config.Trajectory, train, val, log);
         var subsets = SubsetSampler.Sample(train.Count, config.Alpha, config.Subsets, config.SubsetSeed);
-        var subsetRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets, config.Alpha, config.SubsetSeed, train, log);
+        var subsetRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets, config.Alpha, config.SubsetSeed, train, log,
+            sameSeed: config.SameSeed);
         var replicateRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets.Take(config.Replicates).ToList(), config.Alpha,
-            config.SubsetSeed, train, log, LdsStudyTraining.ReplicateSeedOffset);
+            config.SubsetSeed, train, log, LdsStudyTraining.ReplicateSeedOffset, config.SameSeed);
         log($"models ready ({clock.Elapsed.TotalSeconds:0}s)");
 
         var kinds = PlanTargets(context, config, runs, model, classes, categories, val, log);
@@ -67,7 +68,7 @@ public static class LdsStudy
             {
                 dataset = dataset.Name, sceneSeed = config.SceneSeed, train = train.Count, heldOut = val.Count, config.ModelSize, model.BaseWidth,
                 config.Epochs, training.BatchSize, training.LearningRate, models = config.Models, checkpointsPerRun = config.Trajectory,
-                config.Subsets, config.Alpha, config.SubsetSeed, config.Replicates, k = config.K, config.Lambda, projection = "gaussian, seed 0",
+                config.Subsets, config.Alpha, config.SubsetSeed, subsetModelSeeds = config.SameSeed ? "one seed for every subset" : "seed subsetSeed·1000 + j", config.Replicates, k = config.K, config.Lambda, projection = "gaussian, seed 0",
                 kinds = kinds.Select(k => k.Kind).ToArray(), defaultClassTarget = PluginRegistry.DefaultClassTarget,
             };
             var upstream = subsetRuns.Concat(replicateRuns).Select(r => r.Id).Concat(runs.Select(r => r.Run.Id)).ToList();

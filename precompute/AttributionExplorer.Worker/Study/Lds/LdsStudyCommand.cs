@@ -26,16 +26,17 @@ public static class LdsStudyCommand
         var lambda = new Option<double>("--lambda") { Description = "ridge relative to the mean diagonal of ΦᵀΦ", DefaultValueFactory = _ => 1e-3 };
         var threads = Int("--threads", "libtorch intra-op threads", 1);
         var replicates = Int("--replicates", "retrain the first N subsets under a second seed: the seed-noise ceiling of LDS (0 = none)", 0);
+        var sameSeed = new Option<bool>("--same-seed") { Description = "train every subset model under one seed (common initialization and shuffling seed) instead of one seed per subset" };
         var objects = new Option<bool>("--objects") { Description = "also measure object targets", DefaultValueFactory = _ => true };
         var output = new Option<string?>("--out") { Description = "also write the figures as JSON to this file" };
         var config = new Option<string?>("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
         var command = new Command("lds", "LDS of TRAK against the number of independently trained models (1…16), final checkpoints vs with trajectory checkpoints, per target kind and class-target variant; stored as an eval.lds_ensemble run")
-            { dataset, sceneSeed, train, val, imageSize, modelSize, epochs, models, trajectory, subsets, alpha, subsetSeed, k, lambda, threads, objects, replicates, output, config };
+            { dataset, sceneSeed, train, val, imageSize, modelSize, epochs, models, trajectory, subsets, alpha, subsetSeed, k, lambda, threads, objects, replicates, sameSeed, output, config };
         command.SetAction(r =>
         {
             var study = new LdsStudyConfig(r.GetValue(dataset)!, r.GetValue(sceneSeed), r.GetValue(train), r.GetValue(val), r.GetValue(imageSize),
                 r.GetValue(modelSize), r.GetValue(epochs), r.GetValue(models), r.GetValue(trajectory), r.GetValue(subsets), r.GetValue(alpha),
-                r.GetValue(subsetSeed), r.GetValue(k), r.GetValue(lambda), r.GetValue(threads), r.GetValue(objects), r.GetValue(replicates));
+                r.GetValue(subsetSeed), r.GetValue(k), r.GetValue(lambda), r.GetValue(threads), r.GetValue(objects), r.GetValue(replicates), r.GetValue(sameSeed));
             var context = new PipelineContext(WorkerSettings.Load(r.GetValue(config)));
             Console.WriteLine($"database: {context.Database.Path}");
             var outcome = LdsStudy.Run(context, study, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"));

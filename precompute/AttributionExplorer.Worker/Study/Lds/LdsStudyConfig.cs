@@ -6,7 +6,7 @@ namespace AttributionExplorer.Worker.Study.Lds;
 /// between the two models' outputs over those subsets is the seed-noise ceiling of LDS.</param>
 /// <param name="Dataset">Used as it is when the database has it; otherwise generated (scene seed, sizes) and imported under this name.</param>
 public sealed record LdsStudyConfig(string Dataset, int SceneSeed, int Train, int Val, int ImageSize, int ModelSize, int Epochs,
-    int Models, int Trajectory, int Subsets, double Alpha, int SubsetSeed, int K, double Lambda, int Threads, bool Objects, int Replicates = 0)
+    int Models, int Trajectory, int Subsets, double Alpha, int SubsetSeed, int K, double Lambda, int Threads, bool Objects, int Replicates = 0, bool SameSeed = false)
 {
     /// <summary>Ensemble sizes measured (those up to <see cref="Models"/>, and <see cref="Models"/> itself).</summary>
     public IReadOnlyList<int> ModelCounts => new[] { 1, 2, 4, 8, 16 }.Where(m => m < Models).Append(Models).ToList();

@@ -15,7 +15,9 @@ namespace AttributionExplorer.Worker.Study.Lds;
 public sealed record EnsembleRun(RunRecord Run, int Seed, int[] Epochs);
 
 /// <summary>The models the study trains, each a ledger run with its weights as artifacts: the ensemble (seeds 0…M−1,
-/// the last T epochs of each) and one model per α-subset (seed subsetSeed·1000 + j, as `eval lds` seeds them).</summary>
+/// the last T epochs of each) and one model per α-subset (seed subsetSeed·1000 + j, as `eval lds` seeds them, or
+/// subsetSeed·1000 for every subset with --same-seed: the same initialization and shuffling seed, so the seed's share of
+/// the differences between subset models is common to all of them).</summary>
 public static class LdsStudyTraining
 {
     public static IReadOnlyList<EnsembleRun> Ensemble(PipelineContext context, DatasetInfo dataset, ModelOptions model, TrainingOptions training,
@@ -53,13 +55,13 @@ public static class LdsStudyTraining
 
     public static IReadOnlyList<RunRecord> Subsets(PipelineContext context, DatasetInfo dataset, ModelOptions model, TrainingOptions training,
         int classes, IReadOnlyList<int[]> subsets, double alpha, int subsetSeed, InMemorySegmentationSource train, Action<string> log,
-        int seedOffset = 0)
+        int seedOffset = 0, bool sameSeed = false)
     {
         var result = new List<RunRecord>();
         string what = seedOffset == 0 ? "subset model" : "replicate subset model";
         for (int j = 0; j < subsets.Count; j++)
         {
-            int seed = subsetSeed * 1000 + j + seedOffset;
+            int seed = subsetSeed * 1000 + (sameSeed ? 0 : j) + seedOffset;
             var keep = subsets[j];
             var parameters = new LdsStudySubsetParameters(TrainRunParameters.Of(model, training, seed, classes), alpha, subsetSeed, j, keep);
             var outcome = context.Runs.Execute(dataset.Id, dataset.Version, parameters, [], scope =>

@@ -79,4 +79,14 @@ public class LdsStudyTests : IDisposable
         var ceiling = Assert.Single(LdsStudyFigures.Ceilings(["k"], [first], [second]));
         Assert.Equal((0.0, 1.0, 2, 4), (ceiling.Spearman.Mean, ceiling.Spearman.StandardError, ceiling.Spearman.Count, ceiling.Subsets));
     }
+
+    [Fact]
+    public void WithSameSeedEverySubsetModelIsTrainedUnderOneSeed()
+    {
+        var context = new PipelineContext(TinyDemo.Options(root));
+        LdsStudy.Run(context, Tiny with { Models = 1, Trajectory = 1, Subsets = 3, Replicates = 0, SameSeed = true, Objects = false }, _ => { });
+        var seeds = context.Ledger.List(context.RequireDataset("lds-tiny").Id, "study.lds.subset")
+            .Select(r => Core.Runs.RunParameters.Read<LdsStudySubsetParameters>(r)).Select(p => (p.Index, p.Train.Seed)).OrderBy(p => p.Index);
+        Assert.Equal([(0, 0), (1, 0), (2, 0)], seeds);
+    }
 }
