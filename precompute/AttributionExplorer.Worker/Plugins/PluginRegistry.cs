@@ -36,6 +36,7 @@ public static class PluginRegistry
         new HeldOutObjects.HeldOutObjectDetector(),
         new TrainOthers.TrainOthersDetector(),
         new Suspect.SuspectDetector(),
+        new ObjectConfidence.ObjectConfidenceDetector(),
     ];
 
     public static readonly IReadOnlyList<IEvaluation> Evaluations =

@@ -53,6 +53,7 @@ public class DemoPipelineTests : IDisposable
         AssertConfidenceRanksEveryTrainingImageLowestQualityFirst(context, dataset);
         AssertHeldOutObjectDetectorEqualsItsBruteForce(context, dataset);
         AssertSuspectIsTheMaximumOfItsComponentsNormalizedRanks(context, dataset);
+        AssertObjectConfidenceRanksEveryTrainingAnnotationWithItsImage(context, dataset);
         AssertOnDemandRegionJobsRoundTrip(context, dataset, val);
         AssertSimilarityRankingsAndAgreement(context, dataset, val);
         AssertImportedClipEmbeddingsAreRanked(context, dataset);
@@ -65,7 +66,8 @@ public class DemoPipelineTests : IDisposable
         Assert.DoesNotContain(again.Summary, s => s.Step.StartsWith("train") || s.Step.StartsWith("TRAK") || s.Step == "MoCo");
         Assert.DoesNotContain(again.Ledger.List(dataset.Id), r => r.State is Core.Runs.RunState.Queued or Core.Runs.RunState.Running);
         Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "confidence/train",
-                "loss/train", "self-influence/train", "heldout-objects/train", "train-others/train", "suspect/train", "trak/region", "clip/image", "clip/class" },
+                "loss/train", "self-influence/train", "heldout-objects/train", "train-others/train", "suspect/train", "object-confidence/train-objects", "trak/region",
+                "clip/image", "clip/class" },
             again.RankingRuns.ListComplete(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
         Assert.Equal(4, again.Checkpoints.List(dataset.Id).Count);
 
@@ -160,6 +162,19 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(20, ranked.Count);
         foreach (var r in ranked) Assert.Equal(expected[r.TrainImageId], r.MeanScore, 4);
         Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
+    }
+
+    private static void AssertObjectConfidenceRanksEveryTrainingAnnotationWithItsImage(PipelineContext context, DatasetInfo dataset)
+    {
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, "object-confidence", "train-objects")!;
+        var ranked = context.TrainRankings.PageObjects(run.Id, 0, 1000);
+        var annotations = context.Datasets.GetAnnotationsForSplit(dataset.Id, Splits.Train)
+            .SelectMany(p => p.Value.Where(a => !a.IsCrowd).Select(a => (a.Id, ImageId: p.Key))).ToList();
+        Assert.Equal(annotations.Count, context.TrainRankings.CountObjects(run.Id));
+        Assert.Equal(annotations.OrderBy(a => a.Id), ranked.Select(r => (r.AnnotationId, r.TrainImageId)).OrderBy(a => a.AnnotationId));
+        Assert.Equal(Enumerable.Range(1, ranked.Count), ranked.Select(r => r.Rank));
+        Assert.Equal(ranked.Select(r => r.Score).Order(), ranked.Select(r => r.Score));
+        Assert.All(ranked, r => Assert.InRange(r.Score, 0f, 1f));
     }
 
     /// <summary>From the three stored component rankings: each image's normalized rank (n − rank + 1)/n per
