@@ -32,6 +32,7 @@ public static class PluginRegistry
         new InfluenceDetector(),
         new Confidence.ConfidenceRanking(),
         new Confidence.LossRanking(),
+        new OutOfSampleConfidence.OutOfSampleConfidenceDetector(),
         new SelfInfluence.SelfInfluenceDetector(),
         new HeldOutObjects.HeldOutObjectDetector(),
         new TrainOthers.TrainOthersDetector(),
