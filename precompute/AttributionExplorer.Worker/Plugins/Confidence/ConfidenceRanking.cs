@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Worker.Infrastructure;
 using AttributionExplorer.Worker.Pipeline;
@@ -26,18 +27,21 @@ public sealed class ConfidenceRanking : IRankingMethod
         var outcome = context.Runs.Execute(dataset.Id, dataset.Version, parameters, parameters.CheckpointRunIds, scope =>
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
-            var models = checkpoints.Select(c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device)).ToList();
+            var models = checkpoints.ToDictionary(c => c.Id, c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device));
             try
             {
-                var losses = StepProgress.Run("model confidence", 1, _ => MeanPixelLoss.Compute(models, train));
+                double[] Losses(IReadOnlyList<CheckpointRecord> ensemble) => MeanPixelLoss.Compute(ensemble.Select(c => models[c.Id]).ToList(), train);
+                var losses = StepProgress.Run("model confidence", 1, _ => Losses(checkpoints));
+                var reliability = SplitHalf.Measure(checkpoints, Losses);
                 var order = Enumerable.Range(0, losses.Length).OrderByDescending(i => losses[i]).ThenBy(i => i).ToList();
                 context.RankingRuns.Begin(scope.RunId, dataset.Id, Name, TrainRankingTargets.Kind, train.ImageIds);
                 context.TrainRankings.Write(scope.RunId, order.Select(i => (train.ImageIds[i], (float)losses[i])).ToList());
+                context.RankingRuns.RecordReliability(scope.RunId, reliability);
                 return new TrainRankingResult(losses.Length);
             }
             finally
             {
-                foreach (var model in models) model.Dispose();
+                foreach (var model in models.Values) model.Dispose();
             }
         });
         return $"run {outcome.Run.Id}: {outcome.Result.Images} images{(outcome.Reused ? " (reused)" : "")}";
