@@ -15,7 +15,7 @@ public sealed record Reliability(double? SplitHalf, string Detail)
     public static Reliability None(string reason) => new(null, reason);
 
     /// <summary>A ranking computed from one model (an embedding, no ensemble): there are no halves to compare.</summary>
-    public static Reliability OneModel(string model) => None($"one {model} model: no split-half (there is no ensemble to split)");
+    public static Reliability OneModel(string model) => None($"one {model} model: there is no ensemble to split into halves");
 
     /// <summary>"stable", "moderate", "noisy", or "none" without a figure.</summary>
     public string Level => SplitHalf switch
@@ -27,11 +27,11 @@ public sealed record Reliability(double? SplitHalf, string Detail)
     };
 
     /// <summary>The badge text: "stable 0.81", "noisy 0.12", or "no split-half".</summary>
-    public string Badge => SplitHalf is { } r ? $"{Level} {r:0.00}" : "no split-half";
+    public string Badge => SplitHalf is { } r ? $"{Level} {Math.Round(r, 2) + 0.0:0.00}" : "no split-half";   // + 0.0: no "-0.00"
 
     /// <summary>What the badge measures, with the thresholds and this ranking's figure or reason (for a tooltip).</summary>
-    public string Explanation => (SplitHalf is { } r
-            ? $"Split-half reliability {r:0.00}: Spearman correlation between this ranking computed from two disjoint halves of the checkpoint ensemble ({Detail}). "
-            : $"No split-half reliability: {Detail}. ")
-        + $"Stable ≥ {StableAtLeast:0.0}, noisy < {NoisyBelow:0.0}; each half has half the models, so the full ensemble's ranking is at least as stable as this figure says.";
+    public string Explanation => SplitHalf is { } r
+        ? $"Split-half reliability {Math.Round(r, 2) + 0.0:0.00}: Spearman correlation between this ranking computed from two disjoint halves of the checkpoint ensemble ({Detail}). " +
+          $"Stable ≥ {StableAtLeast:0.0}, noisy < {NoisyBelow:0.0}; each half has half the models, so the full ensemble's ranking is at least as stable as this figure says."
+        : $"No split-half reliability: {Detail}. (It is the Spearman correlation between a ranking computed from two disjoint halves of the checkpoint ensemble.)";
 }

@@ -19,7 +19,7 @@ public static class SplitHalf
         if (runs.Count < 2)
         {
             reason = runs.Count == 0 ? "no checkpoints"
-                : $"one training run (seed {runs[0].Key}, {checkpoints.Count} checkpoint{(checkpoints.Count == 1 ? "" : "s")}): no split-half; train two or more seeds";
+                : $"one training run (seed {runs[0].Key}, {checkpoints.Count} checkpoint{(checkpoints.Count == 1 ? "" : "s")}): train two or more seeds to have two halves";
             return null;
         }
         reason = "";

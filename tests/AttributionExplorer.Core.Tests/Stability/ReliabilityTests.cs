@@ -11,6 +11,7 @@ public class ReliabilityTests
     [InlineData(0.3, "moderate", "moderate 0.30")]
     [InlineData(0.12, "noisy", "noisy 0.12")]
     [InlineData(-0.2, "noisy", "noisy -0.20")]
+    [InlineData(-0.001, "noisy", "noisy 0.00")]
     public void TheBadgeNamesTheLevelAndTheFigure(double rho, string level, string badge)
     {
         var r = new Reliability(rho, "half A: seed 0; half B: seed 1");
@@ -26,6 +27,7 @@ public class ReliabilityTests
         var r = Reliability.OneModel("moco embedding");
         Assert.Equal("none", r.Level);
         Assert.Equal("no split-half", r.Badge);
-        Assert.Contains("one moco embedding model", r.Explanation);
+        Assert.Equal("No split-half reliability: one moco embedding model: there is no ensemble to split into halves. " +
+                     "(It is the Spearman correlation between a ranking computed from two disjoint halves of the checkpoint ensemble.)", r.Explanation);
     }
 }

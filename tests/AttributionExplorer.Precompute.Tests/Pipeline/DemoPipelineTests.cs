@@ -204,7 +204,7 @@ public class DemoPipelineTests : IDisposable
         var moco = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.MocoCosine, TargetKinds.Image)!;
         Assert.Contains("\"C\":0.1", esvm.ParametersJson);
         // One embedding model: no ensemble to split, and the run says so instead of showing a figure.
-        Assert.All(new[] { esvm, moco }, r => Assert.Equal((null, "one moco embedding model: no split-half (there is no ensemble to split)"),
+        Assert.All(new[] { esvm, moco }, r => Assert.Equal((null, "one moco embedding model: there is no ensemble to split into halves"),
             (context.RankingRuns.GetReliability(r.Id)!.SplitHalf, context.RankingRuns.GetReliability(r.Id)!.Detail)));
         foreach (var target in context.Scores.GetTargetsOfRun(esvm.Id))
         {

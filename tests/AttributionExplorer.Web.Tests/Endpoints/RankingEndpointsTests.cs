@@ -97,7 +97,7 @@ public class RankingEndpointsTests : IAsyncLifetime
         long confidence = db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
         db.RankingRuns.RecordReliability(confidence, new Core.Stability.Reliability(0.81, "half A: seed 0 (1 checkpoint); half B: seed 1 (1 checkpoint)"));
         db.AddDetectorRun("influence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
-        db.RankingRuns.RecordReliability(trakRun, Core.Stability.Reliability.None("one training run (seed 0, 1 checkpoint): no split-half; train two or more seeds"));
+        db.RankingRuns.RecordReliability(trakRun, Core.Stability.Reliability.None("one training run (seed 0, 1 checkpoint): train two or more seeds to have two halves"));
         db.RankingRuns.RecordKernels(trakRun, [new KernelFigures(5, 4, 512, 1e-7, 0, 5, 508)]);
 
         var queue = (await Get(Queue("?method=confidence"))).Body;
