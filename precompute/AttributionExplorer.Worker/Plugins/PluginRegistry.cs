@@ -31,6 +31,11 @@ public static class PluginRegistry
         new ClipCosineMethod(),
         new InfluenceDetector(),
         new Confidence.ConfidenceRanking(),
+        new Confidence.LossRanking(),
+        new SelfInfluence.SelfInfluenceDetector(),
+        new HeldOutObjects.HeldOutObjectDetector(),
+        new TrainOthers.TrainOthersDetector(),
+        new Suspect.SuspectDetector(),
     ];
 
     public static readonly IReadOnlyList<IEvaluation> Evaluations =

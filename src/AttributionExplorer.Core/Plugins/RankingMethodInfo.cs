@@ -16,6 +16,8 @@ public enum RankingScope { PerTarget, TrainImages }
 /// <param name="TargetKinds">Per-target only: the target kinds the method can rank for (empty for TrainImages).</param>
 /// <param name="Order">Display order, ascending.</param>
 /// <param name="Command">The CLI command that computes it, shown where no run exists yet.</param>
+/// <param name="QueueDefault">TrainImages only: the label-error queue's default order (one method at most).</param>
+/// <param name="Evidence">Why it is trusted: what the label-error study measured for it, shown with the queue.</param>
 public sealed record RankingMethodInfo(string Name, string Title, string Description, RankingScope Scope, bool Signed,
-    IReadOnlyList<string> TargetKinds, int Order, string Command);
+    IReadOnlyList<string> TargetKinds, int Order, string Command, bool QueueDefault = false, string? Evidence = null);
 

@@ -90,6 +90,23 @@ public class RankingEndpointsTests : IAsyncLifetime
         Assert.Equal(0, (await Get(Queue("?method=trak&offset=4"))).Body.GetProperty("items").GetArrayLength());
     }
 
+    /// <summary>Without a method the API serves the registry's queue default (not the first by display order) and says so.</summary>
+    [Fact]
+    public async Task TheRegistrysQueueDefaultIsServedWithoutAMethod()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10), SeededDatabase.Detector("suspect", 12) with { QueueDefault = true, Evidence = "study" });
+        db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.AddDetectorRun("suspect", db.Train[0], db.Train[1], db.Train[2], db.Train[3]);
+
+        var body = (await Get(Queue())).Body;
+        Assert.Equal(("suspect", true), (body.GetProperty("method").GetString(), body.GetProperty("isDefault").GetBoolean()));
+        Assert.Equal([db.Train[0], db.Train[1], db.Train[2], db.Train[3]], body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("trainImageId").GetInt64()));
+        var confidence = (await Get(Queue("?method=confidence"))).Body;
+        Assert.Equal(("confidence", false), (confidence.GetProperty("method").GetString(), confidence.GetProperty("isDefault").GetBoolean()));
+        var methods = (await Get($"/api/datasets/{db.DatasetId}/ranking-methods")).Body.GetProperty("methods").EnumerateArray().ToArray();
+        Assert.Equal(["suspect"], methods.Where(m => m.GetProperty("queueDefault").GetBoolean()).Select(m => m.GetProperty("name").GetString()));
+    }
+
     [Fact]
     public async Task RankingsCarryTheirSplitHalfReliabilityAndRegimeWarnings()
     {

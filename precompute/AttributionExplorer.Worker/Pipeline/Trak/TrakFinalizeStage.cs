@@ -16,7 +16,7 @@ public static class TrakFinalizeStage
     public static RunRecord Run(PipelineContext context, DatasetInfo dataset, CheckpointRecord checkpoint, TrakProjection projection,
         double lambda, IReadOnlyList<RunRecord> featureRanges)
     {
-        var parameters = new TrakFinalizeParameters(checkpoint.RunId, projection, lambda);
+        var parameters = TrakFinalizeParameters.For(checkpoint, projection, lambda);
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, featureRanges.Select(r => r.Id).ToList(), scope =>
         {
             using var outer = torch.NewDisposeScope();

@@ -91,5 +91,15 @@ public static class TrakScoreStage
         return (run, SplitHalf.PerRow(a, b, targetCount, trainCount, halves.Description));
     }
 
+    /// <summary>The per-checkpoint scores [targets, n] (row-major, the run's target and train order) of a complete score
+    /// run, read back from its artifacts and verified against their SHA-256.</summary>
+    public static float[] CheckpointScores(PipelineContext context, long runId, long checkpointId, int targets, int trainCount)
+    {
+        var artifact = context.Ledger.Artifacts(runId).SingleOrDefault(a => a.Name == $"checkpoint{checkpointId}")
+            ?? throw new InvalidOperationException($"TRAK run {runId} has no scores of checkpoint {checkpointId}; rerun `precompute rank trak`");
+        using var scores = ScoringMatrixFile.Load(context.Artifacts.Verified(artifact, "rerun `precompute rank trak`"), targets, trainCount, artifact.Sha256);
+        return scores.data<float>().ToArray();
+    }
+
     internal sealed record ScoreUnit(string Sha256);
 }

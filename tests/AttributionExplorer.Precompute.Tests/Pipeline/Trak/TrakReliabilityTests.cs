@@ -12,9 +12,10 @@ using static TorchSharp.torch;
 
 namespace AttributionExplorer.Precompute.Tests.Pipeline.Trak;
 
-/// <summary>Split-half reliability and the regime warning end to end on the tiny demo with three seeds (halves: seeds
-/// 0 and 2 against seed 1). The stored figures are recomputed by brute force from the per-checkpoint score artifacts
-/// (and, for confidence, from each half's models), with a Spearman written here from its definition. n = 20 train images
+/// <summary>Split-half reliability and the regime warning end to end on the tiny demo with three seeds × two trajectory
+/// checkpoints (halves: seeds 0 and 2 against seed 1, a run's checkpoints never split). The stored figures are
+/// recomputed by brute force from the per-checkpoint score artifacts (and, for the confidence and loss detectors, from
+/// each half's models), with a Spearman written here from its definition. n = 20 train images
 /// against k = 64 projected dimensions is a degenerate kernel (n &lt; 4k): the CLI and the stored figures must say so.</summary>
 public class TrakReliabilityTests : IDisposable
 {
@@ -34,11 +35,11 @@ public class TrakReliabilityTests : IDisposable
         var context = new PipelineContext(options);
         var dataset = DemoStep.EnsureImported(context);
         var sizes = PipelineSizes.Of(options, demo: true);
-        foreach (string method in new[] { "trak", "influence", "confidence" })
+        foreach (string method in new[] { "trak", "influence", "confidence", "loss", "self-influence", "heldout-objects", "suspect" })
             DemoPipeline.RunMethod(context, dataset, sizes, PluginRegistry.Method(method));
 
         var checkpoints = context.Checkpoints.List(dataset.Id);
-        Assert.Equal(new[] { 0, 1, 2 }, checkpoints.Select(c => c.Seed).Order());
+        Assert.Equal(new[] { 0, 0, 1, 1, 2, 2 }, checkpoints.Select(c => c.Seed).Order());
         var halfA = checkpoints.Where(c => c.Seed != 1).ToList();
         var halfB = checkpoints.Where(c => c.Seed == 1).ToList();
         var trak = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!;
@@ -58,20 +59,27 @@ public class TrakReliabilityTests : IDisposable
         double expectedOverall = Spearman(Overall(halfA), Overall(halfB));
         var runReliability = context.RankingRuns.GetReliability(trak.Id)!;
         Assert.Equal(expectedOverall, runReliability.SplitHalf!.Value, 6);
-        Assert.Equal("half A: seeds 0, 2 (2 checkpoints); half B: seed 1 (1 checkpoint)", runReliability.Detail);
+        Assert.Equal("half A: seeds 0, 2 (4 checkpoints); half B: seed 1 (2 checkpoints)", runReliability.Detail);
         var influence = context.RankingRuns.GetLatestComplete(dataset.Id, "influence", "train")!;
         Assert.Equal(runReliability, context.RankingRuns.GetReliability(influence.Id));
 
-        // Confidence: the detector computed from each half's models.
-        var confidence = context.RankingRuns.GetLatestComplete(dataset.Id, ConfidenceRanking.Name, "train")!;
+        // Confidence (final checkpoint of each run) and loss (every checkpoint): each detector computed from each half's models.
         var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
-        double[] Losses(IReadOnlyList<CheckpointRecord> half)
+        double[] WithModels(IReadOnlyList<CheckpointRecord> half, Func<IReadOnlyList<nn.Module<Tensor, Tensor>>, double[]> detector)
         {
             var models = half.Select(c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c)).ToList();
-            try { return MeanPixelLoss.Compute(models, train); }
+            try { return detector(models); }
             finally { models.ForEach(m => m.Dispose()); }
         }
-        Assert.Equal(Spearman(Losses(halfA), Losses(halfB)), context.RankingRuns.GetReliability(confidence.Id)!.SplitHalf!.Value, 6);
+        double[] Quality(IReadOnlyList<CheckpointRecord> half) => WithModels(ConfidenceRanking.FinalCheckpoints(half), m => global::AttributionExplorer.Precompute.Evaluation.LabelQualityScorer.Score(m, train));
+        Assert.Equal(Spearman(Quality(halfA), Quality(halfB)), Reliability("confidence").SplitHalf!.Value, 6);
+        double[] Loss(IReadOnlyList<CheckpointRecord> half) => WithModels(half, m => MeanPixelLoss.Compute(m, train));
+        Assert.Equal(Spearman(Loss(halfA), Loss(halfB)), Reliability("loss").SplitHalf!.Value, 6);
+        Core.Stability.Reliability Reliability(string method) =>
+            context.RankingRuns.GetReliability(context.RankingRuns.GetLatestComplete(dataset.Id, method, "train")!.Id)!;
+        // The TRAK-kernel and held-out detectors record a figure too; the combination names its components'.
+        Assert.All(new[] { "self-influence", "heldout-objects" }, m => Assert.NotNull(Reliability(m).SplitHalf));
+        Assert.Contains("its components: confidence ", Reliability("suspect").Detail);
 
         // The degenerate regime: stored per checkpoint with the TRAK run and its influence detector, and printed by the CLI.
         var kernels = context.RankingRuns.GetKernels(trak.Id);
@@ -81,7 +89,9 @@ public class TrakReliabilityTests : IDisposable
         // ΦᵀΦ is 64×64 of rank ≤ 20: at least 44 of its eigenvalues lie below any positive ridge.
         Assert.All(kernels, k => Assert.True(k.EigenvaluesBelowRidge >= 44, $"{k.EigenvaluesBelowRidge} eigenvalues below the ridge"));
         Assert.Equal(kernels, context.RankingRuns.GetKernels(influence.Id));
-        Assert.Equal(checkpoints.Count, context.Warnings.Count(w => w.StartsWith("TRAK kernel of checkpoint") && w.Contains("n/k = 0.31 < 4")));
+        Assert.All(new[] { "self-influence", "heldout-objects", "suspect" }, m =>
+            Assert.Equal(kernels, context.RankingRuns.GetKernels(context.RankingRuns.GetLatestComplete(dataset.Id, m, "train")!.Id)));
+        Assert.Equal(checkpoints.Count, context.Warnings.Distinct().Count(w => w.StartsWith("TRAK kernel of checkpoint") && w.Contains("n/k = 0.31 < 4")));
     }
 
     private static float[] LoadScores(PipelineContext context, long runId, long checkpointId, int targets, int n)

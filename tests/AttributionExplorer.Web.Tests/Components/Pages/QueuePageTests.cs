@@ -81,6 +81,26 @@ public class QueuePageTests : BunitContext
         Assert.Equal($"/datasets/{db.DatasetId}/queue?method=confidence", chips[0].GetAttribute("href"));
     }
 
+    /// <summary>The registry's queue default wins over display order once it has a run, and the page says it is the
+    /// default and what the study found; another detector's page names and links the default.</summary>
+    [Fact]
+    public void TheRegistrysQueueDefaultIsUsedAndStatedWithItsEvidence()
+    {
+        var suspect = SeededDatabase.Detector("suspect", 12) with { QueueDefault = true, Evidence = "Chosen in the study: AP 0.88." };
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10), suspect);
+        db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.AddDetectorRun("suspect", db.Train[0], db.Train[1], db.Train[2], db.Train[3]);
+
+        var page = Open();
+        Assert.Equal([db.Train[0], db.Train[1], db.Train[2], db.Train[3]], Order(page));
+        Assert.Contains("(default)", page.Find(".detector-picker a[data-method='suspect']").TextContent);
+        Assert.Contains("This is the queue's default detector. Chosen in the study: AP 0.88.", page.Find(".detector-default").TextContent);
+
+        var confidence = Open("?method=confidence");
+        Assert.Equal([db.Train[3], db.Train[2], db.Train[1], db.Train[0]], Order(confidence));
+        Assert.Equal($"/datasets/{db.DatasetId}/queue?method=suspect", confidence.Find(".detector-default a").GetAttribute("href"));
+    }
+
     [Fact]
     public void TheFirstDetectorWithARunIsTheDefaultAndMethodPicksAnother()
     {
