@@ -32,10 +32,12 @@ public static class PluginRegistry
         new InfluenceDetector(),
         new Confidence.ConfidenceRanking(),
         new Confidence.LossRanking(),
+        new OutOfSampleConfidence.OutOfSampleConfidenceDetector(),
         new SelfInfluence.SelfInfluenceDetector(),
         new HeldOutObjects.HeldOutObjectDetector(),
         new TrainOthers.TrainOthersDetector(),
         new Suspect.SuspectDetector(),
+        new ObjectConfidence.ObjectConfidenceDetector(),
     ];
 
     public static readonly IReadOnlyList<IEvaluation> Evaluations =

@@ -47,6 +47,9 @@ public sealed record Influencer(int Rank, long TrainImageId, float Score);
 /// <summary>Mean score of a training image over all held-out targets of a run.</summary>
 public sealed record OverallInfluence(long TrainImageId, float MeanScore, int Rank);
 
+/// <summary>One annotation in an object detector's ranking (rank 1 = most suspect), with the image it belongs to.</summary>
+public sealed record ObjectSuspicion(long AnnotationId, long TrainImageId, float Score, int Rank);
+
 /// <summary>Where the k×n TRAK scoring matrix of one checkpoint of a run is stored.</summary>
 public sealed record ScoringMatrixRecord(long RunId, int Position, long CheckpointId, int Rows, int Cols, string Path, string Sha256);
 

@@ -62,6 +62,11 @@ public interface ITrainRankingRepository
     OverallInfluence? Of(long runId, long trainImageId);
     /// <summary>Equal-width histogram of the run's scores, with the dataset's planted errors counted per bin.</summary>
     InfluenceHistogram Histogram(long runId, int bins);
+    /// <summary>Writes an object detector's ordering of annotations (with their training image), most suspect first,
+    /// in one transaction; a retry replaces the run's rows.</summary>
+    void WriteObjects(long runId, IReadOnlyList<(long AnnotationId, long TrainImageId, float Score)> mostSuspectFirst);
+    int CountObjects(long runId);
+    IReadOnlyList<ObjectSuspicion> PageObjects(long runId, int offset, int limit);
 }
 
 public interface IAgreementRepository

@@ -69,11 +69,14 @@ public static class RankingEndpoints
         if (detector.Run is not { } run)
             return Results.Problem(statusCode: 404, title: "Not computed yet",
                 detail: $"method '{detector.Name}' has no complete run for dataset {datasetId} yet: run `{detector.Command}`");
-        var rows = attributions.GetOverallInfluence(run.Id, offset ?? 0, limit ?? DefaultLimit);
-        var coco = datasets.GetImagesByIds(rows.Select(r => r.TrainImageId).ToList()).ToDictionary(i => i.Id, i => i.CocoId);
-        var items = rows.Select(r => new QueueItem(r.TrainImageId, coco.GetValueOrDefault(r.TrainImageId), null, r.Rank, r.MeanScore)).ToList();
+        var rows = detector.Objects
+            ? attributions.GetObjectSuspicions(run.Id, offset ?? 0, limit ?? DefaultLimit).Select(o => (o.TrainImageId, (long?)o.AnnotationId, o.Rank, o.Score)).ToList()
+            : attributions.GetOverallInfluence(run.Id, offset ?? 0, limit ?? DefaultLimit).Select(r => (r.TrainImageId, (long?)null, r.Rank, Score: r.MeanScore)).ToList();
+        var coco = datasets.GetImagesByIds(rows.Select(r => r.TrainImageId).Distinct().ToList()).ToDictionary(i => i.Id, i => i.CocoId);
+        var items = rows.Select(r => new QueueItem(r.TrainImageId, coco.GetValueOrDefault(r.TrainImageId), r.Item2, r.Rank, r.Score)).ToList();
+        int total = detector.Objects ? attributions.CountObjectSuspicions(run.Id) : attributions.CountOverallInfluence(run.Id);
         var reliability = attributions.GetReliability(run.Id);
-        return Results.Ok(new QueuePage(detector.Name, run.Id, attributions.CountOverallInfluence(run.Id), offset ?? 0, items, detector.IsDefault,
+        return Results.Ok(new QueuePage(detector.Name, run.Id, total, offset ?? 0, items, detector.IsDefault,
             reliability?.SplitHalf, RankingReliability.Badge(reliability), reliability?.Detail, RankingReliability.RegimeWarnings(attributions.GetKernels(run.Id))));
     }
 

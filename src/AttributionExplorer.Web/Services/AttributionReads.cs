@@ -17,6 +17,8 @@ public interface IAttributionRepository
     int CountOverallInfluence(long runId);
     IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit);
     OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId);
+    int CountObjectSuspicions(long runId);
+    IReadOnlyList<ObjectSuspicion> GetObjectSuspicions(long runId, int offset, int limit);
     InfluenceHistogram GetInfluenceHistogram(long runId, int bins);
     IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit);
     IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds);
@@ -39,6 +41,8 @@ public sealed class AttributionReads(IRankingRunRepository runs, IScoreRepositor
     public int CountOverallInfluence(long runId) => trainRankings.Count(runId);
     public IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit) => trainRankings.Page(runId, offset, limit);
     public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => trainRankings.Of(runId, trainImageId);
+    public int CountObjectSuspicions(long runId) => trainRankings.CountObjects(runId);
+    public IReadOnlyList<ObjectSuspicion> GetObjectSuspicions(long runId, int offset, int limit) => trainRankings.PageObjects(runId, offset, limit);
     public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => trainRankings.Histogram(runId, bins);
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => scores.GetAppearances(trainImageId, runIds, limit);
     public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => agreement.Get(targetIds);

@@ -53,6 +53,8 @@ public class DemoPipelineTests : IDisposable
         AssertConfidenceRanksEveryTrainingImageLowestQualityFirst(context, dataset);
         AssertHeldOutObjectDetectorEqualsItsBruteForce(context, dataset);
         AssertSuspectIsTheMaximumOfItsComponentsNormalizedRanks(context, dataset);
+        AssertObjectConfidenceRanksEveryTrainingAnnotationWithItsImage(context, dataset);
+        AssertOutOfSampleConfidenceIsLeftToItsCommandAndResumesByFold(context, dataset);
         AssertOnDemandRegionJobsRoundTrip(context, dataset, val);
         AssertSimilarityRankingsAndAgreement(context, dataset, val);
         AssertImportedClipEmbeddingsAreRanked(context, dataset);
@@ -65,7 +67,8 @@ public class DemoPipelineTests : IDisposable
         Assert.DoesNotContain(again.Summary, s => s.Step.StartsWith("train") || s.Step.StartsWith("TRAK") || s.Step == "MoCo");
         Assert.DoesNotContain(again.Ledger.List(dataset.Id), r => r.State is Core.Runs.RunState.Queued or Core.Runs.RunState.Running);
         Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "confidence/train",
-                "loss/train", "self-influence/train", "heldout-objects/train", "train-others/train", "suspect/train", "trak/region", "clip/image", "clip/class" },
+                "loss/train", "self-influence/train", "heldout-objects/train", "train-others/train", "suspect/train", "object-confidence/train-objects", "confidence-oos/train", "trak/region",
+                "clip/image", "clip/class" },
             again.RankingRuns.ListComplete(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
         Assert.Equal(4, again.Checkpoints.List(dataset.Id).Count);
 
@@ -160,6 +163,35 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(20, ranked.Count);
         foreach (var r in ranked) Assert.Equal(expected[r.TrainImageId], r.MeanScore, 4);
         Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
+    }
+
+    private static void AssertObjectConfidenceRanksEveryTrainingAnnotationWithItsImage(PipelineContext context, DatasetInfo dataset)
+    {
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, "object-confidence", "train-objects")!;
+        var ranked = context.TrainRankings.PageObjects(run.Id, 0, 1000);
+        var annotations = context.Datasets.GetAnnotationsForSplit(dataset.Id, Splits.Train)
+            .SelectMany(p => p.Value.Where(a => !a.IsCrowd).Select(a => (a.Id, ImageId: p.Key))).ToList();
+        Assert.Equal(annotations.Count, context.TrainRankings.CountObjects(run.Id));
+        Assert.Equal(annotations.OrderBy(a => a.Id), ranked.Select(r => (r.AnnotationId, r.TrainImageId)).OrderBy(a => a.AnnotationId));
+        Assert.Equal(Enumerable.Range(1, ranked.Count), ranked.Select(r => r.Rank));
+        Assert.Equal(ranked.Select(r => r.Score).Order(), ranked.Select(r => r.Score));
+        Assert.All(ranked, r => Assert.InRange(r.Score, 0f, 1f));
+    }
+
+    /// <summary>The K-fold detector costs K trainings: the demo leaves it out and names its command; run on its own it
+    /// ranks every training image with one unit per fold, and a rerun reuses the run.</summary>
+    private static void AssertOutOfSampleConfidenceIsLeftToItsCommandAndResumesByFold(PipelineContext context, DatasetInfo dataset)
+    {
+        Assert.Contains(context.Summary, s => s.Step == "rank confidence-oos" && s.Result.Contains("not in the demo"));
+        Assert.Null(context.RankingRuns.GetLatestComplete(dataset.Id, "confidence-oos", "train"));
+        var sizes = PipelineSizes.Of(context.Options, demo: true);
+        var detector = (Worker.Plugins.ITrainImageDetector)Worker.Plugins.PluginRegistry.Method("confidence-oos");
+        var run = detector.Ensure(context, dataset, sizes);
+        var ranked = context.TrainRankings.Page(run.Id, 0, 100);
+        Assert.Equal(20, ranked.Count);
+        Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
+        Assert.Equal(["fold0", "fold1", "fold2", "fold3"], context.Ledger.Units(run.Id).Select(u => u.Key).Order());
+        Assert.Equal(run.Id, detector.Ensure(context, dataset, sizes).Id);
     }
 
     /// <summary>From the three stored component rankings: each image's normalized rank (n − rank + 1)/n per

@@ -107,6 +107,24 @@ public class RankingEndpointsTests : IAsyncLifetime
         Assert.Equal(["suspect"], methods.Where(m => m.GetProperty("queueDefault").GetBoolean()).Select(m => m.GetProperty("name").GetString()));
     }
 
+    /// <summary>An object detector's queue lists annotations with their image (annotationId set), in rank order; it is
+    /// never the default while an image detector has a run.</summary>
+    [Fact]
+    public async Task AnObjectDetectorsQueueItemsCarryTheirAnnotation()
+    {
+        db.PublishAlso(SeededDatabase.ObjectDetector("object-confidence", 20));
+        db.AddObjectDetectorRun("object-confidence", (902, db.Train[2]), (901, db.Train[0]), (903, db.Train[2]));
+        Assert.Equal("trak", (await Get(Queue())).Body.GetProperty("method").GetString());
+
+        var body = (await Get(Queue("?method=object-confidence&offset=1"))).Body;
+        Assert.Equal(3, body.GetProperty("total").GetInt32());
+        var items = body.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal([901L, 903], items.Select(i => i.GetProperty("annotationId").GetInt64()));
+        Assert.Equal([db.Train[0], db.Train[2]], items.Select(i => i.GetProperty("trainImageId").GetInt64()));
+        Assert.Equal([100L, 102], items.Select(i => i.GetProperty("cocoImageId").GetInt64()));
+        Assert.Equal([2, 3], items.Select(i => i.GetProperty("rank").GetInt32()));
+    }
+
     [Fact]
     public async Task RankingsCarryTheirSplitHalfReliabilityAndRegimeWarnings()
     {

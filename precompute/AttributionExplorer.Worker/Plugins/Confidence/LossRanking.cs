@@ -11,19 +11,19 @@ using static TorchSharp.torch;
 namespace AttributionExplorer.Worker.Plugins.Confidence;
 
 /// <summary>Label-error detector: training images ordered by their mean per-pixel loss under the annotated labels,
-/// averaged over every checkpoint of the ensemble; highest loss first. Unlike the soft-minimum it averages a small
+/// averaged over the final checkpoint of each training run; highest loss first. Unlike the soft-minimum it averages a small
 /// wrong region away, so it is the weaker baseline for partial errors.</summary>
 public sealed class LossRanking : ITrainImageDetector
 {
     public const string Name = "loss";
 
     public RankingMethodInfo Info { get; } = new(Name, "Mean pixel loss",
-        "Mean per-pixel cross-entropy of the annotated label under the checkpoint ensemble; highest first.",
+        "Mean per-pixel cross-entropy of the annotated label under the ensemble (final checkpoint of each run); highest first.",
         RankingScope.TrainImages, Signed: false, [], 16, $"{PluginRegistry.Cli} rank {Name} --dataset NAME");
 
     public RunRecord Ensure(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes)
     {
-        var checkpoints = TrainStep.Run(context, dataset, sizes.Model, sizes.Training);
+        var checkpoints = ConfidenceRanking.FinalCheckpoints(TrainStep.Run(context, dataset, sizes.Model, sizes.Training));
         var parameters = new LossParameters(checkpoints.Select(c => c.Id).ToArray());
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, checkpoints.Select(c => c.RunId).Distinct().ToList(), scope =>
         {
@@ -47,7 +47,7 @@ public sealed class LossRanking : ITrainImageDetector
     private sealed record LossParameters(long[] CheckpointIds) : IRunParameters
     {
         public string RunKind => "rank." + Name;
-        public string Score => "mean pixel cross-entropy of the annotated class (ignore 255), mean over checkpoints";
+        public string Score => "mean pixel cross-entropy of the annotated class (ignore 255), mean over the final checkpoint of each run";
         public string Order => "highest first";
     }
 }

@@ -102,6 +102,18 @@ public class QueuePageTests : BunitContext
     }
 
     [Fact]
+    public void AnObjectDetectorListsAnnotationsWithTheirImages()
+    {
+        db.PublishAlso(SeededDatabase.ObjectDetector("object-confidence", 20));
+        db.AddObjectDetectorRun("object-confidence", (902, db.Train[2]), (901, db.Train[0]));
+        var page = Open("?method=object-confidence");
+        var rows = page.FindAll(".object-queue-table tbody tr");
+        Assert.Equal(["902", "901"], rows.Select(r => r.GetAttribute("data-annotation")));
+        Assert.Equal([db.Train[2], db.Train[0]], Order(page));
+        Assert.Empty(page.FindAll(".export-panel"));
+    }
+
+    [Fact]
     public void TheFirstDetectorWithARunIsTheDefaultAndMethodPicksAnother()
     {
         db.PublishAlso(SeededDatabase.Detector("influence", 11), SeededDatabase.Detector("confidence", 10));
