@@ -63,7 +63,7 @@ public class TrakReliabilityTests : IDisposable
         var influence = context.RankingRuns.GetLatestComplete(dataset.Id, "influence", "train")!;
         Assert.Equal(runReliability, context.RankingRuns.GetReliability(influence.Id));
 
-        // Confidence (final checkpoint of each run) and loss (every checkpoint): each detector computed from each half's models.
+        // Confidence and loss (final checkpoint of each run): each detector computed from each half's models.
         var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
         double[] WithModels(IReadOnlyList<CheckpointRecord> half, Func<IReadOnlyList<nn.Module<Tensor, Tensor>>, double[]> detector)
         {
@@ -73,7 +73,7 @@ public class TrakReliabilityTests : IDisposable
         }
         double[] Quality(IReadOnlyList<CheckpointRecord> half) => WithModels(ConfidenceRanking.FinalCheckpoints(half), m => global::AttributionExplorer.Precompute.Evaluation.LabelQualityScorer.Score(m, train));
         Assert.Equal(Spearman(Quality(halfA), Quality(halfB)), Reliability("confidence").SplitHalf!.Value, 6);
-        double[] Loss(IReadOnlyList<CheckpointRecord> half) => WithModels(half, m => MeanPixelLoss.Compute(m, train));
+        double[] Loss(IReadOnlyList<CheckpointRecord> half) => WithModels(ConfidenceRanking.FinalCheckpoints(half), m => MeanPixelLoss.Compute(m, train));
         Assert.Equal(Spearman(Loss(halfA), Loss(halfB)), Reliability("loss").SplitHalf!.Value, 6);
         Core.Stability.Reliability Reliability(string method) =>
             context.RankingRuns.GetReliability(context.RankingRuns.GetLatestComplete(dataset.Id, method, "train")!.Id)!;
