@@ -30,4 +30,6 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => [];
     public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => new(0, 0, [], []);
     public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => [];
+    public Core.Stability.Reliability? GetReliability(long runId) => null;
+    public IReadOnlyList<KernelFigures> GetKernels(long runId) => [];
 }

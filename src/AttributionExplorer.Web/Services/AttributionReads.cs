@@ -1,4 +1,5 @@
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Stability;
 
 namespace AttributionExplorer.Web.Services;
 
@@ -21,6 +22,10 @@ public interface IAttributionRepository
     InfluenceHistogram GetInfluenceHistogram(long runId, int bins);
     IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit);
     IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds);
+    /// <summary>The run's split-half reliability (of its ordering of training images), or null when it recorded none.</summary>
+    Reliability? GetReliability(long runId);
+    /// <summary>The TRAK kernels the run's scores come from (empty for methods without one).</summary>
+    IReadOnlyList<KernelFigures> GetKernels(long runId);
 }
 
 public sealed class AttributionReads(IRankingRunRepository runs, IScoreRepository scores, ITrainRankingRepository trainRankings,
@@ -41,4 +46,6 @@ public sealed class AttributionReads(IRankingRunRepository runs, IScoreRepositor
     public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => trainRankings.Histogram(runId, bins);
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => scores.GetAppearances(trainImageId, runIds, limit);
     public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => agreement.Get(targetIds);
+    public Reliability? GetReliability(long runId) => runs.GetReliability(runId);
+    public IReadOnlyList<KernelFigures> GetKernels(long runId) => runs.GetKernels(runId);
 }

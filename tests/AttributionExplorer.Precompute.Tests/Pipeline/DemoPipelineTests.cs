@@ -253,7 +253,10 @@ public class DemoPipelineTests : IDisposable
         Assert.True(done.Status == JobStatus.Done, done.Error);
         var expected = context.Scores.GetScores(objectTarget.Id);
         var actual = context.Scores.GetScores(done.ResultTargetId!.Value);
-        Assert.Equal(TargetKinds.Region, context.Scores.GetTarget(done.ResultTargetId.Value)!.Kind);
+        var regionTarget = context.Scores.GetTarget(done.ResultTargetId.Value)!;
+        Assert.Equal(TargetKinds.Region, regionTarget.Kind);
+        // Its split-half (seed 0 against seed 1) is that of the batch object target it reproduces, up to near-ties.
+        Assert.InRange(regionTarget.SplitHalf!.Value, objectTarget.SplitHalf!.Value - 0.1, objectTarget.SplitHalf.Value + 0.1);
         double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-3 * scale + 1e-6, $"score {i}: {expected[i]} vs {actual[i]}");
         var failed = context.Jobs.Get(bad)!;
@@ -284,6 +287,9 @@ public class DemoPipelineTests : IDisposable
         var esvm = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Esvm, TargetKinds.Class)!;
         var moco = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.MocoCosine, TargetKinds.Image)!;
         Assert.Contains("\"C\":0.1", esvm.ParametersJson);
+        // One embedding model: no ensemble to split, and the run says so instead of showing a figure.
+        Assert.All(new[] { esvm, moco }, r => Assert.Equal((null, "one moco embedding model: there is no ensemble to split into halves"),
+            (context.RankingRuns.GetReliability(r.Id)!.SplitHalf, context.RankingRuns.GetReliability(r.Id)!.Detail)));
         foreach (var target in context.Scores.GetTargetsOfRun(esvm.Id))
         {
             // Candidates are exactly the training images that contain the target's class; the rest are NaN.

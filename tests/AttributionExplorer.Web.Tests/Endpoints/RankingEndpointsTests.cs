@@ -126,6 +126,38 @@ public class RankingEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RankingsCarryTheirSplitHalfReliabilityAndRegimeWarnings()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10), SeededDatabase.Detector("influence", 11));
+        long confidence = db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.RankingRuns.RecordReliability(confidence, new Core.Stability.Reliability(0.81, "half A: seed 0 (1 checkpoint); half B: seed 1 (1 checkpoint)"));
+        db.AddDetectorRun("influence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.RankingRuns.RecordReliability(trakRun, Core.Stability.Reliability.None("one training run (seed 0, 1 checkpoint): train two or more seeds to have two halves"));
+        db.RankingRuns.RecordKernels(trakRun, [new KernelFigures(5, 4, 512, 1e-7, 0, 5, 508)]);
+
+        var queue = (await Get(Queue("?method=confidence"))).Body;
+        Assert.Equal(0.81, queue.GetProperty("splitHalf").GetDouble(), 12);
+        Assert.Equal("stable 0.81", queue.GetProperty("reliability").GetString());
+        Assert.Equal(0, queue.GetProperty("regimeWarnings").GetArrayLength());
+
+        var trak = (await Get(Queue("?method=trak"))).Body;
+        Assert.Equal(JsonValueKind.Null, trak.GetProperty("splitHalf").ValueKind);
+        Assert.Equal("no split-half", trak.GetProperty("reliability").GetString());
+        Assert.Contains("one training run", trak.GetProperty("reliabilityDetail").GetString());
+        var warnings = trak.GetProperty("regimeWarnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
+        Assert.Equal(3, warnings.Length);
+        Assert.Contains("n = 4 train images for k = 512 projected dimensions", warnings[0]);
+
+        Assert.Equal("not measured", (await Get(Queue("?method=influence"))).Body.GetProperty("reliability").GetString());
+
+        var methods = (await Get($"/api/datasets/{db.DatasetId}/ranking-methods")).Body.GetProperty("methods").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("completeRuns"));
+        Assert.Equal("no split-half", methods["trak"][0].GetProperty("reliability").GetString());
+        Assert.Equal(3, methods["trak"][0].GetProperty("regimeWarnings").GetArrayLength());
+        Assert.Equal(0.81, methods["confidence"][0].GetProperty("splitHalf").GetDouble(), 12);
+    }
+
+    [Fact]
     public async Task BadRequestsAreProblemDetails()
     {
         db.PublishAlso(SeededDatabase.Detector("confidence", 10));

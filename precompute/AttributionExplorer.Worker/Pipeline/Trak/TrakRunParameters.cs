@@ -62,8 +62,15 @@ public sealed record TrakFinalizeParameters(long CheckpointRunId, TrakProjection
 }
 
 /// <summary>The kernel's regime: n/k, its spectrum and where λ sits, so a degenerate run can say so.</summary>
+/// <param name="EigenvaluesBelowRidge">Eigenvalues of ΦᵀΦ below the ridge; null in runs recorded before it was counted.</param>
 public sealed record TrakFinalizeResult(int TrainImages, int ProjectionDim, double Ridge, double SmallestEigenvalue, double LargestEigenvalue,
-    int Rank, long ParameterCount);
+    int Rank, long ParameterCount, int? EigenvaluesBelowRidge = null)
+{
+    /// <summary>The figures <see cref="Core.LabelErrors.KernelRegime"/> judges. A run recorded before the count existed
+    /// counts its numerically zero eigenvalues (k − rank), which lie below any positive ridge: a lower bound.</summary>
+    public Core.Domain.KernelFigures Figures(long checkpointId) => new(checkpointId, TrainImages, ProjectionDim, Ridge, SmallestEigenvalue,
+        LargestEigenvalue, EigenvaluesBelowRidge ?? ProjectionDim - Rank);
+}
 
 /// <summary>Stage 3, the TRAK ranking run of one target kind (kind "rank.trak"): target gradients under every
 /// checkpoint against its finalized scoring matrix (upstream: the finalize runs), averaged; one unit per checkpoint.</summary>

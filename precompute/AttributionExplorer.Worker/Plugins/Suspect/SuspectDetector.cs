@@ -1,4 +1,5 @@
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Core.LabelErrors;
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Runs;
@@ -37,7 +38,12 @@ public sealed class SuspectDetector : ITrainImageDetector
         {
             var ids = TrainRankingTargets.TrainImageIds(context, dataset);
             var suspicion = RankCombination.MaxOfRanks(components.Select(r => (IReadOnlyList<double>)TrainRankingTargets.Suspicion(context, r.Id, ids)).ToArray());
-            return TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, ids, suspicion);
+            var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, ids, suspicion);
+            // Not measured for the combination itself (its components do not keep per-half scores); the components' figures say how stable its inputs are.
+            var parts = Components.Zip(components, (d, r) => $"{d.Info.Name} {context.RankingRuns.GetReliability(r.Id)?.Badge ?? "not measured"}");
+            context.RankingRuns.RecordReliability(scope.RunId, Reliability.None($"not computed for the combination; its components: {string.Join(", ", parts)}"));
+            context.RankingRuns.RecordKernels(scope.RunId, components.SelectMany(r => context.RankingRuns.GetKernels(r.Id)).DistinctBy(k => k.CheckpointId).ToList());
+            return result;
         }).Run;
     }
 
