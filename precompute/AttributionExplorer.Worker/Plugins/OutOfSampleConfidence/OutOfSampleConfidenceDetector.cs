@@ -45,7 +45,10 @@ public sealed class OutOfSampleConfidenceDetector : ITrainImageDetector
                 }));
                 for (int j = 0; j < members.Length; j++) quality[members[j]] = scores[j];
             }
-            return TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, quality.Select(q => -q).ToList(), quality);
+            var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, quality.Select(q => -q).ToList(), quality);
+            context.RankingRuns.RecordReliability(scope.RunId, Core.Stability.Reliability.None(
+                "each image is scored by the one fold model that did not train on it: there is no ensemble to split into halves"));
+            return result;
         }).Run;
     }
 
