@@ -13,22 +13,31 @@ namespace AttributionExplorer.Worker.Pipeline;
 /// <summary>The parameters of one training run (kind "train"): everything that changes the checkpoint.</summary>
 public sealed record TrainRunParameters(string Architecture, int NumClasses, int ImageSize, int BaseWidth, int BlocksPerStage,
     int AsppChannels, int[] AsppRates, int Epochs, int BatchSize, double LearningRate, double WeightDecay, double PlateauFactor,
-    int PlateauPatience, bool HorizontalFlip, string Optimizer, string Loss, int Seed) : IRunParameters
+    int PlateauPatience, bool HorizontalFlip, string Optimizer, string Loss, int Seed, int TrajectoryEpochs = 1) : IRunParameters
 {
     public string RunKind => "train";
 
     public static TrainRunParameters Of(ModelOptions model, TrainingOptions training, int seed, int numClasses) =>
         new("deeplabv3", numClasses, model.ImageSize, model.BaseWidth, model.BlocksPerStage, model.AsppChannels, model.AsppRates,
             training.Epochs, training.BatchSize, training.LearningRate, training.WeightDecay, training.PlateauFactor, training.PlateauPatience,
-            training.HorizontalFlip, "adam", "cross_entropy(ignore=255)", seed);
+            training.HorizontalFlip, "adam", "cross_entropy(ignore=255)", seed, training.TrajectoryEpochs);
+
+    /// <summary>The epochs whose end-of-epoch weights become checkpoints, ascending; the last is the final model.</summary>
+    public int[] CheckpointEpochs => Enumerable.Range(Epochs - TrajectoryEpochs + 1, TrajectoryEpochs).ToArray();
 
     public ModelOptions Model => new() { ImageSize = ImageSize, BaseWidth = BaseWidth, BlocksPerStage = BlocksPerStage, AsppChannels = AsppChannels, AsppRates = AsppRates };
 }
 
-public sealed record TrainRunResult(long CheckpointId, double ValMeanIou, double Seconds, int RecomputedBatches);
+/// <param name="CheckpointId">The final checkpoint.</param>
+/// <param name="TrajectoryCheckpointIds">Every checkpoint of the run in epoch order (null for runs recorded before trajectories).</param>
+public sealed record TrainRunResult(long CheckpointId, double ValMeanIou, double Seconds, int RecomputedBatches, long[]? TrajectoryCheckpointIds = null)
+{
+    public long[] CheckpointIds => TrajectoryCheckpointIds ?? [CheckpointId];
+}
 
 /// <summary>One training run per seed (a complete run with identical parameters is reused): trains, records val mIoU,
-/// seeds and hyperparameters, writes the checkpoint file as a run artifact and stores the val predictions.</summary>
+/// seeds and hyperparameters, writes each checkpoint file (the last <see cref="TrainingOptions.TrajectoryEpochs"/>
+/// epochs' weights) as a run artifact and stores their val predictions.</summary>
 public static class TrainStep
 {
     public const string CheckpointArtifact = "checkpoint";
@@ -47,8 +56,8 @@ public static class TrainStep
                 val ??= DatabaseExamples.Load(context.Datasets, dataset, Splits.Val, model.ImageSize);
                 return Train(context, dataset, scope, parameters, training, train, val);
             });
-            if (outcome.Reused) StepProgress.Skipped($"train seed {seed}", $"run {outcome.Run.Id} (checkpoint {outcome.Result.CheckpointId}) is complete, val mIoU {outcome.Result.ValMeanIou:F3}");
-            result.Add(context.Checkpoints.Get(outcome.Result.CheckpointId)!);
+            if (outcome.Reused) StepProgress.Skipped($"train seed {seed}", $"run {outcome.Run.Id} ({outcome.Result.CheckpointIds.Length} checkpoint(s)) is complete, val mIoU {outcome.Result.ValMeanIou:F3}");
+            result.AddRange(outcome.Result.CheckpointIds.Select(id => context.Checkpoints.Get(id)!));
         }
         return result;
     }
@@ -57,25 +66,56 @@ public static class TrainStep
         TrainingOptions training, InMemorySegmentationSource train, InMemorySegmentationSource val)
     {
         int seed = parameters.Seed;
+        var epochs = parameters.CheckpointEpochs;
         torch.manual_seed(seed);
         using var network = DeepLabV3.Create(parameters.Model, parameters.NumClasses);
         network.to(context.Device);
+        var files = new Dictionary<int, RunArtifact>();
+        // Reported after the epoch's last optimizer step, on this thread: the weights are exactly the end-of-epoch ones.
+        void Snapshot(TrainProgress p)
+        {
+            if (p.Batch != p.Batches || p.Epoch == p.Epochs || !epochs.Contains(p.Epoch)) return;
+            files[p.Epoch] = WriteCheckpoint(context, dataset, scope, network, seed, p.Epoch, final: false);
+        }
         var outcome = StepProgress.Run($"train seed {seed}", training.Epochs * Math.Ceiling(train.Count / (double)training.BatchSize),
             report => SegmentationTrainer.Train(network, train, training, seed, new SyncProgress<TrainProgress>(p =>
-                report((p.Epoch - 1) * p.Batches + p.Batch, $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3}"))));
-        double miou = SegmentationPredictor.Evaluate(network, val);
-        var artifact = context.Artifacts.Write(CheckpointArtifact, Path.Combine("checkpoints", dataset.Name, $"run{scope.RunId}-seed{seed}.bin"),
-            temporary => CheckpointFile.Save(network, temporary));
-        scope.AddArtifact(artifact);
-        long id = context.Checkpoints.FindByRun(scope.RunId)?.Id ?? context.Checkpoints.Add(new CheckpointRecord(0, dataset.Id, seed,
-            context.Artifacts.FullPath(artifact.RelativePath), miou, Core.Runs.RunParameters.Serialize(parameters), outcome.Seconds, DateTime.UtcNow, scope.RunId));
-        context.Checkpoints.SavePredictions(SegmentationPredictor.Predict(network, val)
-            .Select(p => new PredictionRecord(id, p.ImageId, parameters.ImageSize, parameters.ImageSize, p.Labels)).ToList());
-        context.Summary.Add(($"train seed {seed}", $"val mIoU {miou:F3}, {parameters.ImageSize}px, {network.ParameterCount():N0} params, {outcome.RecomputedBatches} batches recomputed", outcome.Seconds));
-        return new TrainRunResult(id, miou, outcome.Seconds, outcome.RecomputedBatches);
+            {
+                Snapshot(p);
+                report((p.Epoch - 1) * p.Batches + p.Batch, $"epoch {p.Epoch}/{p.Epochs} loss {p.Loss:F3}");
+            })));
+        files[parameters.Epochs] = WriteCheckpoint(context, dataset, scope, network, seed, parameters.Epochs, final: true);
+
+        var existing = context.Checkpoints.ListByRun(scope.RunId).ToDictionary(c => c.Epoch);
+        var ids = new List<long>();
+        double finalMiou = 0;
+        foreach (int epoch in epochs)
+        {
+            using var model = epoch == parameters.Epochs ? null : CheckpointFile.Load(context.Artifacts.FullPath(files[epoch].RelativePath), parameters.Model, parameters.NumClasses, context.Device);
+            var evaluated = model ?? network;
+            evaluated.eval();
+            double miou = SegmentationPredictor.Evaluate(evaluated, val);
+            long id = existing.TryGetValue(epoch, out var found) ? found.Id : context.Checkpoints.Add(new CheckpointRecord(0, dataset.Id, seed,
+                context.Artifacts.FullPath(files[epoch].RelativePath), miou, Core.Runs.RunParameters.Serialize(parameters), outcome.Seconds, DateTime.UtcNow, scope.RunId, epoch));
+            context.Checkpoints.SavePredictions(SegmentationPredictor.Predict(evaluated, val)
+                .Select(p => new PredictionRecord(id, p.ImageId, parameters.ImageSize, parameters.ImageSize, p.Labels)).ToList());
+            ids.Add(id);
+            if (epoch == parameters.Epochs) finalMiou = miou;
+        }
+        string trajectory = epochs.Length > 1 ? $", checkpoints after epochs {string.Join(", ", epochs)}" : "";
+        context.Summary.Add(($"train seed {seed}", $"val mIoU {finalMiou:F3}, {parameters.ImageSize}px, {network.ParameterCount():N0} params{trajectory}", outcome.Seconds));
+        return new TrainRunResult(ids[^1], finalMiou, outcome.Seconds, outcome.RecomputedBatches, ids.ToArray());
     }
 
-    /// <summary>The checkpoint of every configured seed whose training run with exactly these parameters is complete.</summary>
+    private static RunArtifact WriteCheckpoint(PipelineContext context, DatasetInfo dataset, RunScope scope, DeepLabV3 network, int seed, int epoch, bool final)
+    {
+        string name = final ? CheckpointArtifact : $"{CheckpointArtifact}.epoch{epoch}";
+        var artifact = context.Artifacts.Write(name, Path.Combine("checkpoints", dataset.Name, $"run{scope.RunId}-seed{seed}-epoch{epoch}.bin"),
+            temporary => CheckpointFile.Save(network, temporary));
+        scope.AddArtifact(artifact);
+        return artifact;
+    }
+
+    /// <summary>The checkpoints of every configured seed whose training run with exactly these parameters is complete.</summary>
     public static IReadOnlyList<CheckpointRecord> Existing(PipelineContext context, DatasetInfo dataset, ModelOptions model, TrainingOptions training)
     {
         int classes = context.Datasets.GetCategories(dataset.Id).Count + 1;
@@ -83,15 +123,16 @@ public static class TrainStep
         {
             var run = context.Runs.Ensure(dataset.Id, dataset.Version, TrainRunParameters.Of(model, training, seed, classes), []);
             if (!run.IsComplete) throw new InvalidOperationException($"no complete training run for seed {seed} with the configured hyperparameters (run {run.Id} is {run.State.ToString().ToLowerInvariant()}); run train first");
-            return context.Checkpoints.Get(RunExecutor.ReadResult<TrainRunResult>(run).CheckpointId)!;
-        }).ToList();
+            return RunExecutor.ReadResult<TrainRunResult>(run).CheckpointIds.Select(id => context.Checkpoints.Get(id)!);
+        }).SelectMany(c => c).ToList();
     }
 
     /// <summary>Loads a checkpoint after verifying its file against the SHA-256 its training run recorded.</summary>
     public static DeepLabV3 Load(PipelineContext context, CheckpointRecord checkpoint, TorchSharp.torch.Device? device = null)
     {
         var parameters = TrainParameters(context, checkpoint);
-        string path = checkpoint.RunId != 0 && context.Ledger.Artifacts(checkpoint.RunId).FirstOrDefault(a => a.Name == CheckpointArtifact) is { } artifact
+        string path = checkpoint.RunId != 0 && context.Ledger.Artifacts(checkpoint.RunId)
+                .FirstOrDefault(a => a.Name.StartsWith(CheckpointArtifact, StringComparison.Ordinal) && context.Artifacts.FullPath(a.RelativePath) == checkpoint.Path) is { } artifact
             ? context.Artifacts.Verified(artifact, "retrain it: `precompute train` (the run with this checkpoint must be deleted first)")
             : checkpoint.Path;
         return CheckpointFile.Load(path, parameters.Model, parameters.NumClasses, device);

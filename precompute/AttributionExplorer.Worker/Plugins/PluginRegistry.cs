@@ -50,6 +50,13 @@ public static class PluginRegistry
         new ClipCosineMethod(),
         new InfluenceDetector(),
         new Confidence.ConfidenceRanking(),
+        new Confidence.LossRanking(),
+        new OutOfSampleConfidence.OutOfSampleConfidenceDetector(),
+        new SelfInfluence.SelfInfluenceDetector(),
+        new HeldOutObjects.HeldOutObjectDetector(),
+        new TrainOthers.TrainOthersDetector(),
+        new Suspect.SuspectDetector(),
+        new ObjectConfidence.ObjectConfidenceDetector(),
     ];
 
     public static readonly IReadOnlyList<IEvaluation> Evaluations =

@@ -3,10 +3,18 @@ namespace AttributionExplorer.Core.Evaluation;
 // Results of each evaluation kind, stored as JSON in evaluations.results_json and drawn by the Evaluation page.
 
 /// <param name="PrecisionCurve">Precision among the first k suspects, k = 1…n.</param>
+/// <param name="Figures">AUROC, AP and precision in the first 5% with 95% bootstrap intervals (null in older runs).</param>
+/// <param name="ApGainOverConfidence">AP minus the confidence detector's AP, paired bootstrap 95% interval (null for
+/// confidence itself, or when it has no run).</param>
+/// <param name="AurocByKind">Per kind of known error: AUROC of that kind's errors against the clean images.</param>
 public sealed record LabelErrorMethodResult(string Method, string Description, double PrecisionAt5Percent, double PrecisionAt10Percent,
-    double RecallAt10Percent, double Auroc, double Auprc, double[] PrecisionCurve);
+    double RecallAt10Percent, double Auroc, double Auprc, double[] PrecisionCurve, DetectionFigures? Figures = null,
+    Interval? ApGainOverConfidence = null, IReadOnlyDictionary<string, double>? AurocByKind = null);
 
-public sealed record LabelErrorResult(int TrainImages, int PlantedErrors, IReadOnlyList<LabelErrorMethodResult> Methods);
+/// <param name="ErrorsByKind">How many known errors of each kind the training set has.</param>
+/// <param name="QueueDefault">The detector the label-error queue uses by default.</param>
+public sealed record LabelErrorResult(int TrainImages, int PlantedErrors, IReadOnlyList<LabelErrorMethodResult> Methods,
+    IReadOnlyDictionary<string, int>? ErrorsByKind = null, string? QueueDefault = null);
 
 /// <param name="PerSeed">mIoU on the evaluation half for each seed, in seed order.</param>
 public sealed record CurationPoint(int PercentRemoved, int Removed, MeanWithError MeanIou, double[] PerSeed);

@@ -36,7 +36,8 @@ public sealed class AppOptions
     public AppOptions WithDefaultsForEmptyArrays()
     {
         foreach (var m in new[] { Model, Demo.Model }) if (m.AsppRates.Length == 0) m.AsppRates = [1, 2, 4];
-        foreach (var t in new[] { Training, Demo.Training }) if (t.Seeds.Length == 0) t.Seeds = [0, 1];
+        if (Training.Seeds.Length == 0) Training.Seeds = [0, 1];
+        if (Demo.Training.Seeds.Length == 0) Demo.Training.Seeds = [0, 1, 2, 3];
         Evaluation.FillEmptyArrays();
         return this;
     }
@@ -65,8 +66,11 @@ public sealed class TrainingOptions
     public double PlateauFactor { get; set; } = 0.5;
     public int PlateauPatience { get; set; } = 3;
     public bool HorizontalFlip { get; set; } = true;
-    /// <summary>One checkpoint per seed; TRAK ensembles over all of them.</summary>
+    /// <summary>One training run per seed; TRAK ensembles over all of their checkpoints.</summary>
     public int[] Seeds { get; set; } = [0, 1];
+    /// <summary>Checkpoints kept per run: the weights at the end of each of the last N epochs (1 = the final weights
+    /// only). Trajectory checkpoints add ensemble members at no extra training.</summary>
+    public int TrajectoryEpochs { get; set; } = 1;
     public int Threads { get; set; } = 0;
 
     /// <summary>The same schedule with another number of epochs (arrays are shared, not copied).</summary>
@@ -99,7 +103,7 @@ public sealed class TrakOptions
 public sealed record DemoOptions
 {
     public int Seed { get; set; } = 1234;
-    public int TrainImages { get; set; } = 240;
+    public int TrainImages { get; set; } = 600;
     public int ValImages { get; set; } = 48;
     /// <summary>Side of generated images (pixels).</summary>
     public int ImageSize { get; set; } = 96;
@@ -114,9 +118,11 @@ public sealed record DemoOptions
     public string ErrorKinds { get; set; } = "";
     /// <summary>Model, training and TRAK sizes used by the demo, chosen for a 2-core CPU.</summary>
     public ModelOptions Model { get; set; } = new() { ImageSize = 64, BaseWidth = 16, BlocksPerStage = 1, AsppChannels = 32 };
-    public TrainingOptions Training { get; set; } = new() { Epochs = 24, BatchSize = 16, LearningRate = 2e-3 };
-    public TrakOptions Trak { get; set; } = new() { ProjectionDim = 512 };
-    public SimilarityOptions Similarity { get; set; } = new() { ImageSize = 48, EncoderWidth = 16, HiddenDim = 256, QueueSize = 256, Epochs = 40, BatchSize = 32, LearningRate = 0.03 };
+    /// <summary>A sound TRAK regime on 2 cores (docs/science-notes.md): n/k = 600/128 ≈ 4.7, 4 runs × the last 2
+    /// epochs = 8 checkpoints, 8 epochs (long enough to learn the scenes, short enough not to memorize the errors).</summary>
+    public TrainingOptions Training { get; set; } = new() { Epochs = 8, BatchSize = 16, LearningRate = 2e-3, PlateauPatience = 2, TrajectoryEpochs = 2, Threads = 2 };
+    public TrakOptions Trak { get; set; } = new() { ProjectionDim = 128 };
+    public SimilarityOptions Similarity { get; set; } = new() { ImageSize = 48, EncoderWidth = 16, HiddenDim = 256, QueueSize = 256, Epochs = 8, BatchSize = 32, LearningRate = 0.03 };
 }
 
 /// <summary>Self-supervised MoCo v2 encoder (seed 001) and the Exemplar-SVM / cosine rankings computed in its embedding.</summary>

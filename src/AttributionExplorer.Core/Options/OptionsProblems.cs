@@ -31,6 +31,7 @@ public static class OptionsProblems
             Check(training.PlateauFactor is > 0 and <= 1, $"{prefix}:PlateauFactor", training.PlateauFactor, "must be in (0, 1]");
             Check(training.PlateauPatience >= 0, $"{prefix}:PlateauPatience", training.PlateauPatience, "must be ≥ 0");
             Check(training.Seeds.Length > 0 && training.Seeds.Distinct().Count() == training.Seeds.Length, $"{prefix}:Seeds", string.Join(", ", training.Seeds), "must be one or more distinct seeds");
+            Check(training.TrajectoryEpochs >= 1 && training.TrajectoryEpochs <= training.Epochs, $"{prefix}:TrajectoryEpochs", training.TrajectoryEpochs, $"must be 1…Epochs ({training.Epochs})");
             Check(training.Threads >= 0, $"{prefix}:Threads", training.Threads, "must be ≥ 0 (0 = one thread)");
         }
         foreach (var (prefix, trak) in new[] { ("Trak", options.Trak), ("Demo:Trak", options.Demo.Trak) })

@@ -11,6 +11,8 @@ public interface ICheckpointRepository
     CheckpointRecord? Get(long checkpointId);
     /// <summary>The checkpoint written by a training run (complete or not: for the run that is writing it).</summary>
     CheckpointRecord? FindByRun(long runId);
+    /// <summary>Every checkpoint a training run wrote (its trajectory), in epoch order, complete or not.</summary>
+    IReadOnlyList<CheckpointRecord> ListByRun(long runId);
     void SavePredictions(IReadOnlyList<PredictionRecord> predictions);
     PredictionRecord? GetPrediction(long checkpointId, long imageId);
 }

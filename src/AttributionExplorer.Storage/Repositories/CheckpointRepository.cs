@@ -7,15 +7,16 @@ namespace AttributionExplorer.Storage.Repositories;
 
 public sealed class CheckpointRepository(SqliteDatabase database) : ICheckpointRepository
 {
-    private const string Columns = "c.id AS Id, c.dataset_id AS DatasetId, c.seed AS Seed, c.path AS Path, c.val_miou AS ValMiou, c.hyperparameters_json AS HyperparametersJson, c.train_seconds AS TrainSeconds, c.created_utc AS CreatedUtc, c.run_id AS RunId";
+    private const string Columns = "c.id AS Id, c.dataset_id AS DatasetId, c.seed AS Seed, c.path AS Path, c.val_miou AS ValMiou, c.hyperparameters_json AS HyperparametersJson, c.train_seconds AS TrainSeconds, c.created_utc AS CreatedUtc, c.run_id AS RunId, c.epoch AS Epoch";
 
     public long Add(CheckpointRecord checkpoint)
     {
         using var c = database.Open();
         return c.ExecuteScalar<long>(
-            "INSERT INTO checkpoints (dataset_id, seed, path, val_miou, hyperparameters_json, train_seconds, created_utc, run_id) VALUES (@DatasetId, @Seed, @Path, @ValMeanIou, @HyperparametersJson, @TrainSeconds, @Created, @RunId) RETURNING id",
+            "INSERT INTO checkpoints (dataset_id, seed, path, val_miou, hyperparameters_json, train_seconds, created_utc, run_id, epoch) VALUES (@DatasetId, @Seed, @Path, @ValMeanIou, @HyperparametersJson, @TrainSeconds, @Created, @RunId, @Epoch) RETURNING id",
             new { checkpoint.DatasetId, checkpoint.Seed, Path = database.Paths.ToStored(checkpoint.Path), checkpoint.ValMeanIou, checkpoint.HyperparametersJson, checkpoint.TrainSeconds,
-                Created = DapperSetup.ToText(checkpoint.CreatedUtc), RunId = checkpoint.RunId == 0 ? (long?)null : checkpoint.RunId });
+                Created = DapperSetup.ToText(checkpoint.CreatedUtc), RunId = checkpoint.RunId == 0 ? (long?)null : checkpoint.RunId,
+                Epoch = checkpoint.Epoch == 0 ? (long?)null : checkpoint.Epoch });
     }
 
     public IReadOnlyList<CheckpointRecord> List(long datasetId) =>
@@ -24,6 +25,8 @@ public sealed class CheckpointRepository(SqliteDatabase database) : ICheckpointR
     public CheckpointRecord? Get(long checkpointId) => Query("WHERE c.id = @checkpointId", new { checkpointId }).FirstOrDefault();
 
     public CheckpointRecord? FindByRun(long runId) => Query("WHERE c.run_id = @runId ORDER BY c.id DESC LIMIT 1", new { runId }).FirstOrDefault();
+
+    public IReadOnlyList<CheckpointRecord> ListByRun(long runId) => Query("WHERE c.run_id = @runId ORDER BY c.epoch, c.id", new { runId });
 
     private IReadOnlyList<CheckpointRecord> Query(string where, object args)
     {

@@ -20,7 +20,7 @@ internal static class Rows
     public sealed class Checkpoint
     {
         public long Id, DatasetId, Seed;
-        public long? RunId;
+        public long? RunId, Epoch;
         public string Path = "", HyperparametersJson = "", CreatedUtc = "";
         public double ValMiou, TrainSeconds;
     }
@@ -40,7 +40,7 @@ internal static class Rows
     public static DatasetInfo ToRecord(this Dataset r) => new(r.Id, r.Name, r.ImageRoot, r.SourceDescription, ParseUtc(r.CreatedUtc), r.Version);
 
     public static CheckpointRecord ToRecord(this Checkpoint r) => new(r.Id, r.DatasetId, (int)r.Seed, r.Path, r.ValMiou,
-        r.HyperparametersJson, r.TrainSeconds, ParseUtc(r.CreatedUtc), r.RunId ?? 0);
+        r.HyperparametersJson, r.TrainSeconds, ParseUtc(r.CreatedUtc), r.RunId ?? 0, (int)(r.Epoch ?? 0));
 
     public static AttributionRun ToRecord(this Run r) => new(r.Id, r.DatasetId, r.Method, r.TargetKind, r.Status, r.ParametersJson,
         r.ParametersHash, r.TimingsJson, (int)r.TrainCount, ParseUtc(r.StartedUtc), r.FinishedUtc is null ? null : ParseUtc(r.FinishedUtc));

@@ -13,7 +13,7 @@ public class AppOptionsTests
         options.Training.Seeds = [7];
         options.WithDefaultsForEmptyArrays();
         Assert.Equal([7], options.Training.Seeds);
-        Assert.Equal([0, 1], options.Demo.Training.Seeds);
+        Assert.Equal([0, 1, 2, 3], options.Demo.Training.Seeds);
         Assert.Equal([1, 2, 4], options.Model.AsppRates);
     }
 

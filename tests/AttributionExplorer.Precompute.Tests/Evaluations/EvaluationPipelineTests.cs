@@ -61,12 +61,18 @@ public class EvaluationPipelineTests : IDisposable
         var labels = System.Text.Json.JsonSerializer.Deserialize<LabelErrorResult>(runs[EvaluationKinds.LabelErrors].ResultsJson!)!;
         Assert.Equal(20, labels.TrainImages);
         Assert.Equal(2, labels.PlantedErrors);
-        Assert.Equal(["influence", "confidence", "trak_class_overall", "model_confidence", "random"], labels.Methods.Select(m => m.Method));
+        Assert.Equal(["influence", "confidence", "loss", "self-influence", "heldout-objects", "train-others", "suspect", "trak_class_overall", "random"],
+            labels.Methods.Select(m => m.Method));
+        Assert.Equal("suspect", labels.QueueDefault);
+        Assert.Equal(2, labels.ErrorsByKind!.Values.Sum());
         Assert.All(labels.Methods, m =>
         {
             Assert.Equal(20, m.PrecisionCurve.Length);
             Assert.Equal(0.1, m.PrecisionCurve[^1], 9); // all 20 inspected: precision = base rate
             Assert.InRange(m.Auroc, 0, 1);
+            Assert.InRange(m.Auprc, m.Figures!.AveragePrecision.Low, m.Figures.AveragePrecision.High);
+            Assert.Equal(labels.ErrorsByKind.Keys.Order(), m.AurocByKind!.Keys);
+            Assert.Equal(m.Method == "confidence", m.ApGainOverConfidence is null);
         });
 
         var curation = System.Text.Json.JsonSerializer.Deserialize<CurationResult>(runs[EvaluationKinds.Curation].ResultsJson!)!;

@@ -28,7 +28,9 @@ public class DemoPipelineTests : IDisposable
         var (dataset, runId) = TinyDemo.Run(context);
 
         var checkpoints = context.Checkpoints.List(dataset.Id);
-        Assert.Equal(new[] { 0, 1 }, checkpoints.Select(c => c.Seed));
+        Assert.Equal(new[] { (0, 1), (0, 2), (1, 1), (1, 2) }, checkpoints.Select(c => (c.Seed, c.Epoch)));
+        Assert.Equal(2, checkpoints.Select(c => c.RunId).Distinct().Count());
+        Assert.Equal(4, checkpoints.Select(c => c.Path).Distinct().Count());
         Assert.All(checkpoints, c => Assert.Contains("\"seed\":" + c.Seed, c.HyperparametersJson));
         Assert.Equal(2, context.Datasets.GetPlantedErrors(dataset.Id).Count);
         var run = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)!;
@@ -48,7 +50,11 @@ public class DemoPipelineTests : IDisposable
         }
         Assert.Equal(20, context.TrainRankings.Count(run.Id));
         AssertClassAndObjectTargets(context, dataset, val);
-        AssertConfidenceRanksEveryTrainingImageHighestLossFirst(context, dataset);
+        AssertConfidenceRanksEveryTrainingImageLowestQualityFirst(context, dataset);
+        AssertHeldOutObjectDetectorEqualsItsBruteForce(context, dataset);
+        AssertSuspectIsTheMaximumOfItsComponentsNormalizedRanks(context, dataset);
+        AssertObjectConfidenceRanksEveryTrainingAnnotationWithItsImage(context, dataset);
+        AssertOutOfSampleConfidenceIsLeftToItsCommandAndResumesByFold(context, dataset);
         AssertOnDemandRegionJobsRoundTrip(context, dataset, val);
         AssertSimilarityRankingsAndAgreement(context, dataset, val);
         AssertImportedClipEmbeddingsAreRanked(context, dataset);
@@ -60,9 +66,11 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(runsBefore, again.Ledger.List(dataset.Id).Count);
         Assert.DoesNotContain(again.Summary, s => s.Step.StartsWith("train") || s.Step.StartsWith("TRAK") || s.Step == "MoCo");
         Assert.DoesNotContain(again.Ledger.List(dataset.Id), r => r.State is Core.Runs.RunState.Queued or Core.Runs.RunState.Running);
-        Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "confidence/train", "trak/region", "clip/image", "clip/class" },
+        Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "confidence/train",
+                "loss/train", "self-influence/train", "heldout-objects/train", "train-others/train", "suspect/train", "object-confidence/train-objects", "confidence-oos/train", "trak/region",
+                "clip/image", "clip/class" },
             again.RankingRuns.ListComplete(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
-        Assert.Equal(2, again.Checkpoints.List(dataset.Id).Count);
+        Assert.Equal(4, again.Checkpoints.List(dataset.Id).Count);
 
         AssertMovedDataDirectoryStillWorks(dataset, runsBefore);
     }
@@ -120,14 +128,90 @@ public class DemoPipelineTests : IDisposable
     }
 
     /// <summary>The confidence plug-in (registered, run by the demo) ranks all 20 training images, highest loss first.</summary>
-    private static void AssertConfidenceRanksEveryTrainingImageHighestLossFirst(PipelineContext context, DatasetInfo dataset)
+    private static void AssertConfidenceRanksEveryTrainingImageLowestQualityFirst(PipelineContext context, DatasetInfo dataset)
     {
         var run = context.RankingRuns.GetLatestComplete(dataset.Id, "confidence", "train")!;
         var ranked = context.TrainRankings.Page(run.Id, 0, 100);
         Assert.Equal(20, ranked.Count);
         Assert.Equal(Enumerable.Range(1, 20), ranked.Select(r => r.Rank));
-        Assert.Equal(ranked.Select(r => r.MeanScore).OrderByDescending(s => s), ranked.Select(r => r.MeanScore));
-        Assert.All(ranked, r => Assert.True(r.MeanScore > 0));
+        Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
+        Assert.All(ranked, r => Assert.InRange(r.MeanScore, 0f, 1f));
+    }
+
+    /// <summary>Recomputed from the stored object targets by plain loops: per training image and class, the mean
+    /// score over that class's held-out objects; the image's score is the lowest class mean; most negative first.</summary>
+    private static void AssertHeldOutObjectDetectorEqualsItsBruteForce(PipelineContext context, DatasetInfo dataset)
+    {
+        var objectRun = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Object)!;
+        var order = context.RankingRuns.GetTrainOrder(objectRun.Id);
+        var targets = context.Scores.GetTargetsOfRun(objectRun.Id);
+        var expected = new Dictionary<long, double>();
+        for (int i = 0; i < order.Count; i++)
+        {
+            double worst = double.PositiveInfinity;
+            foreach (var category in targets.Select(t => t.CategoryCocoId).Distinct())
+            {
+                double sum = 0;
+                int count = 0;
+                foreach (var t in targets.Where(t => t.CategoryCocoId == category)) { sum += context.Scores.GetScores(t.Id)[i]; count++; }
+                worst = Math.Min(worst, sum / count);
+            }
+            expected[order[i]] = worst;
+        }
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, "heldout-objects", "train")!;
+        var ranked = context.TrainRankings.Page(run.Id, 0, 100);
+        Assert.Equal(20, ranked.Count);
+        foreach (var r in ranked) Assert.Equal(expected[r.TrainImageId], r.MeanScore, 4);
+        Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
+    }
+
+    private static void AssertObjectConfidenceRanksEveryTrainingAnnotationWithItsImage(PipelineContext context, DatasetInfo dataset)
+    {
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, "object-confidence", "train-objects")!;
+        var ranked = context.TrainRankings.PageObjects(run.Id, 0, 1000);
+        var annotations = context.Datasets.GetAnnotationsForSplit(dataset.Id, Splits.Train)
+            .SelectMany(p => p.Value.Where(a => !a.IsCrowd).Select(a => (a.Id, ImageId: p.Key))).ToList();
+        Assert.Equal(annotations.Count, context.TrainRankings.CountObjects(run.Id));
+        Assert.Equal(annotations.OrderBy(a => a.Id), ranked.Select(r => (r.AnnotationId, r.TrainImageId)).OrderBy(a => a.AnnotationId));
+        Assert.Equal(Enumerable.Range(1, ranked.Count), ranked.Select(r => r.Rank));
+        Assert.Equal(ranked.Select(r => r.Score).Order(), ranked.Select(r => r.Score));
+        Assert.All(ranked, r => Assert.InRange(r.Score, 0f, 1f));
+    }
+
+    /// <summary>The K-fold detector costs K trainings: the demo leaves it out and names its command; run on its own it
+    /// ranks every training image with one unit per fold, and a rerun reuses the run.</summary>
+    private static void AssertOutOfSampleConfidenceIsLeftToItsCommandAndResumesByFold(PipelineContext context, DatasetInfo dataset)
+    {
+        Assert.Contains(context.Summary, s => s.Step == "rank confidence-oos" && s.Result.Contains("not in the demo"));
+        Assert.Null(context.RankingRuns.GetLatestComplete(dataset.Id, "confidence-oos", "train"));
+        var sizes = PipelineSizes.Of(context.Options, demo: true);
+        var detector = (Worker.Plugins.ITrainImageDetector)Worker.Plugins.PluginRegistry.Method("confidence-oos");
+        var run = detector.Ensure(context, dataset, sizes);
+        var ranked = context.TrainRankings.Page(run.Id, 0, 100);
+        Assert.Equal(20, ranked.Count);
+        Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
+        Assert.Equal(["fold0", "fold1", "fold2", "fold3"], context.Ledger.Units(run.Id).Select(u => u.Key).Order());
+        Assert.Equal(run.Id, detector.Ensure(context, dataset, sizes).Id);
+    }
+
+    /// <summary>From the three stored component rankings: each image's normalized rank (n − rank + 1)/n per
+    /// component; the suspect order is by the largest of them, then by their mean.</summary>
+    private static void AssertSuspectIsTheMaximumOfItsComponentsNormalizedRanks(PipelineContext context, DatasetInfo dataset)
+    {
+        var components = new[] { "confidence", "heldout-objects", "self-influence" }
+            .Select(m => context.TrainRankings.Page(context.RankingRuns.GetLatestComplete(dataset.Id, m, "train")!.Id, 0, 100).ToDictionary(r => r.TrainImageId, r => r.Rank))
+            .ToList();
+        int n = components[0].Count;
+        var fractions = components[0].Keys.ToDictionary(id => id, id => components.Select(c => (n - c[id] + 1) / (double)n).ToArray());
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, "suspect", "train")!;
+        var ranked = context.TrainRankings.Page(run.Id, 0, 100);
+        Assert.Equal(n, ranked.Count);
+        for (int r = 1; r < ranked.Count; r++)
+        {
+            var (above, below) = (fractions[ranked[r - 1].TrainImageId], fractions[ranked[r].TrainImageId]);
+            Assert.True(above.Max() > below.Max() || (above.Max() == below.Max() && above.Average() >= below.Average() - 1e-12),
+                $"rank {r}: max {above.Max()} mean {above.Average()} is above max {below.Max()} mean {below.Average()}");
+        }
     }
 
     private static void AssertClassAndObjectTargets(PipelineContext context, DatasetInfo dataset, IReadOnlyList<ImageRecord> val)
@@ -169,7 +253,10 @@ public class DemoPipelineTests : IDisposable
         Assert.True(done.Status == JobStatus.Done, done.Error);
         var expected = context.Scores.GetScores(objectTarget.Id);
         var actual = context.Scores.GetScores(done.ResultTargetId!.Value);
-        Assert.Equal(TargetKinds.Region, context.Scores.GetTarget(done.ResultTargetId.Value)!.Kind);
+        var regionTarget = context.Scores.GetTarget(done.ResultTargetId.Value)!;
+        Assert.Equal(TargetKinds.Region, regionTarget.Kind);
+        // Its split-half (seed 0 against seed 1) is that of the batch object target it reproduces, up to near-ties.
+        Assert.InRange(regionTarget.SplitHalf!.Value, objectTarget.SplitHalf!.Value - 0.1, objectTarget.SplitHalf.Value + 0.1);
         double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-3 * scale + 1e-6, $"score {i}: {expected[i]} vs {actual[i]}");
         var failed = context.Jobs.Get(bad)!;
@@ -200,6 +287,9 @@ public class DemoPipelineTests : IDisposable
         var esvm = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Esvm, TargetKinds.Class)!;
         var moco = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.MocoCosine, TargetKinds.Image)!;
         Assert.Contains("\"C\":0.1", esvm.ParametersJson);
+        // One embedding model: no ensemble to split, and the run says so instead of showing a figure.
+        Assert.All(new[] { esvm, moco }, r => Assert.Equal((null, "one moco embedding model: there is no ensemble to split into halves"),
+            (context.RankingRuns.GetReliability(r.Id)!.SplitHalf, context.RankingRuns.GetReliability(r.Id)!.Detail)));
         foreach (var target in context.Scores.GetTargetsOfRun(esvm.Id))
         {
             // Candidates are exactly the training images that contain the target's class; the rest are NaN.

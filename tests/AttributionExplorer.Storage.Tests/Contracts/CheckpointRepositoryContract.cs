@@ -37,6 +37,28 @@ public abstract class CheckpointRepositoryContract
         Assert.Empty(s.Checkpoints.List(d.Id + 1));
     }
 
+    /// <summary>A run's trajectory: several checkpoints with their epochs, listed by run in epoch order, whatever order
+    /// they were written in.</summary>
+    [Fact]
+    public void ATrainingRunsTrajectoryCheckpointsAreListedInEpochOrder()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var ids = new Dictionary<int, long>();
+        var run = CompleteRun(s, d, "train", seed: 3, body: r =>
+        {
+            foreach (int epoch in new[] { 8, 6, 7 })
+                ids[epoch] = s.Checkpoints.Add(Checkpoint(s, d.Id, r, 3) with { Path = Path.Combine(s.DataRoot, "checkpoints", $"e{epoch}.bin"), Epoch = epoch });
+        });
+
+        var trajectory = s.Checkpoints.ListByRun(run.Id);
+        Assert.Equal(new[] { 6, 7, 8 }, trajectory.Select(c => c.Epoch));
+        Assert.Equal(new[] { ids[6], ids[7], ids[8] }, trajectory.Select(c => c.Id));
+        Assert.Equal(Path.Combine(s.DataRoot, "checkpoints", "e7.bin"), trajectory[1].Path);
+        Assert.Equal(new[] { 6, 7, 8 }, s.Checkpoints.List(d.Id).OrderBy(c => c.Epoch).Select(c => c.Epoch));
+        Assert.Empty(s.Checkpoints.ListByRun(run.Id + 1000));
+    }
+
     [Fact]
     public void ACheckpointOfAFailedRunIsNotListed()
     {

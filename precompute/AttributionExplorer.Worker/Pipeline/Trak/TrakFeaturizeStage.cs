@@ -15,7 +15,7 @@ public static class TrakFeaturizeStage
     public static Core.Runs.RunRecord Run(PipelineContext context, DatasetInfo dataset, CheckpointRecord checkpoint, TrakProjection projection,
         InMemorySegmentationSource train, int start, int count)
     {
-        var parameters = new TrakFeaturizeParameters(checkpoint.RunId, projection, start, count, train.Count);
+        var parameters = TrakFeaturizeParameters.For(checkpoint, projection, start, count, train.Count);
         var outcome = context.Runs.Execute(dataset.Id, dataset.Version, parameters, [checkpoint.RunId], scope =>
         {
             using var model = TrainStep.Load(context, checkpoint, context.Device);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Core.Runs;
@@ -34,9 +35,15 @@ public sealed record TrakProjection(int ProjectionDim, string Projection, long P
 
 /// <summary>Stage 1 (kind "trak.featurize"): projected loss gradients of train images [Start, Start + Count) under one
 /// checkpoint (its training run is the upstream run). Writes a features artifact [Count, k].</summary>
-public sealed record TrakFeaturizeParameters(long CheckpointRunId, TrakProjection Projection, int Start, int Count, int TrainImages) : IRunParameters
+/// <param name="CheckpointEpoch">Which of the training run's trajectory checkpoints (0 = its only one; left out of the
+/// identity then, so runs recorded before trajectories keep theirs).</param>
+public sealed record TrakFeaturizeParameters(long CheckpointRunId, TrakProjection Projection, int Start, int Count, int TrainImages,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int CheckpointEpoch = 0) : IRunParameters
 {
     public string RunKind => "trak.featurize";
+
+    public static TrakFeaturizeParameters For(CheckpointRecord checkpoint, TrakProjection projection, int start, int count, int trainImages) =>
+        new(checkpoint.RunId, projection, start, count, trainImages, checkpoint.Epoch);
     public string TrainFeatures => "grad of mean pixel cross-entropy, eval mode, /sqrt(p), projected";
 }
 
@@ -44,21 +51,38 @@ public sealed record TrakFeaturizeResult(int Rows, int Columns, long ParameterCo
 
 /// <summary>Stage 2 (kind "trak.finalize"): the kernel of one checkpoint from all its feature ranges (upstream), and
 /// the scoring matrix (ΦᵀΦ + λ·mean(diag)·I)⁻¹Φᵀ [k, n] as an artifact.</summary>
-public sealed record TrakFinalizeParameters(long CheckpointRunId, TrakProjection Projection, double Lambda) : IRunParameters
+public sealed record TrakFinalizeParameters(long CheckpointRunId, TrakProjection Projection, double Lambda,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int CheckpointEpoch = 0) : IRunParameters
 {
     public string RunKind => "trak.finalize";
+
+    public static TrakFinalizeParameters For(CheckpointRecord checkpoint, TrakProjection projection, double lambda) =>
+        new(checkpoint.RunId, projection, lambda, checkpoint.Epoch);
     public string LambdaRelativeTo => "mean diag of PhiT Phi";
 }
 
 /// <summary>The kernel's regime: n/k, its spectrum and where λ sits, so a degenerate run can say so.</summary>
+/// <param name="EigenvaluesBelowRidge">Eigenvalues of ΦᵀΦ below the ridge; null in runs recorded before it was counted.</param>
 public sealed record TrakFinalizeResult(int TrainImages, int ProjectionDim, double Ridge, double SmallestEigenvalue, double LargestEigenvalue,
-    int Rank, long ParameterCount);
+    int Rank, long ParameterCount, int? EigenvaluesBelowRidge = null)
+{
+    /// <summary>The figures <see cref="Core.LabelErrors.KernelRegime"/> judges. A run recorded before the count existed
+    /// counts its numerically zero eigenvalues (k − rank), which lie below any positive ridge: a lower bound.</summary>
+    public Core.Domain.KernelFigures Figures(long checkpointId) => new(checkpointId, TrainImages, ProjectionDim, Ridge, SmallestEigenvalue,
+        LargestEigenvalue, EigenvaluesBelowRidge ?? ProjectionDim - Rank);
+}
 
 /// <summary>Stage 3, the TRAK ranking run of one target kind (kind "rank.trak"): target gradients under every
 /// checkpoint against its finalized scoring matrix (upstream: the finalize runs), averaged; one unit per checkpoint.</summary>
+/// <param name="CheckpointEpochs">Per entry of <paramref name="CheckpointRunIds"/>, which trajectory checkpoint (null when
+/// every run has one checkpoint, so older identities stay as they were).</param>
 public sealed record TrakScoreParameters(string Target, string Output, TrakProjection Projection, double Lambda, string ScoreDtype, int TopK,
-    string Ensemble, long[] CheckpointRunIds) : IRunParameters
+    string Ensemble, long[] CheckpointRunIds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int[]? CheckpointEpochs = null) : IRunParameters
 {
+    public static int[]? EpochsOf(IReadOnlyList<CheckpointRecord> checkpoints) =>
+        checkpoints.All(c => c.Epoch == 0) ? null : checkpoints.Select(c => c.Epoch).ToArray();
+
     public string RunKind => "rank." + AttributionMethods.Trak;
 
     public static readonly IReadOnlyDictionary<string, string> OutputByKind = new Dictionary<string, string>

@@ -1,7 +1,9 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Evaluation;
 using AttributionExplorer.Worker.Infrastructure;
 using AttributionExplorer.Worker.Pipeline;
 using TorchSharp;
@@ -9,44 +11,49 @@ using static TorchSharp.torch;
 
 namespace AttributionExplorer.Worker.Plugins.Confidence;
 
-/// <summary>Label-error detector, the baseline for every attribution-based one: training images ordered by their mean
-/// per-pixel loss under the annotated labels, averaged over the ensemble's checkpoints; highest loss first.</summary>
-public sealed class ConfidenceRanking : IRankingMethod
+/// <summary>Label-error detector, the baseline for every attribution-based one (confident learning's label quality,
+/// cleanlab's segmentation score): the soft-minimum over an image's labelled pixels of the ensemble's probability of
+/// the annotated class; lowest quality first. The ensemble is the final checkpoint of each training run (trajectory
+/// checkpoints of one run are nearly the same model).</summary>
+public sealed class ConfidenceRanking : ITrainImageDetector
 {
     public const string Name = "confidence";
 
-    public RankingMethodInfo Info { get; } = new(Name, "Model confidence (mean pixel loss)",
-        "Mean per-pixel cross-entropy of the annotated label under the checkpoint ensemble; highest first: the models disagree most with these labels.",
+    public RankingMethodInfo Info { get; } = new(Name, "Model confidence (label quality)",
+        "Soft-minimum over the labelled pixels of the ensemble's probability of the annotated class (temperature 0.1); lowest first: the models most disagree with some part of these masks.",
         RankingScope.TrainImages, Signed: false, [], 11, $"{PluginRegistry.Cli} rank {Name} --dataset NAME");
 
-    public string Run(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes)
+    public RunRecord Ensure(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes)
     {
-        var checkpoints = TrainStep.Run(context, dataset, sizes.Model, sizes.Training);
-        var parameters = new ConfidenceParameters(checkpoints.Select(c => c.RunId).ToArray());
-        var outcome = context.Runs.Execute(dataset.Id, dataset.Version, parameters, parameters.CheckpointRunIds, scope =>
+        var finals = FinalCheckpoints(TrainStep.Run(context, dataset, sizes.Model, sizes.Training));
+        var parameters = new ConfidenceParameters(finals.Select(c => c.RunId).ToArray(), LabelQualityScorer.DefaultTemperature);
+        return context.Runs.Execute(dataset.Id, dataset.Version, parameters, parameters.CheckpointRunIds, scope =>
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
-            var models = checkpoints.Select(c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device)).ToList();
+            var models = finals.ToDictionary(c => c.Id, c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device));
             try
             {
-                var losses = StepProgress.Run("model confidence", 1, _ => MeanPixelLoss.Compute(models, train));
-                var order = Enumerable.Range(0, losses.Length).OrderByDescending(i => losses[i]).ThenBy(i => i).ToList();
-                context.RankingRuns.Begin(scope.RunId, dataset.Id, Name, TrainRankingTargets.Kind, train.ImageIds);
-                context.TrainRankings.Write(scope.RunId, order.Select(i => (train.ImageIds[i], (float)losses[i])).ToList());
-                return new TrainRankingResult(losses.Length);
+                double[] Quality(IReadOnlyList<CheckpointRecord> ensemble) => LabelQualityScorer.Score(ensemble.Select(c => models[c.Id]).ToList(), train, parameters.Temperature);
+                var quality = StepProgress.Run("model confidence", 1, _ => Quality(finals));
+                var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, quality.Select(q => -q).ToList(), quality);
+                context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(finals, Quality));
+                return result;
             }
             finally
             {
-                foreach (var model in models) model.Dispose();
+                foreach (var model in models.Values) model.Dispose();
             }
-        });
-        return $"run {outcome.Run.Id}: {outcome.Result.Images} images{(outcome.Reused ? " (reused)" : "")}";
+        }).Run;
     }
 
-    private sealed record ConfidenceParameters(long[] CheckpointRunIds) : IRunParameters
+    /// <summary>The last checkpoint of each training run, in run order.</summary>
+    public static IReadOnlyList<CheckpointRecord> FinalCheckpoints(IReadOnlyList<CheckpointRecord> checkpoints) =>
+        checkpoints.GroupBy(c => c.RunId).Select(g => g.OrderBy(c => c.Epoch).Last()).ToList();
+
+    private sealed record ConfidenceParameters(long[] CheckpointRunIds, double Temperature) : IRunParameters
     {
         public string RunKind => "rank." + Name;
-        public string Score => "mean pixel cross-entropy of the annotated class (ignore 255), mean over checkpoints";
-        public string Order => "highest first";
+        public string Score => "soft-minimum of the annotated class's mean ensemble probability over non-ignored pixels";
+        public string Order => "lowest first";
     }
 }

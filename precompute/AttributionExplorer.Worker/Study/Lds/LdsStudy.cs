@@ -37,6 +37,8 @@ public static class LdsStudy
         };
         var training = demo.Training.WithEpochs(config.Epochs);
         training.Threads = config.Threads;
+        // The study keeps its own trajectory checkpoints (LdsStudyTrainParameters.Trajectory); subset models keep their final one.
+        training.TrajectoryEpochs = 1;
         TorchThreads.Configure(config.Threads);
         var categories = context.Datasets.GetCategories(dataset.Id);
         int classes = categories.Count + 1;

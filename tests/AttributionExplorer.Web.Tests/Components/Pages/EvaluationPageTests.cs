@@ -23,6 +23,7 @@ public class EvaluationPageTests : BunitContext
         Services.AddSingleton<IDatasetRepository>(db.Datasets);
         Services.AddSingleton<IEvaluationRepository>(evaluations);
         Services.AddSingleton<AttributionExplorer.Core.Plugins.IPluginCatalog>(db.Catalog);
+        Services.AddSingleton<AttributionExplorer.Web.Services.IAttributionRepository>(db.Attributions);
     }
 
     private IRenderedComponent<EvaluationPage> RenderPage(long? datasetId = null) =>
@@ -97,6 +98,21 @@ public class EvaluationPageTests : BunitContext
         row.QuerySelectorAll("th, td").Select(c => c.TextContent.Trim()).ToArray();
 
     [Fact]
+    public void TheNewestTrakRunsWithDegenerateKernelsGetOneBannerWithTheirFigures()
+    {
+        StoreAllKinds();
+        Assert.Empty(RenderPage().FindAll(".regime-warning"));
+        var kernels = new[] { new AttributionExplorer.Core.Domain.KernelFigures(1, 4, 64, 1e-3, 0, 2.0, 60) };
+        var runs = new[] { "image", "class" }.Select(kind => db.Attributions.GetTarget(db.AddRun("trak",
+            new AttributionExplorer.Core.Domain.NewTarget(db.HeldOut, kind, kind == "class" ? 3 : null, null), [1f, 2f, 3f, 4f]))!.RunId).ToArray();
+        foreach (long run in runs) db.RankingRuns.RecordKernels(run, kernels);
+
+        var banner = RenderPage().Find(".regime-warning");
+        Assert.Contains($"the TRAK rankings these evaluations measure (runs {runs[0]}, {runs[1]})", banner.TextContent);
+        Assert.Contains("n = 4 train images for k = 64 projected dimensions", banner.TextContent);
+    }
+
+    [Fact]
     public void ShowsOneCardPerKindWithDateSecondsAndParameters()
     {
         StoreAllKinds();
@@ -115,6 +131,30 @@ public class EvaluationPageTests : BunitContext
         Assert.Equal("[0, 20, 50]", parameters["Curation.Percents"]);
     }
 
+    /// <summary>Results with bootstrap intervals, the paired gain over confidence and per-kind AUROC show all three, and
+    /// mark the queue's default.</summary>
+    [Fact]
+    public void LabelErrorIntervalsGainsAndPerKindAurocAreShown()
+    {
+        var figures = new DetectionFigures(new Interval(0.9, 0.8, 0.95), new Interval(0.7, 0.6, 0.8), new Interval(1, 0.5, 1), 4, 16);
+        Store(EvaluationKinds.LabelErrors, new { Seed = 7 }, new LabelErrorResult(20, 4,
+        [
+            new("suspect", "max of ranks", 1.0, 0.5, 0.25, 0.9, 0.7, Curve(1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0), figures,
+                new Interval(0.12, 0.01, 0.25), new Dictionary<string, double> { ["missing_instance"] = 1.0, ["class_confusion"] = 0.75 }),
+            new("confidence", "label quality", 0.0, 0.5, 0.25, 0.6, 0.3, Curve(0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0), figures,
+                null, new Dictionary<string, double> { ["missing_instance"] = 0.5, ["class_confusion"] = 0.25 }),
+        ], new Dictionary<string, int> { ["missing_instance"] = 2, ["class_confusion"] = 2 }, "suspect"));
+        var card = RenderPage().Find("section.evaluation-card[data-kind=label_errors]");
+        var suspect = Cells(card.QuerySelectorAll(".label-error-table tbody tr")[0]);
+        Assert.Contains("(queue default)", suspect[0]);
+        Assert.Equal(["1.000 [0.500, 1.000]", "0.500", "0.250", "0.900 [0.800, 0.950]", "0.700 [0.600, 0.800]", "+0.12 [+0.01, +0.25]"], suspect[1..]);
+        Assert.Contains("The label-error queue's default order is suspect.", card.TextContent);
+        Assert.Contains("2 class confusion, 2 missing instance", card.TextContent);
+        var kinds = card.QuerySelectorAll(".label-error-kinds-table tbody tr");
+        Assert.Equal(["suspect", "0.750", "1.000"], Cells(kinds[0]));
+        Assert.Equal(["confidence", "0.250", "0.500"], Cells(kinds[1]));
+    }
+
     [Fact]
     public void LabelErrorTableAndOnePrecisionLinePerMethodOverTheBaseRate()
     {
@@ -124,8 +164,8 @@ public class EvaluationPageTests : BunitContext
         Assert.Equal(3, rows.Length);
         var trak = Cells(rows[0]);
         Assert.StartsWith("trak_overall", trak[0]);
-        Assert.Equal(["1.000", "0.500", "0.250", "0.912", "0.732"], trak[1..]);
-        Assert.Equal(["0.000", "0.500", "0.250", "0.600", "0.300"], Cells(rows[1])[1..]);
+        Assert.Equal(["1.000", "0.500", "0.250", "0.912", "0.732", "–"], trak[1..]);
+        Assert.Equal(["0.000", "0.500", "0.250", "0.600", "0.300", "–"], Cells(rows[1])[1..]);
 
         var chart = card.QuerySelector("svg.precision-curve")!;
         Assert.Equal("img", chart.GetAttribute("role"));

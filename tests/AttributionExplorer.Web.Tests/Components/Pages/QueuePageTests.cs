@@ -47,6 +47,27 @@ public class QueuePageTests : BunitContext
         page.FindAll("a.queue-link").Select(a => long.Parse(a.GetAttribute("href")!.Split('/').Last().Split('?')[0])).ToArray();
 
     [Fact]
+    public void TheHeaderCarriesTheDetectorsSplitHalfAndTheTrakRegimeWarning()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10));
+        long confidence = db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.RankingRuns.RecordReliability(confidence, new Core.Stability.Reliability(0.12, "half A: seed 0 (1 checkpoint); half B: seed 1 (1 checkpoint)"));
+        var trak = db.Attributions.GetLatestCompleteRun(db.DatasetId, AttributionMethods.Trak, TargetKinds.Image)!;
+        db.RankingRuns.RecordReliability(trak.Id, Core.Stability.Reliability.None("one training run (seed 0, 2 checkpoints): train two or more seeds to have two halves"));
+        db.RankingRuns.RecordKernels(trak.Id, [new KernelFigures(1, 4, 64, 1e-3, 0, 2.0, 60)]);
+
+        var page = Open("?method=confidence");
+        Assert.Equal("noisy 0.12", page.Find(".detector-description .reliability-badge").TextContent);
+        Assert.Empty(page.FindAll(".regime-warning"));
+
+        page = Open("?method=trak");
+        var badge = page.Find(".detector-description .reliability-badge");
+        Assert.Equal("no split-half", badge.TextContent);
+        Assert.Contains("one training run (seed 0, 2 checkpoints)", badge.GetAttribute("title"));
+        Assert.Contains("n/k = 0.06 < 4", page.Find(".regime-warning").TextContent);
+    }
+
+    [Fact]
     public void WithoutADetectorRunTheQueueIsTraksOverallInfluence()
     {
         db.PublishAlso(SeededDatabase.Detector("confidence", 10));
@@ -58,6 +79,38 @@ public class QueuePageTests : BunitContext
         Assert.Contains("(not computed)", chips[0].TextContent);
         Assert.Equal("true", chips[1].GetAttribute("aria-current"));
         Assert.Equal($"/datasets/{db.DatasetId}/queue?method=confidence", chips[0].GetAttribute("href"));
+    }
+
+    /// <summary>The registry's queue default wins over display order once it has a run, and the page says it is the
+    /// default and what the study found; another detector's page names and links the default.</summary>
+    [Fact]
+    public void TheRegistrysQueueDefaultIsUsedAndStatedWithItsEvidence()
+    {
+        var suspect = SeededDatabase.Detector("suspect", 12) with { QueueDefault = true, Evidence = "Chosen in the study: AP 0.88." };
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10), suspect);
+        db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.AddDetectorRun("suspect", db.Train[0], db.Train[1], db.Train[2], db.Train[3]);
+
+        var page = Open();
+        Assert.Equal([db.Train[0], db.Train[1], db.Train[2], db.Train[3]], Order(page));
+        Assert.Contains("(default)", page.Find(".detector-picker a[data-method='suspect']").TextContent);
+        Assert.Contains("This is the queue's default detector. Chosen in the study: AP 0.88.", page.Find(".detector-default").TextContent);
+
+        var confidence = Open("?method=confidence");
+        Assert.Equal([db.Train[3], db.Train[2], db.Train[1], db.Train[0]], Order(confidence));
+        Assert.Equal($"/datasets/{db.DatasetId}/queue?method=suspect", confidence.Find(".detector-default a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void AnObjectDetectorListsAnnotationsWithTheirImages()
+    {
+        db.PublishAlso(SeededDatabase.ObjectDetector("object-confidence", 20));
+        db.AddObjectDetectorRun("object-confidence", (902, db.Train[2]), (901, db.Train[0]));
+        var page = Open("?method=object-confidence");
+        var rows = page.FindAll(".object-queue-table tbody tr");
+        Assert.Equal(["902", "901"], rows.Select(r => r.GetAttribute("data-annotation")));
+        Assert.Equal([db.Train[2], db.Train[0]], Order(page));
+        Assert.Empty(page.FindAll(".export-panel"));
     }
 
     [Fact]
