@@ -21,6 +21,7 @@ public class LdsEnsembleViewTests : BunitContext
         Services.AddSingleton<IDatasetRepository>(db.Datasets);
         Services.AddSingleton<IEvaluationRepository>(new EvaluationRepository(db.Database));
         Services.AddSingleton<AttributionExplorer.Core.Plugins.IPluginCatalog>(db.Catalog);
+        Services.AddSingleton<AttributionExplorer.Web.Services.IAttributionRepository>(db.Attributions);
     }
 
     protected override void Dispose(bool disposing)
