@@ -24,8 +24,12 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
     public int CountOverallInfluence(long runId) => 0;
     public IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit) => [];
     public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => null;
+    public int CountObjectSuspicions(long runId) => 0;
+    public IReadOnlyList<ObjectSuspicion> GetObjectSuspicions(long runId, int offset, int limit) => [];
     public AttributionTarget? GetTarget(long targetId) => null;
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => [];
     public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => new(0, 0, [], []);
     public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => [];
+    public Core.Stability.Reliability? GetReliability(long runId) => null;
+    public IReadOnlyList<KernelFigures> GetKernels(long runId) => [];
 }

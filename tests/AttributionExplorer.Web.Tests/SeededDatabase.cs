@@ -131,6 +131,21 @@ internal sealed class SeededDatabase : IDisposable
         }).Run.Id;
     }
 
+    /// <summary>A complete object detector run: annotations (with their images) most suspect first.</summary>
+    public long AddObjectDetectorRun(string method, params (long AnnotationId, long TrainImageId)[] mostSuspectFirst)
+    {
+        var trainRankings = new TrainRankingRepository(Database);
+        return new RunExecutor(Ledger, "test").Execute(DatasetId, "v1", new TestRanking(method, "train-objects", Guid.NewGuid().ToString()), [], scope =>
+        {
+            RankingRuns.Begin(scope.RunId, DatasetId, method, "train-objects", Train);
+            trainRankings.WriteObjects(scope.RunId, mostSuspectFirst.Select((o, rank) => (o.AnnotationId, o.TrainImageId, (float)rank / 10)).ToList());
+            return 0;
+        }).Run.Id;
+    }
+
+    public static RankingMethodInfo ObjectDetector(string name, int order) =>
+        new(name, $"Detector {name}", $"{name}: per annotation", RankingScope.TrainObjects, false, [], order, $"precompute rank {name} --dataset NAME");
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -192,6 +192,8 @@ public static class WorkerCommands
             foreach (var (step, outcome, seconds) in context.Summary) table.AddRow(Markup.Escape(step), Markup.Escape(outcome), seconds.ToString("F1"));
             table.AddRow("[bold]total[/]", "", clock.Elapsed.TotalSeconds.ToString("F1"));
             AnsiConsole.Write(table);
+            foreach (string warning in context.Warnings.Distinct()) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+            if (context.Warnings.Count > 0) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(Core.LabelErrors.KernelRegime.Rule)}.[/]");
             return 0;
         }
         catch (Exception e) when (e is CocoFormatException or InvalidOperationException or ArgumentException or IOException or InvalidDataException or KeyNotFoundException)

@@ -7,8 +7,9 @@ namespace AttributionExplorer.Worker.Evaluations;
 
 /// <summary>Data brittleness (seed 001, Algorithm 1): the smallest number of a method's top-ranked training images
 /// whose removal breaks a class target, by bisection with a retraining budget. For segmentation a target "breaks"
-/// when its output f (mean log-odds of the correct binary answer "is this pixel the class") falls below zero, averaged
-/// over the retrains of a step: the model then gets the class task wrong on average over the image. Targets are chosen
+/// when its output f (mean log-odds of the correct binary answer "is this pixel the class", over the pixels the class
+/// kind's definition names) falls below zero, averaged over the retrains of a step: the model then gets the class task
+/// wrong on average over those pixels. Targets are chosen
 /// at random among those the full-data model gets right (f &gt; 0).</summary>
 public sealed class BrittlenessEvaluation : Plugins.IEvaluation
 {
@@ -31,9 +32,10 @@ public sealed class BrittlenessEvaluation : Plugins.IEvaluation
         return EvaluationSession.Run(setup, EvaluationKinds.Brittleness, new
         {
             common = setup.Common, options.Targets, options.Budget, options.RetrainsPerStep, options.MaxSupportPercent, maxSupport, methods,
+            classTarget = Plugins.PluginRegistry.DefaultClassTarget,
         }, session =>
         {
-            var outputs = data.ClassTargets.Select(t => (t.ValIndex, (ITargetOutput)new ClassLogOddsOutput(t.ModelClass!.Value))).ToList();
+            var outputs = data.ClassTargets.Select(t => (t.ValIndex, data.ClassOutput(t))).ToList();
             int total = 1 + options.Targets * methods.Length * options.Budget * options.RetrainsPerStep;
             var found = StepProgress.Run("eval brittleness", total, report =>
             {

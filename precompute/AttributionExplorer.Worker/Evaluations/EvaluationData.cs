@@ -1,8 +1,12 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Evaluation;
 using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Runs;
 using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Trak.Outputs;
+using AttributionExplorer.Precompute.Trak.Targets;
 using AttributionExplorer.Worker.Pipeline;
+using AttributionExplorer.Worker.Pipeline.Trak;
 
 namespace AttributionExplorer.Worker.Evaluations;
 
@@ -25,6 +29,7 @@ public sealed class EvaluationData
     private readonly Dictionary<long, int> trainIndex;
     private readonly Dictionary<(string Method, string Kind), AttributionRun?> runs = [];
     private readonly Dictionary<long, Dictionary<long, int>> orderOfRun = [];
+    private readonly Dictionary<int, IReadOnlyList<PlannedTarget>> classPlans = [];
     private readonly int seed;
 
     public EvaluationData(PipelineContext context, DatasetInfo dataset, ModelOptions model, int seed)
@@ -99,6 +104,32 @@ public sealed class EvaluationData
         foreach (var (imageId, position) in order)
             if (trainIndex.TryGetValue(imageId, out int i)) scores[i] = raw[position];
         return scores;
+    }
+
+    /// <summary>The output a class target's TRAK run attributed: the registered class kind's definition (the variant
+    /// PluginRegistry.DefaultClassTarget names), planned on the target's held-out image with the class run's
+    /// checkpoints' predictions.</summary>
+    public ITargetOutput ClassOutput(EvalTarget target)
+    {
+        if (target.CategoryCocoId is null) throw new ArgumentException($"{target.Key} is not a class target");
+        if (!classPlans.TryGetValue(target.ValIndex, out var planned))
+        {
+            var kind = Plugins.PluginRegistry.TargetKinds.Single(k => k.Info.Name == TargetKinds.Class);
+            var plan = TargetPlanner.Plan(Val.Select([target.ValIndex]), context.Datasets.GetCategories(dataset.Id), id => context.Datasets.GetImage(id)!,
+                context.Datasets.GetAnnotations, [kind], ClassRunPredictions);
+            classPlans[target.ValIndex] = planned = plan.Targets;
+        }
+        return planned.FirstOrDefault(p => p.Target.CategoryCocoId == target.CategoryCocoId)?.Output
+            ?? throw new InvalidOperationException($"{target.Key}: the class kind ({Plugins.PluginRegistry.DefaultClassTarget}) plans no target for this category");
+    }
+
+    private IReadOnlyList<byte[]> ClassRunPredictions(long imageId)
+    {
+        var run = context.Ledger.Get(Run(Trak, TargetKinds.Class)!.Id)!;
+        return RunParameters.Read<TrakScoreParameters>(run).CheckpointRunIds
+            .Select(id => context.Checkpoints.FindByRun(id) is { } c && context.Checkpoints.GetPrediction(c.Id, imageId) is { } p ? p.Labels
+                : throw new InvalidOperationException($"training run {id} has no stored prediction of held-out image {imageId}; retrain it"))
+            .ToList();
     }
 
     /// <summary>The k training examples a method ranks highest for the target (NaN never chosen).</summary>

@@ -31,9 +31,10 @@ public sealed class LdsEvaluation : Plugins.IEvaluation
         return EvaluationSession.Run(setup, EvaluationKinds.Lds, new
         {
             common = setup.Common, options.Subsets, options.Alpha, targets = targets.Count, similarity = "shifted to ≥ 0, unranked 0",
+            classTarget = Plugins.PluginRegistry.DefaultClassTarget,
         }, session =>
         {
-            var outputs = targets.Select(t => (t.ValIndex, t.ModelClass is int c ? (ITargetOutput)new ClassLogOddsOutput(c) : FullImageLogOddsOutput.Instance)).ToList();
+            var outputs = targets.Select(t => (t.ValIndex, t.ModelClass is not null ? data.ClassOutput(t) : FullImageLogOddsOutput.Instance)).ToList();
             var actual = StepProgress.Run("eval LDS", subsets.Length, report => subsets.Select((subset, j) => session.Step($"subset{j}", () =>
             {
                 using var model = setup.Retrain(subset, setup.Options.Seed * 1000 + j);

@@ -57,6 +57,8 @@ public sealed class PipelineContext
     /// <summary>Who holds this process's leases: host, process id and a random suffix (a restarted worker is someone else).</summary>
     public string WorkerName { get; }
     public List<(string Step, string Result, double Seconds)> Summary { get; } = [];
+    /// <summary>Warnings printed under the summary (a degenerate TRAK regime, with its figures).</summary>
+    public List<string> Warnings { get; } = [];
 
     public string DataRoot => PathResolver.Resolve(Options.DataRoot);
 

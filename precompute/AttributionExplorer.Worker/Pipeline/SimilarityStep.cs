@@ -161,6 +161,8 @@ public static class SimilarityStep
                 }
                 context.RankingRuns.Begin(scope.RunId, dataset.Id, method, kind, trainIds);
                 context.Scores.WriteScores(scope.RunId, rows, ScoreDtype.Float32);
+                // One embedding model ranks every target: there is no ensemble whose halves could be compared.
+                context.RankingRuns.RecordReliability(scope.RunId, Core.Stability.Reliability.OneModel($"{embeddings.Kind} embedding"));
                 context.Scores.Summarize(scope.RunId, topK);
                 context.Summary.Add(($"{method} ({kind})", $"{rows.Count} targets, mean pool {candidates.DefaultIfEmpty([]).Average(c => c.Length):F0} of {trainIds.Length} train", clock.Elapsed.TotalSeconds));
                 return new RankingRunResult(rows.Count, clock.Elapsed.TotalSeconds);

@@ -12,4 +12,7 @@ public interface IRankingMethod
     RankingMethodInfo Info { get; }
     /// <summary>Computes (or reuses) the method's runs; returns a one-line summary.</summary>
     string Run(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes);
+
+    /// <summary>Whether `precompute demo` runs it (false for methods that cost extra trainings: `rank NAME` runs them).</summary>
+    bool InDemo => true;
 }

@@ -1,6 +1,9 @@
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Precompute.Trak.Targets;
 using AttributionExplorer.Precompute.Trak.Targets.Kinds;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds.ClassAllPixels;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds.ClassLabelledPixels;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds.ClassPredictedPixels;
 using AttributionExplorer.Worker.Evaluations;
 using AttributionExplorer.Worker.Plugins.Influence;
 using AttributionExplorer.Worker.Plugins.Similarity;
@@ -16,10 +19,26 @@ public static class PluginRegistry
     /// <summary>How the README and the app name the worker's command line.</summary>
     public const string Cli = "dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll";
 
+    /// <summary>The definitions a class target can have; `precompute study lds` measures each one's LDS.</summary>
+    public static readonly IReadOnlyList<ITargetKind> ClassTargetVariants =
+    [
+        new ClassAllPixelsTargetKind(),
+        new ClassLabelledPixelsTargetKind(),
+        new ClassPredictedPixelsTargetKind(),
+    ];
+
+    /// <summary>What "class" means in the app and the demo: the variant with the best LDS in `precompute study lds`
+    /// (docs/science-notes.md, "LDS against ensemble size"), with <see cref="FallbackClassTarget"/> for the classes it
+    /// plans no target for.</summary>
+    public const string DefaultClassTarget = Core.Domain.TargetKinds.ClassPredictedPixels;
+
+    /// <summary>A class present in the labels that the checkpoints predict nowhere keeps a target over its labelled pixels.</summary>
+    public const string FallbackClassTarget = Core.Domain.TargetKinds.ClassLabelledPixels;
+
     public static readonly IReadOnlyList<ITargetKind> TargetKinds =
     [
         new ImageTargetKind(),
-        new ClassTargetKind(),
+        new ClassTargetKind(ClassTargetVariants.Single(v => v.Info.Name == DefaultClassTarget), ClassTargetVariants.Single(v => v.Info.Name == FallbackClassTarget)),
         new ObjectTargetKind(),
     ];
 
@@ -32,10 +51,12 @@ public static class PluginRegistry
         new InfluenceDetector(),
         new Confidence.ConfidenceRanking(),
         new Confidence.LossRanking(),
+        new OutOfSampleConfidence.OutOfSampleConfidenceDetector(),
         new SelfInfluence.SelfInfluenceDetector(),
         new HeldOutObjects.HeldOutObjectDetector(),
         new TrainOthers.TrainOthersDetector(),
         new Suspect.SuspectDetector(),
+        new ObjectConfidence.ObjectConfidenceDetector(),
     ];
 
     public static readonly IReadOnlyList<IEvaluation> Evaluations =

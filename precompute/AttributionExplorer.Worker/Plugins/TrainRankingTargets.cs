@@ -62,5 +62,11 @@ public interface ITrainImageDetector : IRankingMethod
     }
 }
 
+/// <summary>The target kind of a ranking run that orders the training split's annotations (a TrainObjects detector).</summary>
+public static class TrainObjectTargets
+{
+    public const string Kind = "train-objects";
+}
+
 /// <summary>What a train-image ranking run records as its result.</summary>
 public sealed record TrainRankingResult(int Images);

@@ -4,6 +4,7 @@ using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Core.Scores;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Trak;
 using AttributionExplorer.Precompute.Trak.OnDemand;
@@ -26,7 +27,7 @@ namespace AttributionExplorer.Worker.Serve;
 /// Models and matrices stay loaded between jobs.</summary>
 public sealed class RegionJobHandler(PipelineContext context) : IDisposable
 {
-    private readonly Dictionary<long, (OnDemandScorer Scorer, int ImageSize)> scorers = [];
+    private readonly Dictionary<long, (OnDemandScorer Scorer, int ImageSize, IReadOnlyList<CheckpointRecord> Checkpoints)> scorers = [];
 
     public (long TargetId, string ResultJson) Handle(JobRecord job)
     {
@@ -53,14 +54,18 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         if (!mask.Any(m => m)) throw new ArgumentException($"job {job.Id}: the region has no pixels inside the model's {loaded.ImageSize}×{loaded.ImageSize} center crop");
         var source = DatabaseExamples.LoadImage(context.Datasets, dataset, image.Id, loaded.ImageSize, context.DataRoot);
 
-        float[] scores;
+        float[][] perCheckpoint;
         using (var scope = torch.NewDisposeScope())
         {
             var (pixels, labels) = source.Load(0, 1);
             if (image.Split == Splits.Upload) labels = loaded.Scorer.PredictLabels(pixels);
             using var output = new MaskedLogOddsOutput(torch.tensor(mask, [loaded.ImageSize, loaded.ImageSize]));
-            scores = loaded.Scorer.Score(pixels, labels, output);
+            perCheckpoint = loaded.Scorer.ScorePerCheckpoint(pixels, labels, output);
         }
+        var scores = OnDemandScorer.Mean(perCheckpoint);
+        var reliability = SplitHalf.Split(loaded.Checkpoints, out string noHalves) is { } halves
+            ? SplitHalf.Compare(Half(perCheckpoint, halves.A), Half(perCheckpoint, halves.B), halves.Description)
+            : Reliability.None(noHalves);
         double scoreSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
         var parameters = BaseParameters(baseRun);
         long run = context.Runs.Execute(dataset.Id, dataset.Version, new OnDemandRegionParameters(baseRun.Id), [baseRun.Id], scope =>
@@ -68,14 +73,18 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
             context.RankingRuns.BeginOnDemand(scope.RunId, baseRun.Id);
             return new TrainRankingResult(0);
         }).Run.Id;
-        long targetId = context.Scores.AppendTarget(run, new NewTarget(image.Id, TargetKinds.Region, null, null), scores, ScoreDtype.Float32, parameters.TopK);
+        long targetId = context.Scores.AppendTarget(run, new NewTarget(image.Id, TargetKinds.Region, null, null, reliability.SplitHalf), scores, ScoreDtype.Float32, parameters.TopK);
         return (targetId, JsonSerializer.Serialize(new
         {
             baseRunId = baseRun.Id, runId = run, targetId, pixels = mask.Count(m => m), label = request.Label,
+            splitHalf = reliability.SplitHalf, reliability = reliability.Badge,
             trueClass = image.Split == Splits.Upload ? "ensemble prediction (uploaded image)" : "ground truth",
             seconds = new { loadModels = loadSeconds, score = scoreSeconds, total = clock.Elapsed.TotalSeconds },
         }));
     }
+
+    private static double[] Half(float[][] perCheckpoint, IReadOnlyList<int> half) =>
+        OnDemandScorer.Mean(half.Select(i => perCheckpoint[i]).ToList()).Select(s => (double)s).ToArray();
 
     private static RegionJobRequest Parse(JobRecord job)
     {
@@ -98,7 +107,7 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         }
     }
 
-    private (OnDemandScorer, int) Load(AttributionRun baseRun)
+    private (OnDemandScorer, int, IReadOnlyList<CheckpointRecord>) Load(AttributionRun baseRun)
     {
         var matrices = context.ScoringMatrices.Get(baseRun.Id);
         if (matrices.Count == 0) throw new InvalidOperationException($"TRAK run {baseRun.Id} has no stored scoring matrices; rerun `precompute trak`");
@@ -106,18 +115,20 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         var settings = parameters.Projection.Settings(parameters.Lambda, context.GradientMethod) with { BatchSize = 1 };
         int imageSize = 0;
         var members = new List<(nn.Module<Tensor, Tensor>, Tensor)>();
+        var checkpoints = new List<CheckpointRecord>();
         foreach (var m in matrices)
         {
             var checkpoint = context.Checkpoints.Get(m.CheckpointId) ?? throw new InvalidOperationException($"checkpoint {m.CheckpointId} of run {baseRun.Id} is gone");
+            checkpoints.Add(checkpoint);
             imageSize = TrainStep.TrainParameters(context, checkpoint).ImageSize;
             members.Add((TrainStep.Load(context, checkpoint), ScoringMatrixFile.Load(m.Path, m.Rows, m.Cols, m.Sha256)));
         }
-        return (new OnDemandScorer(members, settings), imageSize);
+        return (new OnDemandScorer(members, settings), imageSize, checkpoints);
     }
 
     public void Dispose()
     {
-        foreach (var (scorer, _) in scorers.Values) scorer.Dispose();
+        foreach (var (scorer, _, _) in scorers.Values) scorer.Dispose();
         scorers.Clear();
     }
 }

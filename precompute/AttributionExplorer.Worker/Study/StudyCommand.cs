@@ -8,7 +8,7 @@ public static class StudyCommand
 {
     public static Command Create()
     {
-        var command = new Command("study", "research measurements on generated data, in memory (no database)");
+        var command = new Command("study", "research measurements: label-errors (generated data, in memory, no database) and lds (ledger runs, figures on the evaluation page)");
         var train = Int("--train", "training images", 600);
         var val = Int("--val", "held-out images (attribution targets)", 60);
         var sceneSeed = Int("--scene-seed", "seed of the generated scenes", 4321);
@@ -39,6 +39,7 @@ public static class StudyCommand
             return 0;
         });
         command.Subcommands.Add(labelErrors);
+        command.Subcommands.Add(Lds.LdsStudyCommand.Create());
         return command;
     }
 

@@ -17,6 +17,14 @@ public static class TargetKinds
     public const string Object = "object";
     /// <summary>An on-demand region drawn by a user.</summary>
     public const string Region = "region";
+
+    // Variants of the class target (issue 12): what "class" means is one of them (PluginRegistry.DefaultClassTarget).
+    /// <summary>The seed's definition: every non-ignored pixel of the image is the binary task "is it class c".</summary>
+    public const string ClassAllPixels = "class_all_pixels";
+    /// <summary>The same binary task over the pixels labelled c only.</summary>
+    public const string ClassLabelledPixels = "class_labelled_pixels";
+    /// <summary>The same binary task over the pixels the checkpoint ensemble predicts as c.</summary>
+    public const string ClassPredictedPixels = "class_predicted_pixels";
 }
 
 public static class RunStatus
@@ -33,16 +41,22 @@ public sealed record AttributionRun(long Id, long DatasetId, string Method, stri
     string ParametersJson, string ParametersHash, string TimingsJson, int TrainCount, DateTime StartedUtc, DateTime? FinishedUtc);
 
 /// <summary>What is attributed: a held-out image, optionally narrowed to a class (COCO id) or an annotation.</summary>
-public sealed record AttributionTarget(long Id, long RunId, long ImageId, string Kind, int? CategoryCocoId, long? AnnotationId);
+/// <param name="SplitHalf">Spearman between this target's scores from two disjoint halves of the ensemble; null when the
+/// run has no split-half (its <c>IRankingRunRepository.GetReliability</c> says why).</param>
+public sealed record AttributionTarget(long Id, long RunId, long ImageId, string Kind, int? CategoryCocoId, long? AnnotationId, double? SplitHalf = null);
 
 /// <summary>A target to be written, before it has a database id.</summary>
-public sealed record NewTarget(long ImageId, string Kind, int? CategoryCocoId, long? AnnotationId);
+/// <param name="SplitHalf">Spearman between the target's scores from two disjoint halves of the ensemble, if measured.</param>
+public sealed record NewTarget(long ImageId, string Kind, int? CategoryCocoId, long? AnnotationId, double? SplitHalf = null);
 
 /// <summary>One training image's score for a target with its rank (1 = strongest in the given direction).</summary>
 public sealed record Influencer(int Rank, long TrainImageId, float Score);
 
 /// <summary>Mean score of a training image over all held-out targets of a run.</summary>
 public sealed record OverallInfluence(long TrainImageId, float MeanScore, int Rank);
+
+/// <summary>One annotation in an object detector's ranking (rank 1 = most suspect), with the image it belongs to.</summary>
+public sealed record ObjectSuspicion(long AnnotationId, long TrainImageId, float Score, int Rank);
 
 /// <summary>Where the k×n TRAK scoring matrix of one checkpoint of a run is stored.</summary>
 public sealed record ScoringMatrixRecord(long RunId, int Position, long CheckpointId, int Rows, int Cols, string Path, string Sha256);

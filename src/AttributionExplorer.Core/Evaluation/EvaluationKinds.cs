@@ -9,6 +9,9 @@ public static class EvaluationKinds
     public const string Curation = "curation";
 
     public static readonly IReadOnlyList<string> All = [LabelErrors, Curation, Lds, Counterfactual, Brittleness];
+
+    /// <summary>LDS against ensemble size, written by `precompute study lds` (an hour-long study, not an `eval` verb).</summary>
+    public const string LdsEnsemble = "lds_ensemble";
 }
 
 /// <summary>Rankings an evaluation can remove by: TRAK for the target's own kind, full-image TRAK applied to a class

@@ -40,6 +40,19 @@ public sealed record LdsMethodResult(string Method, string TargetKind, MeanWithE
 
 public sealed record LdsResult(int Subsets, double Alpha, int SubsetSize, IReadOnlyList<LdsMethodResult> Methods);
 
+/// <summary>TRAK's LDS for one target kind from the first <paramref name="Models"/> independently trained runs: their
+/// final checkpoints only (<paramref name="Trajectory"/> false) or each run's last epochs (true).</summary>
+public sealed record LdsEnsemblePoint(string TargetKind, int Models, bool Trajectory, int Checkpoints, MeanWithError Spearman, int Targets);
+
+/// <summary>How far a subset model's output on a target follows the data rather than the seed: the Spearman, over
+/// <paramref name="Subsets"/> subsets, between two models trained on each subset under different seeds; mean ± SE over targets.</summary>
+public sealed record LdsSeedCeiling(string TargetKind, MeanWithError Spearman, int Subsets);
+
+/// <param name="DefaultClassTarget">The class-target variant the app's "class" kind used when the study ran.</param>
+/// <param name="SeedCeilings">Per kind, when the study retrained some subsets under a second seed.</param>
+public sealed record LdsEnsembleResult(int TrainImages, int HeldOutImages, int Subsets, double Alpha, int SubsetSize, int ProjectionDim,
+    int CheckpointsPerRun, string DefaultClassTarget, IReadOnlyList<LdsEnsemblePoint> Points, IReadOnlyList<LdsSeedCeiling>? SeedCeilings = null);
+
 /// <param name="LossIncrease">Mean over targets (and seeds) of loss(model without the top-k) − loss(full-data model).</param>
 public sealed record CounterfactualCell(string Method, int Removed, MeanWithError LossIncrease);
 

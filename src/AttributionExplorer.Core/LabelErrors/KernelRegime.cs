@@ -13,6 +13,11 @@ public static class KernelRegime
     /// <summary>Largest acceptable fraction of ΦᵀΦ's eigenvalues below the ridge (directions the ridge, not the data, decides).</summary>
     public const double MaxFractionBelowRidge = 0.1;
 
+    /// <summary>The rule in words, for whoever reads a warning.</summary>
+    public static readonly string Rule =
+        $"a TRAK kernel is called degenerate when n < {MinRowsPerDimension}·k (train images per projected dimension), when the condition number of ΦᵀΦ + λI exceeds {MaxCondition:0e+0}, " +
+        $"or when more than {MaxFractionBelowRidge * 100:0}% of ΦᵀΦ's eigenvalues lie below the ridge λ";
+
     /// <summary>One sentence per violated bound, with the figures; empty when the regime is sound.</summary>
     public static IReadOnlyList<string> Warnings(int n, int k, double minEigenvalue, double maxEigenvalue, double ridge, int eigenvaluesBelowRidge)
     {

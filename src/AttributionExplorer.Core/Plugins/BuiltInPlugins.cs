@@ -15,6 +15,15 @@ public static class BuiltInPlugins
         new(Domain.TargetKinds.Region, "Region", TargetSelector.None, 3),
     ];
 
+    /// <summary>The definitions a class target can have; the "class" kind above is one of them (the default), the
+    /// others are measured by `precompute study lds` and not computed by the demo.</summary>
+    public static readonly IReadOnlyList<TargetKindInfo> ClassTargetVariants =
+    [
+        new(Domain.TargetKinds.ClassAllPixels, "Class, all pixels", TargetSelector.Category, 10),
+        new(Domain.TargetKinds.ClassLabelledPixels, "Class, labelled pixels", TargetSelector.Category, 11),
+        new(Domain.TargetKinds.ClassPredictedPixels, "Class, predicted pixels", TargetSelector.Category, 12),
+    ];
+
     public static readonly IReadOnlyList<EvaluationKindInfo> Evaluations =
     [
         new(EvaluationKinds.LabelErrors, "Label-error detection",
@@ -27,5 +36,13 @@ public static class BuiltInPlugins
             "How much a target's loss rises when its top-k attributed training images are removed and the model is retrained.", "counterfactual", 3),
         new(EvaluationKinds.Brittleness, "Data brittleness",
             "The smallest number of top attributed training images whose removal flips a target's prediction, found by bisection.", "brittleness", 4),
+    ];
+
+    /// <summary>Evaluation runs written by studies (`precompute study …`), too long for `eval all`: the evaluation page
+    /// shows them when a dataset has one, after the catalog's evaluations.</summary>
+    public static readonly IReadOnlyList<EvaluationKindInfo> Studies =
+    [
+        new(EvaluationKinds.LdsEnsemble, "LDS against ensemble size",
+            "TRAK's linear datamodeling score as more independently trained models (and their trajectory checkpoints) are ensembled, per target kind and class-target variant (`precompute study lds`).", "lds", 10),
     ];
 }

@@ -2,8 +2,9 @@ namespace AttributionExplorer.Core.Plugins;
 
 /// <summary>What a ranking ranks. <see cref="PerTarget"/>: training images for each held-out target (a column on the
 /// image page). <see cref="TrainImages"/>: one ordering of all training images, most suspect first (a detector of the
-/// label-error queue).</summary>
-public enum RankingScope { PerTarget, TrainImages }
+/// label-error queue). <see cref="TrainObjects"/>: one ordering of the training split's annotations, most suspect
+/// first, each with its image (an object detector of the queue).</summary>
+public enum RankingScope { PerTarget, TrainImages, TrainObjects }
 
 /// <summary>The presentation-side description of a ranking method. The worker's registry writes one per method into
 /// the database (<see cref="IPluginCatalog"/>), so the web app builds its columns, pickers and API from what

@@ -1,5 +1,6 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Scores;
+using AttributionExplorer.Core.Stability;
 
 namespace AttributionExplorer.Core.Ports;
 
@@ -15,6 +16,18 @@ public interface IRankingRunRepository
     /// <summary>Records ledger run <paramref name="runId"/> as the collector of on-demand region targets scored like
     /// <paramref name="baseRunId"/> (same method and training order); a no-op when it is recorded already.</summary>
     void BeginOnDemand(long runId, long baseRunId);
+
+    /// <summary>Records how reproducible run <paramref name="runId"/>'s ordering of training images is: its split-half
+    /// figure (<see cref="SplitHalf.Measure"/> for a detector over train images), or why it has none. Call inside the
+    /// run after <see cref="Begin"/>; a second call replaces the first. Per-target figures go with the targets
+    /// (<see cref="NewTarget.SplitHalf"/>).</summary>
+    void RecordReliability(long runId, Reliability reliability);
+    /// <summary>The recorded reliability; null for a run that recorded none (computed before reliability existed).</summary>
+    Reliability? GetReliability(long runId);
+    /// <summary>Records the TRAK kernels (one per checkpoint) the run's scores come from, so readers can warn about a
+    /// degenerate regime; replaces earlier rows of the run.</summary>
+    void RecordKernels(long runId, IReadOnlyList<KernelFigures> kernels);
+    IReadOnlyList<KernelFigures> GetKernels(long runId);
 }
 
 /// <summary>Targets and their score vectors, and the per-target top-k tables.</summary>
@@ -49,6 +62,11 @@ public interface ITrainRankingRepository
     OverallInfluence? Of(long runId, long trainImageId);
     /// <summary>Equal-width histogram of the run's scores, with the dataset's planted errors counted per bin.</summary>
     InfluenceHistogram Histogram(long runId, int bins);
+    /// <summary>Writes an object detector's ordering of annotations (with their training image), most suspect first,
+    /// in one transaction; a retry replaces the run's rows.</summary>
+    void WriteObjects(long runId, IReadOnlyList<(long AnnotationId, long TrainImageId, float Score)> mostSuspectFirst);
+    int CountObjects(long runId);
+    IReadOnlyList<ObjectSuspicion> PageObjects(long runId, int offset, int limit);
 }
 
 public interface IAgreementRepository

@@ -1,5 +1,6 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Ports;
+using AttributionExplorer.Core.Stability;
 using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
@@ -52,6 +53,40 @@ public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunR
     {
         using var c = database.Open();
         return c.Query<long>("SELECT image_id FROM run_train_order WHERE run_id = @runId ORDER BY position", new { runId }).ToList();
+    }
+
+    public void RecordReliability(long runId, Reliability reliability)
+    {
+        using var c = database.Open();
+        c.Execute("INSERT INTO run_reliability (run_id, split_half, detail) VALUES (@runId, @SplitHalf, @Detail) " +
+                  "ON CONFLICT (run_id) DO UPDATE SET split_half = excluded.split_half, detail = excluded.detail",
+            new { runId, reliability.SplitHalf, reliability.Detail });
+    }
+
+    public Reliability? GetReliability(long runId)
+    {
+        using var c = database.Open();
+        return c.Query<(double? SplitHalf, string Detail)>("SELECT split_half, detail FROM run_reliability WHERE run_id = @runId", new { runId })
+            .Select(r => new Reliability(r.SplitHalf, r.Detail)).FirstOrDefault();
+    }
+
+    public void RecordKernels(long runId, IReadOnlyList<KernelFigures> kernels)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        c.Execute("DELETE FROM run_kernels WHERE run_id = @runId", new { runId }, tx);
+        c.Execute("INSERT INTO run_kernels VALUES (@runId, @CheckpointId, @TrainImages, @ProjectionDim, @Ridge, @SmallestEigenvalue, @LargestEigenvalue, @EigenvaluesBelowRidge)",
+            kernels.Select(k => new { runId, k.CheckpointId, k.TrainImages, k.ProjectionDim, k.Ridge, k.SmallestEigenvalue, k.LargestEigenvalue, k.EigenvaluesBelowRidge }), tx);
+        tx.Commit();
+    }
+
+    public IReadOnlyList<KernelFigures> GetKernels(long runId)
+    {
+        using var c = database.Open();
+        return c.Query<(long Checkpoint, long N, long K, double Ridge, double Smallest, double Largest, long Below)>(
+                "SELECT checkpoint_id, train_images, projection_dim, ridge, smallest_eigenvalue, largest_eigenvalue, eigenvalues_below_ridge " +
+                "FROM run_kernels WHERE run_id = @runId ORDER BY checkpoint_id", new { runId })
+            .Select(r => new KernelFigures(r.Checkpoint, (int)r.N, (int)r.K, r.Ridge, r.Smallest, r.Largest, (int)r.Below)).ToList();
     }
 
     private IReadOnlyList<AttributionRun> Query(string where, object args)

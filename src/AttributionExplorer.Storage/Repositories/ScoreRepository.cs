@@ -8,7 +8,7 @@ namespace AttributionExplorer.Storage.Repositories;
 
 public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
 {
-    private const string TargetColumns = "t.id, t.run_id, t.image_id, t.kind, t.category_coco_id, t.annotation_id";
+    private const string TargetColumns = "t.id, t.run_id, t.image_id, t.kind, t.category_coco_id, t.annotation_id, t.split_half";
 
     public void WriteScores(long runId, IReadOnlyList<(NewTarget Target, float[] Scores)> rows, ScoreDtype dtype)
     {
@@ -17,14 +17,14 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
         int trainCount = c.ExecuteScalar<int?>("SELECT train_count FROM attribution_runs WHERE id = @runId", new { runId }, tx)
             ?? throw new KeyNotFoundException($"run {runId} has not begun (no ranking row)");
         using var insertTarget = PreparedCommand.Create(c, tx,
-            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id) VALUES ($r, $i, $k, $c, $a) RETURNING id",
-            "$r", "$i", "$k", "$c", "$a");
+            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half) VALUES ($r, $i, $k, $c, $a, $h) RETURNING id",
+            "$r", "$i", "$k", "$c", "$a", "$h");
         using var insertScores = PreparedCommand.Create(c, tx, "INSERT INTO scores VALUES ($t, $d, $b)", "$t", "$d", "$b");
         foreach (var (target, scores) in rows)
         {
             if (scores.Length != trainCount)
                 throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {trainCount}");
-            long targetId = (long)PreparedCommand.Scalar(insertTarget, runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId)!;
+            long targetId = (long)PreparedCommand.Scalar(insertTarget, runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf)!;
             PreparedCommand.Execute(insertScores, targetId, (int)dtype, ScoreCodec.Encode(scores, dtype));
         }
         tx.Commit();
@@ -68,8 +68,8 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
         if (scores.Length != order.Length)
             throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {order.Length}");
         long targetId = c.ExecuteScalar<long>(
-            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id) VALUES (@runId, @ImageId, @Kind, @CategoryCocoId, @AnnotationId) RETURNING id",
-            new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId }, tx);
+            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half) VALUES (@runId, @ImageId, @Kind, @CategoryCocoId, @AnnotationId, @SplitHalf) RETURNING id",
+            new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf }, tx);
         c.Execute("INSERT INTO scores VALUES (@targetId, @dtype, @data)", new { targetId, dtype = (int)dtype, data = ScoreCodec.Encode(scores, dtype) }, tx);
         using var insertTop = InsertTopCommand(c, tx);
         InsertTopK(insertTop, targetId, scores, order, topK);
@@ -105,11 +105,11 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
     {
         if (runIds.Count == 0) return [];
         using var c = database.Open();
-        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation, long Positive, long Rank, double Score)>(
+        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation, double? SplitHalf, long Positive, long Rank, double Score)>(
                 $"SELECT {TargetColumns}, k.positive, k.rank, k.score FROM topk k JOIN targets t ON t.id = k.target_id " +
                 "WHERE k.train_image_id = @trainImageId AND t.run_id IN @runIds ORDER BY k.rank, k.positive DESC, t.id LIMIT @limit",
                 new { trainImageId, runIds, limit })
-            .Select(r => new Appearance(new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation), r.Positive != 0, (int)r.Rank, (float)r.Score))
+            .Select(r => new Appearance(new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation, r.SplitHalf), r.Positive != 0, (int)r.Rank, (float)r.Score))
             .ToList();
     }
 
@@ -132,7 +132,7 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
     private IReadOnlyList<AttributionTarget> QueryTargets(string where, object args)
     {
         using var c = database.Open();
-        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation)>($"SELECT {TargetColumns} FROM targets t {where}", args)
-            .Select(r => new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation)).ToList();
+        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation, double? SplitHalf)>($"SELECT {TargetColumns} FROM targets t {where}", args)
+            .Select(r => new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation, r.SplitHalf)).ToList();
     }
 }

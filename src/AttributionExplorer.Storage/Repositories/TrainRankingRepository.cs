@@ -67,4 +67,31 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
         }
         return new InfluenceHistogram(lo, hi, counts, planted);
     }
+
+    public void WriteObjects(long runId, IReadOnlyList<(long AnnotationId, long TrainImageId, float Score)> mostSuspectFirst)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        c.Execute("DELETE FROM object_rankings WHERE run_id = @runId", new { runId }, tx);
+        using var insert = PreparedCommand.Create(c, tx,
+            "INSERT INTO object_rankings (run_id, annotation_id, train_image_id, score, rank) VALUES ($r, $a, $i, $s, $k)", "$r", "$a", "$i", "$s", "$k");
+        for (int r = 0; r < mostSuspectFirst.Count; r++)
+            PreparedCommand.Execute(insert, runId, mostSuspectFirst[r].AnnotationId, mostSuspectFirst[r].TrainImageId, (double)mostSuspectFirst[r].Score, r + 1);
+        tx.Commit();
+    }
+
+    public int CountObjects(long runId)
+    {
+        using var c = database.Open();
+        return c.ExecuteScalar<int>("SELECT COUNT(*) FROM object_rankings WHERE run_id = @runId", new { runId });
+    }
+
+    public IReadOnlyList<ObjectSuspicion> PageObjects(long runId, int offset, int limit)
+    {
+        using var c = database.Open();
+        return c.Query<(long AnnotationId, long ImageId, double Score, long Rank)>(
+                "SELECT annotation_id, train_image_id, score, rank FROM object_rankings WHERE run_id = @runId ORDER BY rank LIMIT @limit OFFSET @offset",
+                new { runId, limit, offset })
+            .Select(r => new ObjectSuspicion(r.AnnotationId, r.ImageId, (float)r.Score, (int)r.Rank)).ToList();
+    }
 }

@@ -8,7 +8,13 @@ public static class RankingEndpoints
 {
     public const int DefaultLimit = 50, MaxLimit = 500;
 
-    public sealed record MethodRun(string TargetKind, long RunId, DateTime? FinishedUtc);
+    /// <param name="SplitHalf">Split-half reliability of the run's ordering of training images (for a per-target method,
+    /// its overall influence; per-target figures come with the targets); null when there is none.</param>
+    /// <param name="Reliability">The badge text ("stable 0.81", "noisy 0.12", "no split-half", "not measured").</param>
+    /// <param name="ReliabilityDetail">How the halves were formed, or why there is no figure.</param>
+    /// <param name="RegimeWarnings">What is degenerate about the run's TRAK kernels, with the figures; empty when sound.</param>
+    public sealed record MethodRun(string TargetKind, long RunId, DateTime? FinishedUtc, double? SplitHalf, string Reliability,
+        string? ReliabilityDetail, IReadOnlyList<string> RegimeWarnings);
 
     public sealed record MethodEntry(string Name, string Title, string Description, string Scope, bool Signed,
         IReadOnlyList<string> TargetKinds, int Order, string Command, IReadOnlyList<MethodRun> CompleteRuns, bool QueueDefault, string? Evidence);
@@ -16,7 +22,13 @@ public static class RankingEndpoints
     public sealed record QueueItem(long TrainImageId, long CocoImageId, long? AnnotationId, int Rank, float Score);
 
     /// <param name="IsDefault">Whether <paramref name="Method"/> is the registry's default queue order.</param>
-    public sealed record QueuePage(string Method, long RunId, int Total, int Offset, IReadOnlyList<QueueItem> Items, bool IsDefault);
+    /// <param name="SplitHalf">Split-half reliability of the queue's order (Spearman between the detector computed from
+    /// two disjoint halves of the ensemble); null when there is none.</param>
+    /// <param name="Reliability">The badge text ("stable 0.81", "noisy 0.12", "no split-half", "not measured").</param>
+    /// <param name="ReliabilityDetail">How the halves were formed, or why there is no figure.</param>
+    /// <param name="RegimeWarnings">What is degenerate about the TRAK kernels behind the order, with the figures.</param>
+    public sealed record QueuePage(string Method, long RunId, int Total, int Offset, IReadOnlyList<QueueItem> Items, bool IsDefault, double? SplitHalf,
+        string Reliability, string? ReliabilityDetail, IReadOnlyList<string> RegimeWarnings);
 
     public static void MapRankingEndpoints(this IEndpointRouteBuilder app)
     {
@@ -37,7 +49,7 @@ public static class RankingEndpoints
                 m.Scope.ToString(), m.Signed, m.TargetKinds, m.Order, CommandText.ForDataset(m.Command, dataset.Name),
                 runs.Where(r => r.Method == m.Name).GroupBy(r => r.TargetKind)
                     .Select(g => g.OrderByDescending(r => r.Id).First())
-                    .Select(r => new MethodRun(r.TargetKind, r.Id, r.FinishedUtc)).OrderBy(r => r.TargetKind).ToList(), m.QueueDefault, m.Evidence))
+                    .Select(r => RunEntry(r, attributions)).OrderBy(r => r.TargetKind).ToList(), m.QueueDefault, m.Evidence))
             .ToList();
         return Results.Ok(new { datasetId, methods });
     }
@@ -57,10 +69,22 @@ public static class RankingEndpoints
         if (detector.Run is not { } run)
             return Results.Problem(statusCode: 404, title: "Not computed yet",
                 detail: $"method '{detector.Name}' has no complete run for dataset {datasetId} yet: run `{detector.Command}`");
-        var rows = attributions.GetOverallInfluence(run.Id, offset ?? 0, limit ?? DefaultLimit);
-        var coco = datasets.GetImagesByIds(rows.Select(r => r.TrainImageId).ToList()).ToDictionary(i => i.Id, i => i.CocoId);
-        var items = rows.Select(r => new QueueItem(r.TrainImageId, coco.GetValueOrDefault(r.TrainImageId), null, r.Rank, r.MeanScore)).ToList();
-        return Results.Ok(new QueuePage(detector.Name, run.Id, attributions.CountOverallInfluence(run.Id), offset ?? 0, items, detector.IsDefault));
+        var rows = detector.Objects
+            ? attributions.GetObjectSuspicions(run.Id, offset ?? 0, limit ?? DefaultLimit).Select(o => (o.TrainImageId, (long?)o.AnnotationId, o.Rank, o.Score)).ToList()
+            : attributions.GetOverallInfluence(run.Id, offset ?? 0, limit ?? DefaultLimit).Select(r => (r.TrainImageId, (long?)null, r.Rank, Score: r.MeanScore)).ToList();
+        var coco = datasets.GetImagesByIds(rows.Select(r => r.TrainImageId).Distinct().ToList()).ToDictionary(i => i.Id, i => i.CocoId);
+        var items = rows.Select(r => new QueueItem(r.TrainImageId, coco.GetValueOrDefault(r.TrainImageId), r.Item2, r.Rank, r.Score)).ToList();
+        int total = detector.Objects ? attributions.CountObjectSuspicions(run.Id) : attributions.CountOverallInfluence(run.Id);
+        var reliability = attributions.GetReliability(run.Id);
+        return Results.Ok(new QueuePage(detector.Name, run.Id, total, offset ?? 0, items, detector.IsDefault,
+            reliability?.SplitHalf, RankingReliability.Badge(reliability), reliability?.Detail, RankingReliability.RegimeWarnings(attributions.GetKernels(run.Id))));
+    }
+
+    private static MethodRun RunEntry(AttributionExplorer.Core.Domain.AttributionRun run, IAttributionRepository attributions)
+    {
+        var reliability = attributions.GetReliability(run.Id);
+        return new MethodRun(run.TargetKind, run.Id, run.FinishedUtc, reliability?.SplitHalf, RankingReliability.Badge(reliability), reliability?.Detail,
+            RankingReliability.RegimeWarnings(attributions.GetKernels(run.Id)));
     }
 
     private static IResult DatasetMissing(long datasetId) =>

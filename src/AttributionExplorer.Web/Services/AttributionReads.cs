@@ -1,4 +1,5 @@
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Stability;
 
 namespace AttributionExplorer.Web.Services;
 
@@ -16,9 +17,15 @@ public interface IAttributionRepository
     int CountOverallInfluence(long runId);
     IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit);
     OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId);
+    int CountObjectSuspicions(long runId);
+    IReadOnlyList<ObjectSuspicion> GetObjectSuspicions(long runId, int offset, int limit);
     InfluenceHistogram GetInfluenceHistogram(long runId, int bins);
     IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit);
     IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds);
+    /// <summary>The run's split-half reliability (of its ordering of training images), or null when it recorded none.</summary>
+    Reliability? GetReliability(long runId);
+    /// <summary>The TRAK kernels the run's scores come from (empty for methods without one).</summary>
+    IReadOnlyList<KernelFigures> GetKernels(long runId);
 }
 
 public sealed class AttributionReads(IRankingRunRepository runs, IScoreRepository scores, ITrainRankingRepository trainRankings,
@@ -34,7 +41,11 @@ public sealed class AttributionReads(IRankingRunRepository runs, IScoreRepositor
     public int CountOverallInfluence(long runId) => trainRankings.Count(runId);
     public IReadOnlyList<OverallInfluence> GetOverallInfluence(long runId, int offset, int limit) => trainRankings.Page(runId, offset, limit);
     public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => trainRankings.Of(runId, trainImageId);
+    public int CountObjectSuspicions(long runId) => trainRankings.CountObjects(runId);
+    public IReadOnlyList<ObjectSuspicion> GetObjectSuspicions(long runId, int offset, int limit) => trainRankings.PageObjects(runId, offset, limit);
     public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => trainRankings.Histogram(runId, bins);
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => scores.GetAppearances(trainImageId, runIds, limit);
     public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => agreement.Get(targetIds);
+    public Reliability? GetReliability(long runId) => runs.GetReliability(runId);
+    public IReadOnlyList<KernelFigures> GetKernels(long runId) => runs.GetKernels(runId);
 }

@@ -5,8 +5,9 @@ using AttributionExplorer.Core.Plugins;
 namespace AttributionExplorer.Web.Services;
 
 /// <summary>One ranked column: a method's top training images for a target, or a message saying why there is none.</summary>
+/// <param name="Reliability">The target's split-half reliability (null when its run recorded none).</param>
 public sealed record MethodColumn(string Method, string Title, bool Positive, AttributionRun? Run, AttributionTarget? Target,
-    IReadOnlyList<Influencer> Items, string? Message);
+    IReadOnlyList<Influencer> Items, string? Message, Core.Stability.Reliability? Reliability = null);
 
 public sealed record ColumnAgreement(string A, string B, RankAgreementRecord Figures);
 
@@ -70,7 +71,8 @@ public sealed class TargetRankings(IAttributionRepository attributions, IPluginC
         (catalog.TargetKinds().FirstOrDefault(k => k.Name == kind)?.Title ?? kind).ToLowerInvariant();
 
     private MethodColumn Column(RankingMethodInfo method, string title, bool positive, AttributionRun? run, AttributionTarget? target, int skip, int k, string? message) =>
-        new(method.Name, title, positive, run, target, target is null ? [] : attributions.GetInfluencers(target.Id, positive, skip, k), message);
+        new(method.Name, title, positive, run, target, target is null ? [] : attributions.GetInfluencers(target.Id, positive, skip, k), message,
+            run is null || target is null ? null : RankingReliability.OfTarget(attributions.GetReliability(run.Id), target));
 
     private string Missing(long datasetId, RankingMethodInfo method, TargetKey key, string kindTitle, AttributionRun? run)
     {

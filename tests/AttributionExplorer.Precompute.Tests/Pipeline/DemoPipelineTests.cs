@@ -53,6 +53,8 @@ public class DemoPipelineTests : IDisposable
         AssertConfidenceRanksEveryTrainingImageLowestQualityFirst(context, dataset);
         AssertHeldOutObjectDetectorEqualsItsBruteForce(context, dataset);
         AssertSuspectIsTheMaximumOfItsComponentsNormalizedRanks(context, dataset);
+        AssertObjectConfidenceRanksEveryTrainingAnnotationWithItsImage(context, dataset);
+        AssertOutOfSampleConfidenceIsLeftToItsCommandAndResumesByFold(context, dataset);
         AssertOnDemandRegionJobsRoundTrip(context, dataset, val);
         AssertSimilarityRankingsAndAgreement(context, dataset, val);
         AssertImportedClipEmbeddingsAreRanked(context, dataset);
@@ -65,7 +67,8 @@ public class DemoPipelineTests : IDisposable
         Assert.DoesNotContain(again.Summary, s => s.Step.StartsWith("train") || s.Step.StartsWith("TRAK") || s.Step == "MoCo");
         Assert.DoesNotContain(again.Ledger.List(dataset.Id), r => r.State is Core.Runs.RunState.Queued or Core.Runs.RunState.Running);
         Assert.Equal(new[] { "trak/image", "trak/class", "trak/object", "esvm/image", "esvm/class", "moco/image", "moco/class", "influence/train", "confidence/train",
-                "loss/train", "self-influence/train", "heldout-objects/train", "train-others/train", "suspect/train", "trak/region", "clip/image", "clip/class" },
+                "loss/train", "self-influence/train", "heldout-objects/train", "train-others/train", "suspect/train", "object-confidence/train-objects", "confidence-oos/train", "trak/region",
+                "clip/image", "clip/class" },
             again.RankingRuns.ListComplete(dataset.Id).Select(r => $"{r.Method}/{r.TargetKind}"));
         Assert.Equal(4, again.Checkpoints.List(dataset.Id).Count);
 
@@ -162,6 +165,35 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
     }
 
+    private static void AssertObjectConfidenceRanksEveryTrainingAnnotationWithItsImage(PipelineContext context, DatasetInfo dataset)
+    {
+        var run = context.RankingRuns.GetLatestComplete(dataset.Id, "object-confidence", "train-objects")!;
+        var ranked = context.TrainRankings.PageObjects(run.Id, 0, 1000);
+        var annotations = context.Datasets.GetAnnotationsForSplit(dataset.Id, Splits.Train)
+            .SelectMany(p => p.Value.Where(a => !a.IsCrowd).Select(a => (a.Id, ImageId: p.Key))).ToList();
+        Assert.Equal(annotations.Count, context.TrainRankings.CountObjects(run.Id));
+        Assert.Equal(annotations.OrderBy(a => a.Id), ranked.Select(r => (r.AnnotationId, r.TrainImageId)).OrderBy(a => a.AnnotationId));
+        Assert.Equal(Enumerable.Range(1, ranked.Count), ranked.Select(r => r.Rank));
+        Assert.Equal(ranked.Select(r => r.Score).Order(), ranked.Select(r => r.Score));
+        Assert.All(ranked, r => Assert.InRange(r.Score, 0f, 1f));
+    }
+
+    /// <summary>The K-fold detector costs K trainings: the demo leaves it out and names its command; run on its own it
+    /// ranks every training image with one unit per fold, and a rerun reuses the run.</summary>
+    private static void AssertOutOfSampleConfidenceIsLeftToItsCommandAndResumesByFold(PipelineContext context, DatasetInfo dataset)
+    {
+        Assert.Contains(context.Summary, s => s.Step == "rank confidence-oos" && s.Result.Contains("not in the demo"));
+        Assert.Null(context.RankingRuns.GetLatestComplete(dataset.Id, "confidence-oos", "train"));
+        var sizes = PipelineSizes.Of(context.Options, demo: true);
+        var detector = (Worker.Plugins.ITrainImageDetector)Worker.Plugins.PluginRegistry.Method("confidence-oos");
+        var run = detector.Ensure(context, dataset, sizes);
+        var ranked = context.TrainRankings.Page(run.Id, 0, 100);
+        Assert.Equal(20, ranked.Count);
+        Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
+        Assert.Equal(["fold0", "fold1", "fold2", "fold3"], context.Ledger.Units(run.Id).Select(u => u.Key).Order());
+        Assert.Equal(run.Id, detector.Ensure(context, dataset, sizes).Id);
+    }
+
     /// <summary>From the three stored component rankings: each image's normalized rank (n − rank + 1)/n per
     /// component; the suspect order is by the largest of them, then by their mean.</summary>
     private static void AssertSuspectIsTheMaximumOfItsComponentsNormalizedRanks(PipelineContext context, DatasetInfo dataset)
@@ -221,7 +253,10 @@ public class DemoPipelineTests : IDisposable
         Assert.True(done.Status == JobStatus.Done, done.Error);
         var expected = context.Scores.GetScores(objectTarget.Id);
         var actual = context.Scores.GetScores(done.ResultTargetId!.Value);
-        Assert.Equal(TargetKinds.Region, context.Scores.GetTarget(done.ResultTargetId.Value)!.Kind);
+        var regionTarget = context.Scores.GetTarget(done.ResultTargetId.Value)!;
+        Assert.Equal(TargetKinds.Region, regionTarget.Kind);
+        // Its split-half (seed 0 against seed 1) is that of the batch object target it reproduces, up to near-ties.
+        Assert.InRange(regionTarget.SplitHalf!.Value, objectTarget.SplitHalf!.Value - 0.1, objectTarget.SplitHalf.Value + 0.1);
         double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 2e-3 * scale + 1e-6, $"score {i}: {expected[i]} vs {actual[i]}");
         var failed = context.Jobs.Get(bad)!;
@@ -252,6 +287,9 @@ public class DemoPipelineTests : IDisposable
         var esvm = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Esvm, TargetKinds.Class)!;
         var moco = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.MocoCosine, TargetKinds.Image)!;
         Assert.Contains("\"C\":0.1", esvm.ParametersJson);
+        // One embedding model: no ensemble to split, and the run says so instead of showing a figure.
+        Assert.All(new[] { esvm, moco }, r => Assert.Equal((null, "one moco embedding model: there is no ensemble to split into halves"),
+            (context.RankingRuns.GetReliability(r.Id)!.SplitHalf, context.RankingRuns.GetReliability(r.Id)!.Detail)));
         foreach (var target in context.Scores.GetTargetsOfRun(esvm.Id))
         {
             // Candidates are exactly the training images that contain the target's class; the rest are NaN.

@@ -91,6 +91,28 @@ public abstract class RankingContract
         Assert.Equal(2, s.RankingRuns.ListComplete(d.Id).Count);
     }
 
+    /// <summary>An object detector's ordering of annotations: pages follow the ranks, each row keeps its image, and a
+    /// second write of the same run replaces the first.</summary>
+    [Fact]
+    public void ObjectRankingsPageInRankOrderAndARewriteReplacesThem()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var run = Executor(s).Execute<TestRankingParameters, TestRunResult>(d.Id, d.Version, new TestRankingParameters("object-confidence", "train-objects"), [], scope =>
+        {
+            s.RankingRuns.Begin(scope.RunId, d.Id, "object-confidence", "train-objects", d.Train);
+            s.TrainRankings.WriteObjects(scope.RunId, [(901, d.Train[1], 0.1f), (902, d.Train[0], 0.2f), (903, d.Train[1], 0.3f)]);
+            s.TrainRankings.WriteObjects(scope.RunId, [(903, d.Train[1], 0.05f), (901, d.Train[1], 0.1f), (902, d.Train[0], 0.2f), (904, d.Train[2], 0.9f)]);
+            return new TestRunResult(4);
+        }).Run;
+
+        Assert.Equal(4, s.TrainRankings.CountObjects(run.Id));
+        Assert.Equal([new ObjectSuspicion(901, d.Train[1], 0.1f, 2), new ObjectSuspicion(902, d.Train[0], 0.2f, 3)], s.TrainRankings.PageObjects(run.Id, 1, 2));
+        Assert.Equal(903, s.TrainRankings.PageObjects(run.Id, 0, 1).Single().AnnotationId);
+        Assert.Empty(s.TrainRankings.PageObjects(run.Id, 4, 10));
+        Assert.Equal(0, s.TrainRankings.CountObjects(run.Id + 1000));
+    }
+
     [Fact]
     public void ARetriedRunStartsItsRowsAfresh()
     {

@@ -60,3 +60,8 @@ public sealed class SqliteDataRootContract : DataRootContract
     protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
 }
 
+
+public sealed class SqliteReliabilityContract : ReliabilityContract
+{
+    protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
+}

@@ -107,6 +107,56 @@ public class RankingEndpointsTests : IAsyncLifetime
         Assert.Equal(["suspect"], methods.Where(m => m.GetProperty("queueDefault").GetBoolean()).Select(m => m.GetProperty("name").GetString()));
     }
 
+    /// <summary>An object detector's queue lists annotations with their image (annotationId set), in rank order; it is
+    /// never the default while an image detector has a run.</summary>
+    [Fact]
+    public async Task AnObjectDetectorsQueueItemsCarryTheirAnnotation()
+    {
+        db.PublishAlso(SeededDatabase.ObjectDetector("object-confidence", 20));
+        db.AddObjectDetectorRun("object-confidence", (902, db.Train[2]), (901, db.Train[0]), (903, db.Train[2]));
+        Assert.Equal("trak", (await Get(Queue())).Body.GetProperty("method").GetString());
+
+        var body = (await Get(Queue("?method=object-confidence&offset=1"))).Body;
+        Assert.Equal(3, body.GetProperty("total").GetInt32());
+        var items = body.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal([901L, 903], items.Select(i => i.GetProperty("annotationId").GetInt64()));
+        Assert.Equal([db.Train[0], db.Train[2]], items.Select(i => i.GetProperty("trainImageId").GetInt64()));
+        Assert.Equal([100L, 102], items.Select(i => i.GetProperty("cocoImageId").GetInt64()));
+        Assert.Equal([2, 3], items.Select(i => i.GetProperty("rank").GetInt32()));
+    }
+
+    [Fact]
+    public async Task RankingsCarryTheirSplitHalfReliabilityAndRegimeWarnings()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10), SeededDatabase.Detector("influence", 11));
+        long confidence = db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.RankingRuns.RecordReliability(confidence, new Core.Stability.Reliability(0.81, "half A: seed 0 (1 checkpoint); half B: seed 1 (1 checkpoint)"));
+        db.AddDetectorRun("influence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.RankingRuns.RecordReliability(trakRun, Core.Stability.Reliability.None("one training run (seed 0, 1 checkpoint): train two or more seeds to have two halves"));
+        db.RankingRuns.RecordKernels(trakRun, [new KernelFigures(5, 4, 512, 1e-7, 0, 5, 508)]);
+
+        var queue = (await Get(Queue("?method=confidence"))).Body;
+        Assert.Equal(0.81, queue.GetProperty("splitHalf").GetDouble(), 12);
+        Assert.Equal("stable 0.81", queue.GetProperty("reliability").GetString());
+        Assert.Equal(0, queue.GetProperty("regimeWarnings").GetArrayLength());
+
+        var trak = (await Get(Queue("?method=trak"))).Body;
+        Assert.Equal(JsonValueKind.Null, trak.GetProperty("splitHalf").ValueKind);
+        Assert.Equal("no split-half", trak.GetProperty("reliability").GetString());
+        Assert.Contains("one training run", trak.GetProperty("reliabilityDetail").GetString());
+        var warnings = trak.GetProperty("regimeWarnings").EnumerateArray().Select(w => w.GetString()!).ToArray();
+        Assert.Equal(3, warnings.Length);
+        Assert.Contains("n = 4 train images for k = 512 projected dimensions", warnings[0]);
+
+        Assert.Equal("not measured", (await Get(Queue("?method=influence"))).Body.GetProperty("reliability").GetString());
+
+        var methods = (await Get($"/api/datasets/{db.DatasetId}/ranking-methods")).Body.GetProperty("methods").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("completeRuns"));
+        Assert.Equal("no split-half", methods["trak"][0].GetProperty("reliability").GetString());
+        Assert.Equal(3, methods["trak"][0].GetProperty("regimeWarnings").GetArrayLength());
+        Assert.Equal(0.81, methods["confidence"][0].GetProperty("splitHalf").GetDouble(), 12);
+    }
+
     [Fact]
     public async Task BadRequestsAreProblemDetails()
     {

@@ -30,19 +30,37 @@ public sealed class OnDemandScorer : IDisposable
 
     public int TrainCount { get; }
 
-    /// <summary>Scores [n] of one example (image [1,3,S,S], labels [1,S,S]) for the given output.</summary>
-    public float[] Score(Tensor image, Tensor labels, ITargetOutput output)
+    /// <summary>Scores [n] of one example (image [1,3,S,S], labels [1,S,S]) for the given output: the mean over checkpoints.</summary>
+    public float[] Score(Tensor image, Tensor labels, ITargetOutput output) => Mean(ScorePerCheckpoint(image, labels, output));
+
+    /// <summary>Scores [n] of one example under each checkpoint, in the order the checkpoints were given (what a
+    /// split-half reliability compares).</summary>
+    public float[][] ScorePerCheckpoint(Tensor image, Tensor labels, ITargetOutput output)
     {
-        using var scope = torch.NewDisposeScope();
-        var sum = torch.zeros(TrainCount, dtype: ScalarType.Float32);
-        foreach (var (_, gradients, projector, matrix) in members)
+        var perCheckpoint = new float[members.Count][];
+        for (int m = 0; m < members.Count; m++)
         {
+            using var scope = torch.NewDisposeScope();
+            var (_, gradients, projector, matrix) = members[m];
             var psi = projector.Project(gradients.Compute(image, labels, _ => output));
-            sum.add_(TrakScorer.Score(psi, matrix)[0]);
+            perCheckpoint[m] = TrakScorer.Score(psi, matrix)[0].data<float>().ToArray();
+            if (perCheckpoint[m].Any(s => !float.IsFinite(s))) throw new InvalidOperationException("on-demand TRAK produced non-finite scores");
         }
-        var scores = sum.div_(members.Count).data<float>().ToArray();
-        if (scores.Any(s => !float.IsFinite(s))) throw new InvalidOperationException("on-demand TRAK produced non-finite scores");
-        return scores;
+        return perCheckpoint;
+    }
+
+    /// <summary>Elementwise mean of equally long score vectors.</summary>
+    public static float[] Mean(IReadOnlyList<float[]> scores)
+    {
+        if (scores.Count == 0) throw new ArgumentException("no score vectors to average");
+        var mean = new float[scores[0].Length];
+        for (int i = 0; i < mean.Length; i++)
+        {
+            double sum = 0;
+            foreach (var s in scores) sum += s[i];
+            mean[i] = (float)(sum / scores.Count);
+        }
+        return mean;
     }
 
     /// <summary>The ensemble's label map [1,S,S] for an image [1,3,S,S]: argmax of the mean softmax over checkpoints

@@ -7,9 +7,10 @@ namespace AttributionExplorer.Precompute.Trak.Targets;
 public static class TargetPlanner
 {
     public static TargetPlan Plan(InMemorySegmentationSource heldOut, IReadOnlyList<Category> categories,
-        Func<long, ImageRecord> imageOf, Func<long, IReadOnlyList<AnnotationRecord>> annotationsOf, IReadOnlyList<ITargetKind> kinds)
+        Func<long, ImageRecord> imageOf, Func<long, IReadOnlyList<AnnotationRecord>> annotationsOf, IReadOnlyList<ITargetKind> kinds,
+        Func<long, IReadOnlyList<byte[]>>? predictionsOf = null)
     {
-        var input = new TargetPlanningInput(heldOut, categories, imageOf, annotationsOf);
+        var input = new TargetPlanningInput(heldOut, categories, imageOf, annotationsOf, predictionsOf);
         var targets = new List<PlannedTarget>();
         for (int e = 0; e < heldOut.Count; e++)
             foreach (var kind in kinds) targets.AddRange(kind.Plan(input, e));

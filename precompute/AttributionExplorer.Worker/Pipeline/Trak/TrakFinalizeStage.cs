@@ -40,7 +40,8 @@ public static class TrakFinalizeStage
         double smallest = eigenvalues.min().item<double>();
         double ridge = lambda * gram.diagonal().mean().item<double>();
         int rank = (int)eigenvalues.gt(largest * 1e-10).sum().item<long>();
-        return new TrakFinalizeResult((int)phi.shape[0], (int)phi.shape[1], ridge, smallest, largest, rank, 0);
+        int belowRidge = (int)eigenvalues.lt(ridge).sum().item<long>();
+        return new TrakFinalizeResult((int)phi.shape[0], (int)phi.shape[1], ridge, smallest, largest, rank, 0, belowRidge);
     }
 
     /// <summary>Where a finalize run's scoring matrix is, as the record an image run keeps for on-demand targets

@@ -62,8 +62,15 @@ public sealed record TrakFinalizeParameters(long CheckpointRunId, TrakProjection
 }
 
 /// <summary>The kernel's regime: n/k, its spectrum and where λ sits, so a degenerate run can say so.</summary>
+/// <param name="EigenvaluesBelowRidge">Eigenvalues of ΦᵀΦ below the ridge; null in runs recorded before it was counted.</param>
 public sealed record TrakFinalizeResult(int TrainImages, int ProjectionDim, double Ridge, double SmallestEigenvalue, double LargestEigenvalue,
-    int Rank, long ParameterCount);
+    int Rank, long ParameterCount, int? EigenvaluesBelowRidge = null)
+{
+    /// <summary>The figures <see cref="Core.LabelErrors.KernelRegime"/> judges. A run recorded before the count existed
+    /// counts its numerically zero eigenvalues (k − rank), which lie below any positive ridge: a lower bound.</summary>
+    public Core.Domain.KernelFigures Figures(long checkpointId) => new(checkpointId, TrainImages, ProjectionDim, Ridge, SmallestEigenvalue,
+        LargestEigenvalue, EigenvaluesBelowRidge ?? ProjectionDim - Rank);
+}
 
 /// <summary>Stage 3, the TRAK ranking run of one target kind (kind "rank.trak"): target gradients under every
 /// checkpoint against its finalized scoring matrix (upstream: the finalize runs), averaged; one unit per checkpoint.</summary>
@@ -84,6 +91,19 @@ public sealed record TrakScoreParameters(string Target, string Output, TrakProje
         [TargetKinds.Class] = "mean pixel log(q/(1-q)) of the binary task 'is class c', q = probability of the correct answer",
         [TargetKinds.Object] = "mean log(p/(1-p)) of the true class over the instance mask's pixels",
         [TargetKinds.Region] = "mean log(p/(1-p)) of the true class over the region's pixels",
+        [TargetKinds.ClassAllPixels] = "mean pixel log(q/(1-q)) of the binary task 'is class c', q = probability of the correct answer",
+        [TargetKinds.ClassLabelledPixels] = "mean log(q/(1-q)) of the binary task 'is class c' over the pixels labelled c",
+        [TargetKinds.ClassPredictedPixels] = "mean log(q/(1-q)) of the binary task 'is class c' over the pixels at least half of the checkpoints predict as c",
+    };
+
+    /// <summary>The recorded output of a kind; the class kind's is its variant's, so changing the default class target
+    /// changes the class run's identity.</summary>
+    public static string OutputOf(Precompute.Trak.Targets.ITargetKind kind) => kind switch
+    {
+        Precompute.Trak.Targets.Kinds.ClassTargetKind { Fallback: { } fallback } c =>
+            $"{OutputByKind[c.Variant.Info.Name]}; for a class it leaves out: {OutputByKind[fallback.Info.Name]}",
+        Precompute.Trak.Targets.Kinds.ClassTargetKind c when c.Variant.Info.Name != TargetKinds.ClassAllPixels => OutputByKind[c.Variant.Info.Name],
+        _ => OutputByKind[kind.Info.Name],
     };
 
     public ScoreDtype Dtype => ScoreCodec.Parse(ScoreDtype);

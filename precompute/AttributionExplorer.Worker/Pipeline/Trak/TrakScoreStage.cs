@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Trak;
 using AttributionExplorer.Precompute.Trak.OnDemand;
@@ -13,7 +14,9 @@ namespace AttributionExplorer.Worker.Pipeline.Trak;
 
 /// <summary>Stage 3: the TRAK ranking run of one target kind. Per checkpoint (one unit each, so an interrupted run
 /// resumes): target gradients → scores against that checkpoint's scoring matrix, kept as an artifact; then the mean
-/// over checkpoints is written, summarized (top-k, overall influence) and the run completes.</summary>
+/// over checkpoints is written with each target's split-half reliability (two halves of the ensemble by training run),
+/// the run's reliability and its kernels' figures are recorded, the scores summarized (top-k, overall influence) and
+/// the run completes.</summary>
 public static class TrakScoreStage
 {
     public static RunOutcome<TrakScoreResult> Run(PipelineContext context, DatasetInfo dataset, ITargetKind kind, TrakScoreParameters parameters,
@@ -23,7 +26,8 @@ public static class TrakScoreStage
         {
             var clock = Stopwatch.StartNew();
             using var plan = TargetPlanner.Plan(val, context.Datasets.GetCategories(dataset.Id), id => context.Datasets.GetImage(id)!,
-                context.Datasets.GetAnnotations, [kind]);
+                context.Datasets.GetAnnotations, [kind], imageId => members.Select(m => context.Checkpoints.GetPrediction(m.Checkpoint.Id, imageId)?.Labels
+                    ?? throw new InvalidOperationException($"checkpoint {m.Checkpoint.Id} has no stored prediction of held-out image {imageId}; retrain it")).ToList());
             if (plan.Targets.Count == 0) throw new InvalidOperationException($"no {kind.Info.Name} targets in the held-out split of '{dataset.Name}'");
             var targets = val.Select(plan.Targets.Select(t => t.ExampleIndex).ToArray());
             var seconds = new Dictionary<string, double>();
@@ -52,18 +56,50 @@ public static class TrakScoreStage
             seconds["score"] = clock.Elapsed.TotalSeconds;
             var mean = torch.stack(perCheckpoint).mean([0]);
             var flat = mean.data<float>().ToArray();
-            var rows = plan.Targets.Select((p, t) => (p.Target, flat.AsSpan(t * train.Count, train.Count).ToArray())).ToList();
-            if (rows.FirstOrDefault(r => r.Item2.Any(s => !float.IsFinite(s))) is { Target: not null } bad)
-                throw new InvalidOperationException($"TRAK produced non-finite scores for {bad.Target}");
+            int firstBad = Array.FindIndex(flat, s => !float.IsFinite(s));
+            if (firstBad >= 0) throw new InvalidOperationException($"TRAK produced non-finite scores for {plan.Targets[firstBad / train.Count].Target}");
+            var (runReliability, targetReliability) = Reliabilities(members.Select(m => m.Checkpoint).ToList(), perCheckpoint, targets.Count, train.Count);
+            var rows = plan.Targets.Select((p, t) => (p.Target with { SplitHalf = targetReliability[t].SplitHalf }, flat.AsSpan(t * train.Count, train.Count).ToArray())).ToList();
 
             context.RankingRuns.Begin(scope.RunId, dataset.Id, AttributionMethods.Trak, kind.Info.Name, train.ImageIds);
             context.Scores.WriteScores(scope.RunId, rows, parameters.Dtype);
+            context.RankingRuns.RecordReliability(scope.RunId, runReliability);
+            context.RankingRuns.RecordKernels(scope.RunId, members.Select(m => RunExecutor.ReadResult<TrakFinalizeResult>(m.Finalize).Figures(m.Checkpoint.Id)).ToList());
             if (kind.Info.Name == TargetKinds.Image)
                 context.ScoringMatrices.Save(members.Select((member, m) => TrakFinalizeStage.ScoringRecord(context, member.Finalize, scope.RunId, m, member.Checkpoint.Id)).ToList());
             context.Scores.Summarize(scope.RunId, parameters.TopK);
             seconds["total"] = clock.Elapsed.TotalSeconds;
             return new TrakScoreResult(rows.Count, plan.Targets.Count, plan.SkippedObjects, seconds);
         });
+    }
+
+    /// <summary>Split-half reliability from the per-checkpoint scores [targets, n] already in memory: per target, the
+    /// Spearman of half A's and half B's mean scores; for the run, that of the two halves' overall influence (mean over
+    /// targets per training image), the ordering the run's train ranking holds.</summary>
+    public static (Reliability Run, IReadOnlyList<Reliability> Targets) Reliabilities(IReadOnlyList<CheckpointRecord> checkpoints,
+        IReadOnlyList<Tensor> perCheckpoint, int targetCount, int trainCount)
+    {
+        if (SplitHalf.Split(checkpoints, out string reason) is not { } halves)
+            return (Reliability.None(reason), Enumerable.Repeat(Reliability.None(reason), targetCount).ToList());
+        float[] Mean(IReadOnlyList<int> half)
+        {
+            using var scope = torch.NewDisposeScope();
+            return torch.stack(half.Select(i => perCheckpoint[i]).ToList()).mean([0]).data<float>().ToArray();
+        }
+        var a = Mean(halves.A);
+        var b = Mean(halves.B);
+        var run = SplitHalf.Compare(SplitHalf.ColumnMeans(a, targetCount, trainCount), SplitHalf.ColumnMeans(b, targetCount, trainCount), halves.Description);
+        return (run, SplitHalf.PerRow(a, b, targetCount, trainCount, halves.Description));
+    }
+
+    /// <summary>The per-checkpoint scores [targets, n] (row-major, the run's target and train order) of a complete score
+    /// run, read back from its artifacts and verified against their SHA-256.</summary>
+    public static float[] CheckpointScores(PipelineContext context, long runId, long checkpointId, int targets, int trainCount)
+    {
+        var artifact = context.Ledger.Artifacts(runId).SingleOrDefault(a => a.Name == $"checkpoint{checkpointId}")
+            ?? throw new InvalidOperationException($"TRAK run {runId} has no scores of checkpoint {checkpointId}; rerun `precompute rank trak`");
+        using var scores = ScoringMatrixFile.Load(context.Artifacts.Verified(artifact, "rerun `precompute rank trak`"), targets, trainCount, artifact.Sha256);
+        return scores.data<float>().ToArray();
     }
 
     internal sealed record ScoreUnit(string Sha256);

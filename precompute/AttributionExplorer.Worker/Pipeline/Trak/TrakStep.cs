@@ -27,12 +27,13 @@ public static class TrakStep
             context.Runs.Ensure(dataset.Id, dataset.Version, TrakFeaturizeParameters.For(c, projection, r.Start, r.Count, trainCount), [c.RunId])).ToList());
         var finalize = checkpoints.ToDictionary(c => c.Id, c =>
             context.Runs.Ensure(dataset.Id, dataset.Version, TrakFinalizeParameters.For(c, projection, trak.Lambda), featurize[c.Id].Select(r => r.Id).ToList()));
-        var scoreParameters = kinds.ToDictionary(k => k.Info.Name, k => new TrakScoreParameters(k.Info.Name, TrakScoreParameters.OutputByKind[k.Info.Name], projection,
+        var scoreParameters = kinds.ToDictionary(k => k.Info.Name, k => new TrakScoreParameters(k.Info.Name, TrakScoreParameters.OutputOf(k), projection,
             trak.Lambda, trak.ScoreDtype, trak.TopK, "mean over checkpoints", checkpoints.Select(c => c.RunId).ToArray(), TrakScoreParameters.EpochsOf(checkpoints)));
         var scoreRuns = kinds.ToDictionary(k => k.Info.Name, k =>
             context.Runs.Ensure(dataset.Id, dataset.Version, scoreParameters[k.Info.Name], checkpoints.Select(c => finalize[c.Id].Id).ToList()));
         if (scoreRuns.Values.All(r => r.IsComplete))
         {
+            WarnAboutRegime(context, checkpoints, finalize);
             StepProgress.Skipped("TRAK", $"runs {string.Join(", ", scoreRuns.Values.Select(r => r.Id))} with identical inputs are complete");
             return scoreRuns.ToDictionary(r => r.Key, r => r.Value.Id);
         }
@@ -50,6 +51,7 @@ public static class TrakStep
                 : TrakFinalizeStage.Run(context, dataset, checkpoint, projection, trak.Lambda, stages);
             finalized.Add((checkpoint, kernel));
         }
+        WarnAboutRegime(context, checkpoints, finalized.ToDictionary(f => f.Item1.Id, f => f.Item2));
         var seconds = clock.Elapsed.TotalSeconds;
         context.Summary.Add(("TRAK features + kernels", $"{checkpoints.Count} checkpoints × {trainCount} train, k = {trak.ProjectionDim}, {ranges.Count} range(s) each", seconds));
         foreach (var kind in kinds)
@@ -62,6 +64,18 @@ public static class TrakStep
             scoreRuns[kind.Info.Name] = outcome.Run;
         }
         return scoreRuns.ToDictionary(r => r.Key, r => r.Value.Id);
+    }
+
+    /// <summary>One CLI warning per checkpoint whose kernel is degenerate (<see cref="Core.LabelErrors.KernelRegime"/>), with the figures.</summary>
+    private static void WarnAboutRegime(PipelineContext context, IReadOnlyList<CheckpointRecord> checkpoints, IReadOnlyDictionary<long, RunRecord> finalize)
+    {
+        foreach (var checkpoint in checkpoints)
+        {
+            if (!finalize[checkpoint.Id].IsComplete) continue;
+            var warnings = RunExecutor.ReadResult<TrakFinalizeResult>(finalize[checkpoint.Id]).Figures(checkpoint.Id).Warnings();
+            if (warnings.Count > 0)
+                context.Warnings.Add($"TRAK kernel of checkpoint {checkpoint.Id} (seed {checkpoint.Seed}, finalize run {finalize[checkpoint.Id].Id}) is degenerate: {string.Join("; ", warnings)}");
+        }
     }
 
     /// <summary>Per checkpoint, the train features Φ [n, k] and the scoring matrix (ΦᵀΦ + λI)⁻¹Φᵀ [k, n] of its complete

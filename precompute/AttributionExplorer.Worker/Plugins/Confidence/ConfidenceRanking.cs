@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Evaluation;
 using AttributionExplorer.Worker.Infrastructure;
@@ -29,15 +30,18 @@ public sealed class ConfidenceRanking : ITrainImageDetector
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, parameters.CheckpointRunIds, scope =>
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
-            var models = finals.Select(c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device)).ToList();
+            var models = finals.ToDictionary(c => c.Id, c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device));
             try
             {
-                var quality = StepProgress.Run("model confidence", 1, _ => LabelQualityScorer.Score(models, train, parameters.Temperature));
-                return TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, quality.Select(q => -q).ToList(), quality);
+                double[] Quality(IReadOnlyList<CheckpointRecord> ensemble) => LabelQualityScorer.Score(ensemble.Select(c => models[c.Id]).ToList(), train, parameters.Temperature);
+                var quality = StepProgress.Run("model confidence", 1, _ => Quality(finals));
+                var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, quality.Select(q => -q).ToList(), quality);
+                context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(finals, Quality));
+                return result;
             }
             finally
             {
-                foreach (var model in models) model.Dispose();
+                foreach (var model in models.Values) model.Dispose();
             }
         }).Run;
     }

@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Worker.Infrastructure;
 using AttributionExplorer.Worker.Pipeline;
@@ -27,15 +28,18 @@ public sealed class LossRanking : ITrainImageDetector
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, checkpoints.Select(c => c.RunId).Distinct().ToList(), scope =>
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
-            var models = checkpoints.Select(c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device)).ToList();
+            var models = checkpoints.ToDictionary(c => c.Id, c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device));
             try
             {
-                var losses = StepProgress.Run("mean pixel loss", 1, _ => MeanPixelLoss.Compute(models, train));
-                return TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, losses);
+                double[] Losses(IReadOnlyList<CheckpointRecord> ensemble) => MeanPixelLoss.Compute(ensemble.Select(c => models[c.Id]).ToList(), train);
+                var losses = StepProgress.Run("mean pixel loss", 1, _ => Losses(checkpoints));
+                var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, losses);
+                context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(checkpoints, Losses));
+                return result;
             }
             finally
             {
-                foreach (var model in models) model.Dispose();
+                foreach (var model in models.Values) model.Dispose();
             }
         }).Run;
     }

@@ -1,4 +1,5 @@
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Core.LabelErrors;
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Runs;
@@ -28,7 +29,10 @@ public sealed class HeldOutObjectDetector : ITrainImageDetector, IHeldOutRestric
             var ids = TrainRankingTargets.TrainImageIds(context, dataset);
             var (rows, classes) = ScoresInOrder(context, objectRun, ids);
             var suspicion = InfluenceAggregation.NegatedMostNegativeGroupMean(rows, classes);
-            return TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, ids, suspicion, suspicion.Select(s => -s).ToList());
+            var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, ids, suspicion, suspicion.Select(s => -s).ToList());
+            context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(checkpoints, half => HalfSuspicion(context, objectRun, half, ids, classes)));
+            context.RankingRuns.RecordKernels(scope.RunId, context.RankingRuns.GetKernels(objectRun));
+            return result;
         }).Run;
     }
 
@@ -39,6 +43,19 @@ public sealed class HeldOutObjectDetector : ITrainImageDetector, IHeldOutRestric
         var ids = TrainRankingTargets.TrainImageIds(context, context.Datasets.Get(run.DatasetId)!);
         var (rows, classes) = ScoresInOrder(context, objectRun, ids, heldOutImageIds);
         return TrainRankingTargets.MostSuspectFirst(ids, InfluenceAggregation.NegatedMostNegativeGroupMean(rows, classes));
+    }
+
+    /// <summary>The detector computed from the object run's scores under some of its checkpoints only (their mean, read
+    /// back from the run's per-checkpoint artifacts): what a split-half compares.</summary>
+    private static double[] HalfSuspicion(PipelineContext context, long runId, IReadOnlyList<CheckpointRecord> half, IReadOnlyList<long> trainImageIds, List<int> classes)
+    {
+        var runOrder = context.RankingRuns.GetTrainOrder(runId);
+        var position = runOrder.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+        int n = runOrder.Count, targets = classes.Count;
+        var perCheckpoint = half.Select(c => TrakScoreStage.CheckpointScores(context, runId, c.Id, targets, n)).ToList();
+        var rows = Enumerable.Range(0, targets).Select(t => trainImageIds
+            .Select(id => (float)perCheckpoint.Average(scores => scores[t * n + position[id]])).ToArray()).ToList();
+        return InfluenceAggregation.NegatedMostNegativeGroupMean(rows, classes).ToArray();
     }
 
     /// <summary>Every object target's score row (of the held-out images <paramref name="heldOutImageIds"/>, all when

@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Worker.Pipeline;
 using AttributionExplorer.Worker.Plugins.Trak;
 
@@ -29,6 +30,11 @@ public sealed class InfluenceDetector : IRankingMethod, IHeldOutRestrictable
             var ranked = context.TrainRankings.Page(trak.Id, 0, int.MaxValue);
             context.RankingRuns.Begin(scope.RunId, dataset.Id, Name, TrainRankingTargets.Kind, context.RankingRuns.GetTrainOrder(trak.Id));
             context.TrainRankings.Write(scope.RunId, ranked.Select(r => (r.TrainImageId, r.MeanScore)).ToList());
+            // The ordering is the TRAK run's overall influence, so its split-half (mean over the image targets' scores of
+            // each half of the ensemble) and its kernels are this run's too.
+            context.RankingRuns.RecordReliability(scope.RunId, context.RankingRuns.GetReliability(trak.Id)
+                ?? Reliability.None($"TRAK run {trak.Id} recorded no split-half (it predates reliability figures; rerun `precompute trak`)"));
+            context.RankingRuns.RecordKernels(scope.RunId, context.RankingRuns.GetKernels(trak.Id));
             return new TrainRankingResult(ranked.Count);
         });
         return $"run {outcome.Run.Id}: {outcome.Result.Images} images{(outcome.Reused ? " (reused)" : "")}";

@@ -24,8 +24,11 @@ public sealed class SelfInfluenceDetector : ITrainImageDetector
         var parameters = new SelfInfluenceParameters(TrakProjection.Of(sizes.Trak), sizes.Trak.Lambda, checkpoints.Select(c => c.Id).ToArray());
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, checkpoints.Select(c => c.RunId).Distinct().ToList(), scope =>
         {
-            var (_, _, self) = TrainKernelDetectors.MeanOverCheckpoints(context, dataset, sizes, TrainKernelDetectors.SelfInfluence);
-            return TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, TrainRankingTargets.TrainImageIds(context, dataset), self);
+            var (_, _, self, reliability, kernels) = TrainKernelDetectors.MeanOverCheckpoints(context, dataset, sizes, TrainKernelDetectors.SelfInfluence);
+            var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, TrainRankingTargets.TrainImageIds(context, dataset), self);
+            context.RankingRuns.RecordReliability(scope.RunId, reliability);
+            context.RankingRuns.RecordKernels(scope.RunId, kernels);
+            return result;
         }).Run;
     }
 

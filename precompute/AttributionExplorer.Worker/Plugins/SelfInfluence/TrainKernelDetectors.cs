@@ -1,4 +1,5 @@
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Stability;
 using AttributionExplorer.Worker.Pipeline;
 using AttributionExplorer.Worker.Pipeline.Trak;
 using TorchSharp;
@@ -10,21 +11,23 @@ namespace AttributionExplorer.Worker.Plugins.SelfInfluence;
 /// checkpoint (TRAK is computed first when it is missing), reduced per checkpoint and averaged over the ensemble.</summary>
 public static class TrainKernelDetectors
 {
-    public static (IReadOnlyList<CheckpointRecord> Checkpoints, long[] FinalizeInputs, double[] Mean) MeanOverCheckpoints(PipelineContext context,
-        DatasetInfo dataset, PipelineSizes sizes, Func<Tensor, Tensor, double[]> perCheckpoint)
+    /// <summary>The per-checkpoint values averaged over the ensemble, with their split-half reliability (the same mean
+    /// over each half of the ensemble, by training run) and the kernels they come from (those of TRAK's image run).</summary>
+    public static (IReadOnlyList<CheckpointRecord> Checkpoints, long[] FinalizeInputs, double[] Mean, Reliability Reliability, IReadOnlyList<KernelFigures> Kernels)
+        MeanOverCheckpoints(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, Func<Tensor, Tensor, double[]> perCheckpoint)
     {
         var checkpoints = TrainStep.Run(context, dataset, sizes.Model, sizes.Training);
-        TrakStep.Run(context, dataset, sizes.Trak, checkpoints, PluginRegistry.TargetKinds);
+        var trakRuns = TrakStep.Run(context, dataset, sizes.Trak, checkpoints, PluginRegistry.TargetKinds);
         using var scope = torch.NewDisposeScope();
-        double[]? sum = null;
-        foreach (var (_, features, scoring) in TrakStep.TrainKernels(context, dataset, sizes.Trak, checkpoints))
-        {
-            var values = perCheckpoint(features, scoring);
-            sum ??= new double[values.Length];
-            for (int i = 0; i < values.Length; i++) sum[i] += values[i] / checkpoints.Count;
-        }
-        return (checkpoints, checkpoints.Select(c => c.Id).ToArray(), sum!);
+        var values = TrakStep.TrainKernels(context, dataset, sizes.Trak, checkpoints).Select(k => perCheckpoint(k.Features, k.Scoring)).ToList();
+        double[] Mean(IReadOnlyList<CheckpointRecord> ensemble) =>
+            Enumerable.Range(0, values[0].Length).Select(i => ensemble.Average(c => values[IndexOf(checkpoints, c)][i])).ToArray();
+        var kernels = trakRuns.TryGetValue(TargetKinds.Image, out long imageRun) ? context.RankingRuns.GetKernels(imageRun) : [];
+        return (checkpoints, checkpoints.Select(c => c.Id).ToArray(), Mean(checkpoints), SplitHalf.Measure(checkpoints, Mean), kernels);
     }
+
+    private static int IndexOf(IReadOnlyList<CheckpointRecord> checkpoints, CheckpointRecord checkpoint) =>
+        checkpoints.Select((c, i) => (c, i)).First(x => x.c.Id == checkpoint.Id).i;
 
     /// <summary>φᵢᵀ(ΦᵀΦ + λI)⁻¹φᵢ for every training image: the diagonal of Φ · scoring, scoring = (ΦᵀΦ + λI)⁻¹Φᵀ.</summary>
     public static double[] SelfInfluence(Tensor features, Tensor scoring)

@@ -28,8 +28,11 @@ public sealed class TrainOthersDetector : ITrainImageDetector
         var parameters = new TrainOthersParameters(TrakProjection.Of(sizes.Trak), sizes.Trak.Lambda, checkpoints.Select(c => c.Id).ToArray());
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, checkpoints.Select(c => c.RunId).Distinct().ToList(), scope =>
         {
-            var (_, _, effect) = TrainKernelDetectors.MeanOverCheckpoints(context, dataset, sizes, EffectOnOthers);
-            return TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, TrainRankingTargets.TrainImageIds(context, dataset), effect);
+            var (_, _, effect, reliability, kernels) = TrainKernelDetectors.MeanOverCheckpoints(context, dataset, sizes, EffectOnOthers);
+            var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, TrainRankingTargets.TrainImageIds(context, dataset), effect);
+            context.RankingRuns.RecordReliability(scope.RunId, reliability);
+            context.RankingRuns.RecordKernels(scope.RunId, kernels);
+            return result;
         }).Run;
     }
 

@@ -13,6 +13,7 @@ public static class EvaluationViews
         [EvaluationKinds.Lds] = typeof(LdsView),
         [EvaluationKinds.Counterfactual] = typeof(CounterfactualView),
         [EvaluationKinds.Brittleness] = typeof(BrittlenessView),
+        [EvaluationKinds.LdsEnsemble] = typeof(LdsEnsembleView),
     };
 
     public static Type For(string kind) => ByKind.GetValueOrDefault(kind) ?? typeof(GenericEvaluationView);

@@ -4,6 +4,7 @@ using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Trak.Outputs;
 using AttributionExplorer.Precompute.Trak.Targets;
 using AttributionExplorer.Precompute.Trak.Targets.Kinds;
+using AttributionExplorer.Precompute.Trak.Targets.Kinds.ClassAllPixels;
 
 namespace AttributionExplorer.Precompute.Tests.Trak.Targets;
 
@@ -34,7 +35,7 @@ public class TargetPlannerTests
             Annotation(12, 9, false, (y, x) => y < 4 && x < 4),
         ];
         using var plan = TargetPlanner.Plan(source, Categories, _ => image, _ => annotations,
-            [new ImageTargetKind(), new ClassTargetKind(), new ObjectTargetKind()]);
+            [new ImageTargetKind(), new ClassTargetKind(new ClassAllPixelsTargetKind()), new ObjectTargetKind()]);
 
         Assert.Equal(new[]
         {

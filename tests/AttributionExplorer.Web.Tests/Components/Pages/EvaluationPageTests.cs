@@ -23,6 +23,7 @@ public class EvaluationPageTests : BunitContext
         Services.AddSingleton<IDatasetRepository>(db.Datasets);
         Services.AddSingleton<IEvaluationRepository>(evaluations);
         Services.AddSingleton<AttributionExplorer.Core.Plugins.IPluginCatalog>(db.Catalog);
+        Services.AddSingleton<AttributionExplorer.Web.Services.IAttributionRepository>(db.Attributions);
     }
 
     private IRenderedComponent<EvaluationPage> RenderPage(long? datasetId = null) =>
@@ -83,6 +84,21 @@ public class EvaluationPageTests : BunitContext
 
     private static string[] Cells(AngleSharp.Dom.IElement row) =>
         row.QuerySelectorAll("th, td").Select(c => c.TextContent.Trim()).ToArray();
+
+    [Fact]
+    public void TheNewestTrakRunsWithDegenerateKernelsGetOneBannerWithTheirFigures()
+    {
+        StoreAllKinds();
+        Assert.Empty(RenderPage().FindAll(".regime-warning"));
+        var kernels = new[] { new AttributionExplorer.Core.Domain.KernelFigures(1, 4, 64, 1e-3, 0, 2.0, 60) };
+        var runs = new[] { "image", "class" }.Select(kind => db.Attributions.GetTarget(db.AddRun("trak",
+            new AttributionExplorer.Core.Domain.NewTarget(db.HeldOut, kind, kind == "class" ? 3 : null, null), [1f, 2f, 3f, 4f]))!.RunId).ToArray();
+        foreach (long run in runs) db.RankingRuns.RecordKernels(run, kernels);
+
+        var banner = RenderPage().Find(".regime-warning");
+        Assert.Contains($"the TRAK rankings these evaluations measure (runs {runs[0]}, {runs[1]})", banner.TextContent);
+        Assert.Contains("n = 4 train images for k = 64 projected dimensions", banner.TextContent);
+    }
 
     [Fact]
     public void ShowsOneCardPerKindWithDateSecondsAndParameters()

@@ -62,6 +62,8 @@ public class ImagePagesTests : BunitContext, IAsyncLifetime
         var ranks = page.FindAll(".detector-rank").ToDictionary(r => r.GetAttribute("data-method")!, r => r.TextContent);
         Assert.Contains("rank 2 of 4", ranks["confidence"]);
         Assert.Contains("rank 3 of 4", ranks["trak"]);
+        // Each detector's split-half badge; neither run recorded one here.
+        Assert.All(page.FindAll(".detector-rank"), r => Assert.Equal("not measured", r.QuerySelector(".reliability-badge")!.TextContent));
         var nav = page.Find(".queue-nav");
         Assert.Contains("Queue position #2 (Detector confidence)", nav.TextContent);
         var links = nav.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ToArray();

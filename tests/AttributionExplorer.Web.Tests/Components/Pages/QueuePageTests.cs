@@ -47,6 +47,27 @@ public class QueuePageTests : BunitContext
         page.FindAll("a.queue-link").Select(a => long.Parse(a.GetAttribute("href")!.Split('/').Last().Split('?')[0])).ToArray();
 
     [Fact]
+    public void TheHeaderCarriesTheDetectorsSplitHalfAndTheTrakRegimeWarning()
+    {
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10));
+        long confidence = db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
+        db.RankingRuns.RecordReliability(confidence, new Core.Stability.Reliability(0.12, "half A: seed 0 (1 checkpoint); half B: seed 1 (1 checkpoint)"));
+        var trak = db.Attributions.GetLatestCompleteRun(db.DatasetId, AttributionMethods.Trak, TargetKinds.Image)!;
+        db.RankingRuns.RecordReliability(trak.Id, Core.Stability.Reliability.None("one training run (seed 0, 2 checkpoints): train two or more seeds to have two halves"));
+        db.RankingRuns.RecordKernels(trak.Id, [new KernelFigures(1, 4, 64, 1e-3, 0, 2.0, 60)]);
+
+        var page = Open("?method=confidence");
+        Assert.Equal("noisy 0.12", page.Find(".detector-description .reliability-badge").TextContent);
+        Assert.Empty(page.FindAll(".regime-warning"));
+
+        page = Open("?method=trak");
+        var badge = page.Find(".detector-description .reliability-badge");
+        Assert.Equal("no split-half", badge.TextContent);
+        Assert.Contains("one training run (seed 0, 2 checkpoints)", badge.GetAttribute("title"));
+        Assert.Contains("n/k = 0.06 < 4", page.Find(".regime-warning").TextContent);
+    }
+
+    [Fact]
     public void WithoutADetectorRunTheQueueIsTraksOverallInfluence()
     {
         db.PublishAlso(SeededDatabase.Detector("confidence", 10));
@@ -78,6 +99,18 @@ public class QueuePageTests : BunitContext
         var confidence = Open("?method=confidence");
         Assert.Equal([db.Train[3], db.Train[2], db.Train[1], db.Train[0]], Order(confidence));
         Assert.Equal($"/datasets/{db.DatasetId}/queue?method=suspect", confidence.Find(".detector-default a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void AnObjectDetectorListsAnnotationsWithTheirImages()
+    {
+        db.PublishAlso(SeededDatabase.ObjectDetector("object-confidence", 20));
+        db.AddObjectDetectorRun("object-confidence", (902, db.Train[2]), (901, db.Train[0]));
+        var page = Open("?method=object-confidence");
+        var rows = page.FindAll(".object-queue-table tbody tr");
+        Assert.Equal(["902", "901"], rows.Select(r => r.GetAttribute("data-annotation")));
+        Assert.Equal([db.Train[2], db.Train[0]], Order(page));
+        Assert.Empty(page.FindAll(".export-panel"));
     }
 
     [Fact]

@@ -67,6 +67,35 @@ public class MethodColumnsTests : BunitContext
     }
 
     [Fact]
+    public void EveryColumnCarriesItsSplitHalfBadgeAndADegenerateTrakRunABanner()
+    {
+        var image = new NewTarget(db.HeldOut, TargetKinds.Image, null, null);
+        long trak = db.AddRun(AttributionMethods.Trak, image with { SplitHalf = 0.81 }, [0.5f, -2f, 1f, 0f]);
+        long trakRun = db.Attributions.GetTarget(trak)!.RunId;
+        db.RankingRuns.RecordReliability(trakRun, new Core.Stability.Reliability(0.4, "half A: seed 0 (1 checkpoint); half B: seed 1 (1 checkpoint)"));
+        db.RankingRuns.RecordKernels(trakRun, [new KernelFigures(1, 4, 64, 1e-3, 0, 2.0, 60), new KernelFigures(2, 4, 64, 1e-3, 0, 2.0, 60)]);
+        long esvm = db.AddRun(AttributionMethods.Esvm, image, [float.NaN, 0.25f, 1.5f, float.NaN]);
+        db.RankingRuns.RecordReliability(db.Attributions.GetTarget(esvm)!.RunId, Core.Stability.Reliability.OneModel("moco embedding"));
+        db.AddRun(AttributionMethods.MocoCosine, image, [0.9f, 0.1f, 0.2f, 0.3f]);
+
+        var cut = RenderFor(TargetKey.FullImage);
+
+        var badges = cut.FindAll("section.method-column").ToDictionary(c => c.GetAttribute("aria-label")!,
+            c => c.QuerySelector(".reliability-badge")?.TextContent);
+        Assert.Equal("stable 0.81", badges["TRAK positive"]);
+        Assert.Equal("stable 0.81", badges["TRAK negative"]);
+        Assert.Equal("no split-half", badges["ESVM (MoCo)"]);
+        Assert.Equal("not measured", badges["MoCo cosine"]);
+        Assert.Null(badges["CLIP cosine"]);
+        Assert.Contains("half A: seed 0 (1 checkpoint)", cut.Find("section.method-column .reliability-badge").GetAttribute("title"));
+
+        var banner = cut.Find(".regime-warning");
+        Assert.Contains($"the TRAK ranking (run {trakRun})", banner.TextContent);
+        Assert.Contains("n = 4 train images for k = 64 projected dimensions (n/k = 0.06 < 4): the kernel nearly interpolates the training set (checkpoints 1, 2)", banner.TextContent);
+        Assert.Single(cut.FindAll(".regime-warning"));
+    }
+
+    [Fact]
     public void ObjectTargetsExplainWhySimilarityColumnsAreEmpty()
     {
         var annotation = db.Datasets.GetAnnotations(db.HeldOut).Single();

@@ -1,21 +1,34 @@
 using AttributionExplorer.Core.Domain;
-using AttributionExplorer.Core.Masks;
 using AttributionExplorer.Core.Plugins;
-using AttributionExplorer.Precompute.Trak.Outputs;
 
 namespace AttributionExplorer.Precompute.Trak.Targets.Kinds;
 
-/// <summary>One target per class present in the label map at model resolution (background excluded): the per-pixel
-/// binary task "is it this class".</summary>
-public sealed class ClassTargetKind : ITargetKind
+/// <summary>The class target the app shows ("class:{category}"): one of the class-target variants, chosen in the
+/// registry (PluginRegistry.DefaultClassTarget), planned by it and filed under the kind "class". A class the variant
+/// plans no target for (predicted pixels: the checkpoints predict the class nowhere) gets the fallback variant's
+/// target instead, so every class present keeps its target.</summary>
+public sealed class ClassTargetKind(ITargetKind variant, ITargetKind? fallback = null) : ITargetKind
 {
     public TargetKindInfo Info { get; } = BuiltInPlugins.TargetKinds.Single(k => k.Name == TargetKinds.Class);
 
+    /// <summary>The definition the class targets follow.</summary>
+    public ITargetKind Variant => variant;
+
+    /// <summary>The definition of the classes <see cref="Variant"/> leaves out, if any.</summary>
+    public ITargetKind? Fallback => fallback;
+
     public IEnumerable<PlannedTarget> Plan(TargetPlanningInput input, int exampleIndex)
     {
-        var example = input.HeldOut.Examples[exampleIndex];
-        foreach (int index in example.Labels.Where(l => l != 0 && l != SemanticLabelMap.IgnoreIndex).Distinct().Order())
-            yield return new PlannedTarget(exampleIndex, new NewTarget(example.ImageId, TargetKinds.Class, input.CocoIdOfModelIndex[index], null),
-                new ClassLogOddsOutput(index));
+        int skippedBefore = input.Skipped;
+        var planned = variant.Plan(input, exampleIndex).ToList();
+        if (fallback is not null && input.Skipped > skippedBefore)
+        {
+            var covered = planned.Select(t => t.Target.CategoryCocoId).ToHashSet();
+            int skippedByVariant = input.Skipped - skippedBefore;
+            var added = fallback.Plan(input, exampleIndex).Where(t => !covered.Contains(t.Target.CategoryCocoId)).ToList();
+            planned.AddRange(added);
+            input.Skipped -= Math.Min(added.Count, skippedByVariant);
+        }
+        return planned.OrderBy(t => t.Target.CategoryCocoId).Select(t => t with { Target = t.Target with { Kind = TargetKinds.Class } }).ToList();
     }
 }

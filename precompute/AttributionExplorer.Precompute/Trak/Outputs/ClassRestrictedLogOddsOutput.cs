@@ -1,8 +1,7 @@
-using AttributionExplorer.Precompute.Trak.Outputs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AttributionExplorer.Precompute.LabelErrors;
+namespace AttributionExplorer.Precompute.Trak.Outputs;
 
 /// <summary>A class target restricted to a pixel set: the class-vs-rest log-odds of <see cref="ClassLogOddsOutput"/>
 /// (+ where the label is c, − elsewhere), averaged over the non-ignored pixels of the mask only — e.g. the pixels

@@ -1,8 +1,8 @@
-using AttributionExplorer.Precompute.LabelErrors;
+using AttributionExplorer.Precompute.Trak.Outputs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace AttributionExplorer.Precompute.Tests.LabelErrors;
+namespace AttributionExplorer.Precompute.Tests.Trak.Outputs;
 
 /// <summary>The restricted class target on a 2×2 image with 3 classes, against the softmax computed by hand.</summary>
 public class ClassRestrictedLogOddsOutputTests

@@ -1,0 +1,73 @@
+using AttributionExplorer.Core.Evaluation;
+
+namespace AttributionExplorer.Worker.Study.Lds;
+
+/// <summary>LDS per target kind for the first m ensemble runs, from their final checkpoints only and from every kept
+/// epoch (the mean of the checkpoints' scores is the ensemble's score, as TRAK ensembles).</summary>
+public static class LdsStudyFigures
+{
+    /// <param name="scores">[ensemble run][kept epoch, the final last][kind] → scores [targets][train]</param>
+    /// <param name="actual">per kind: [subsets][targets] outputs of the subset models</param>
+    public static IReadOnlyList<LdsEnsemblePoint> Points(IReadOnlyList<string> kinds, float[][][][][] scores, IReadOnlyList<int> modelCounts,
+        IReadOnlyList<int[]> subsets, IReadOnlyList<double[][]> actual)
+    {
+        var points = new List<LdsEnsemblePoint>();
+        int perRun = scores[0].Length;
+        for (int k = 0; k < kinds.Count; k++)
+            foreach (int m in modelCounts)
+                foreach (bool trajectory in perRun > 1 ? new[] { false, true } : [false])
+                {
+                    var members = scores.Take(m).SelectMany(run => trajectory ? run : [run[^1]]).Select(c => c[k]).ToList();
+                    var lds = LinearDatamodeling.Score(Mean(members), subsets, actual[k]);
+                    points.Add(new LdsEnsemblePoint(kinds[k], m, trajectory, members.Count, lds, members[0].Length));
+                }
+        return points;
+    }
+
+    /// <summary>Per kind, the mean over targets of the Spearman correlation, over the replicated subsets, between the
+    /// outputs of a subset's model and of its replicate (same data, another seed): how far the outputs follow the data
+    /// rather than the seed, an upper reference for LDS (whose ground truth is one such noisy model per subset).</summary>
+    /// <param name="first">per kind: [replicated subsets][targets] of the subset models</param>
+    /// <param name="second">per kind: the same for their replicates</param>
+    public static IReadOnlyList<LdsSeedCeiling> Ceilings(IReadOnlyList<string> kinds, IReadOnlyList<double[][]> first, IReadOnlyList<double[][]> second)
+    {
+        var result = new List<LdsSeedCeiling>();
+        for (int k = 0; k < kinds.Count; k++)
+        {
+            int targets = first[k].Length == 0 ? 0 : first[k][0].Length;
+            var rhos = new List<double>();
+            for (int t = 0; t < targets; t++)
+                if (Core.Similarity.RankAgreement.Spearman(first[k].Select(a => a[t]).ToArray(), second[k].Select(a => a[t]).ToArray()) is { } rho) rhos.Add(rho);
+            result.Add(new LdsSeedCeiling(kinds[k], MeanWithError.Of(rhos), first[k].Length));
+        }
+        return result;
+    }
+
+    public static float[][] Mean(IReadOnlyList<float[][]> members)
+    {
+        int rows = members[0].Length, cols = rows == 0 ? 0 : members[0][0].Length;
+        var mean = new float[rows][];
+        for (int t = 0; t < rows; t++)
+        {
+            var row = new double[cols];
+            foreach (var member in members)
+                for (int i = 0; i < cols; i++) row[i] += member[t][i];
+            mean[t] = row.Select(v => (float)(v / members.Count)).ToArray();
+        }
+        return mean;
+    }
+
+    public static IEnumerable<string> Table(LdsEnsembleResult result)
+    {
+        yield return $"LDS (Spearman, mean ± SE over targets) of TRAK, {result.Subsets} subset models of {result.SubsetSize}/{result.TrainImages} (α = {result.Alpha}), k = {result.ProjectionDim}";
+        foreach (var kind in result.Points.GroupBy(p => p.TargetKind))
+        {
+            yield return $"  {kind.Key} ({kind.First().Targets} targets)";
+            foreach (var p in kind.OrderBy(p => p.Models).ThenBy(p => p.Trajectory))
+                yield return $"    {p.Models,2} model(s), {(p.Trajectory ? "with trajectory" : "final only"),-15} ({p.Checkpoints,2} checkpoints): " +
+                             $"{p.Spearman.Mean:F3} ± {p.Spearman.StandardError:F3} (n = {p.Spearman.Count})";
+        }
+        foreach (var c in result.SeedCeilings ?? [])
+            yield return $"  seed-noise ceiling, {c.TargetKind}: Spearman between two seeds' subset models over {c.Subsets} subsets {c.Spearman.Mean:F3} ± {c.Spearman.StandardError:F3} (n = {c.Spearman.Count})";
+    }
+}
