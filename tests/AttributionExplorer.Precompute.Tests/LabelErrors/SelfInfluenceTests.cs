@@ -28,13 +28,8 @@ public class SelfInfluenceTests
         int n = 12, k = 5;
         double lambda = 0.05;
         var phi = Features(n, k, 1);
-        var gram = new double[k, k];
-        for (int a = 0; a < k; a++)
-            for (int b = 0; b < k; b++)
-                for (int i = 0; i < n; i++) gram[a, b] += (float)phi[i, a] * (double)(float)phi[i, b];
-        double meanDiagonal = Enumerable.Range(0, k).Average(a => gram[a, a]);
-        for (int a = 0; a < k; a++) gram[a, a] += lambda * meanDiagonal;
-        var inverse = GaussJordanInverse(gram);
+        var rows = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, k).Select(a => (double)(float)phi[i, a]).ToArray()).ToArray();
+        var inverse = Plugins.KernelBruteForce.Inverse(rows, lambda);
 
         var features = ToTensor(phi);
         var actual = TrakLabelErrorScores.SelfInfluence(features, KernelInverse.Compute(features, lambda));
@@ -68,33 +63,5 @@ public class SelfInfluenceTests
         Assert.Equal(0.1 * 6.5, spectrum.Ridge, 6);
         Assert.Equal((9 + 0.65) / (4 + 0.65), spectrum.RegularizedCondition, 6);
         Assert.Equal(0, spectrum.EigenvaluesBelowRidge);
-    }
-
-    private static double[,] GaussJordanInverse(double[,] m)
-    {
-        int k = m.GetLength(0);
-        var a = new double[k, 2 * k];
-        for (int r = 0; r < k; r++)
-        {
-            for (int c = 0; c < k; c++) a[r, c] = m[r, c];
-            a[r, k + r] = 1;
-        }
-        for (int col = 0; col < k; col++)
-        {
-            int pivot = Enumerable.Range(col, k - col).MaxBy(r => Math.Abs(a[r, col]));
-            for (int c = 0; c < 2 * k; c++) (a[col, c], a[pivot, c]) = (a[pivot, c], a[col, c]);
-            double d = a[col, col];
-            for (int c = 0; c < 2 * k; c++) a[col, c] /= d;
-            for (int r = 0; r < k; r++)
-            {
-                if (r == col) continue;
-                double f = a[r, col];
-                for (int c = 0; c < 2 * k; c++) a[r, c] -= f * a[col, c];
-            }
-        }
-        var inverse = new double[k, k];
-        for (int r = 0; r < k; r++)
-            for (int c = 0; c < k; c++) inverse[r, c] = a[r, k + c];
-        return inverse;
     }
 }
