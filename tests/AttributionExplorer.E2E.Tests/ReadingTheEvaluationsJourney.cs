@@ -32,7 +32,7 @@ public class ReadingTheEvaluationsJourney(DemoApp app)
         int points = curation.Orders.Count * (1 + curation.Cells.Select(c => c.PercentRemoved).Distinct().Count());
         Assert.Equal(curation.Orders.Count, await curve.Locator("polyline.series").CountAsync());
         Assert.Equal(points, await curve.Locator("line.error-bar").CountAsync());
-        Assert.Contains("− random", await page.Locator("section[data-kind='curation'] table.curation-differences").InnerTextAsync());
+        Assert.Contains("− random", await page.Locator("section[data-kind='curation'] .curation-differences").InnerTextAsync());
         Assert.Equal(1, await page.Locator("section[data-kind='lds'] svg.lds-bars").CountAsync());
         Assert.Contains("broken", await page.Locator("section[data-kind='brittleness']").InnerTextAsync());
     }
