@@ -62,6 +62,15 @@ public interface ITrainImageDetector : IRankingMethod
     }
 }
 
+/// <summary>A detector that can be recomputed under part of the ensemble (one half of a split-half), so a combination
+/// of detectors can measure its own split-half reliability.</summary>
+public interface IEnsemblePartScorable
+{
+    /// <summary>The suspicion of every training image (in <see cref="TrainRankingTargets.TrainImageIds"/> order, higher =
+    /// more suspect) computed from <paramref name="checkpoints"/> only, for the inputs of its complete run <paramref name="run"/>.</summary>
+    double[] SuspicionUnder(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, Core.Runs.RunRecord run, IReadOnlyList<CheckpointRecord> checkpoints);
+}
+
 /// <summary>The target kind of a ranking run that orders the training split's annotations (a TrainObjects detector).</summary>
 public static class TrainObjectTargets
 {

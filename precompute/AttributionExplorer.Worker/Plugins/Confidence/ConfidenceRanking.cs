@@ -15,7 +15,7 @@ namespace AttributionExplorer.Worker.Plugins.Confidence;
 /// cleanlab's segmentation score): the soft-minimum over an image's labelled pixels of the ensemble's probability of
 /// the annotated class; lowest quality first. The ensemble is the final checkpoint of each training run (trajectory
 /// checkpoints of one run are nearly the same model).</summary>
-public sealed class ConfidenceRanking : ITrainImageDetector
+public sealed class ConfidenceRanking : ITrainImageDetector, IEnsemblePartScorable
 {
     public const string Name = "confidence";
 
@@ -44,6 +44,20 @@ public sealed class ConfidenceRanking : ITrainImageDetector
                 foreach (var model in models.Values) model.Dispose();
             }
         }).Run;
+    }
+
+    public double[] SuspicionUnder(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, RunRecord run, IReadOnlyList<CheckpointRecord> checkpoints)
+    {
+        var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
+        var models = FinalCheckpoints(checkpoints).Select(c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device)).ToList();
+        try
+        {
+            return LabelQualityScorer.Score(models, train, RunParameters.Read<ConfidenceParameters>(run).Temperature).Select(q => -q).ToArray();
+        }
+        finally
+        {
+            foreach (var model in models) model.Dispose();
+        }
     }
 
     /// <summary>The last checkpoint of each training run, in run order.</summary>

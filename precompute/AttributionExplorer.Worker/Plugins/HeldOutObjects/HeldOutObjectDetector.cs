@@ -12,7 +12,7 @@ namespace AttributionExplorer.Worker.Plugins.HeldOutObjects;
 /// class's log-odds over its pixels), averaged per class; an image's suspicion is its most negative class mean. A
 /// wrong mask lowers the held-out outputs of the class it is wrong about; averaging over every class would dilute
 /// that. It finds missing instances and under-segmentation, which confidence misses.</summary>
-public sealed class HeldOutObjectDetector : ITrainImageDetector, IHeldOutRestrictable
+public sealed class HeldOutObjectDetector : ITrainImageDetector, IHeldOutRestrictable, IEnsemblePartScorable
 {
     public const string Name = "heldout-objects";
 
@@ -43,6 +43,14 @@ public sealed class HeldOutObjectDetector : ITrainImageDetector, IHeldOutRestric
         var ids = TrainRankingTargets.TrainImageIds(context, context.Datasets.Get(run.DatasetId)!);
         var (rows, classes) = ScoresInOrder(context, objectRun, ids, heldOutImageIds);
         return TrainRankingTargets.MostSuspectFirst(ids, InfluenceAggregation.NegatedMostNegativeGroupMean(rows, classes));
+    }
+
+    public double[] SuspicionUnder(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, RunRecord run, IReadOnlyList<CheckpointRecord> checkpoints)
+    {
+        long objectRun = RunParameters.Read<HeldOutObjectParameters>(run).ObjectRunId;
+        var ids = TrainRankingTargets.TrainImageIds(context, dataset);
+        var (_, classes) = ScoresInOrder(context, objectRun, ids);
+        return HalfSuspicion(context, objectRun, checkpoints, ids, classes);
     }
 
     /// <summary>The detector computed from the object run's scores under some of its checkpoints only (their mean, read

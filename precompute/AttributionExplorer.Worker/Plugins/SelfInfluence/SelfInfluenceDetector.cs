@@ -10,7 +10,7 @@ namespace AttributionExplorer.Worker.Plugins.SelfInfluence;
 /// in the kernel), mean over checkpoints; highest first. An image whose label disagrees with what every other image
 /// teaches can only be fitted by its own gradient, so it is its own strongest influencer (TracIn's self-influence).
 /// Meaningful only when n ≫ k: with n ≤ k every image nearly interpolates itself.</summary>
-public sealed class SelfInfluenceDetector : ITrainImageDetector
+public sealed class SelfInfluenceDetector : ITrainImageDetector, IEnsemblePartScorable
 {
     public const string Name = "self-influence";
 
@@ -30,6 +30,13 @@ public sealed class SelfInfluenceDetector : ITrainImageDetector
             context.RankingRuns.RecordKernels(scope.RunId, kernels);
             return result;
         }).Run;
+    }
+
+    public double[] SuspicionUnder(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, RunRecord run, IReadOnlyList<CheckpointRecord> checkpoints)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var values = TrakStep.TrainKernels(context, dataset, sizes.Trak, checkpoints).Select(k => TrainKernelDetectors.SelfInfluence(k.Features, k.Scoring)).ToList();
+        return Enumerable.Range(0, values[0].Length).Select(i => values.Average(v => v[i])).ToArray();
     }
 
     private sealed record SelfInfluenceParameters(TrakProjection Projection, double Lambda, long[] CheckpointIds) : IRunParameters

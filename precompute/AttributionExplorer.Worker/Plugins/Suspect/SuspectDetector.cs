@@ -39,9 +39,12 @@ public sealed class SuspectDetector : ITrainImageDetector, IHeldOutRestrictable
             var ids = TrainRankingTargets.TrainImageIds(context, dataset);
             var suspicion = RankCombination.MaxOfRanks(components.Select(r => (IReadOnlyList<double>)TrainRankingTargets.Suspicion(context, r.Id, ids)).ToArray());
             var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, ids, suspicion);
-            // Not measured for the combination itself (its components do not keep per-half scores); the components' figures say how stable its inputs are.
+            // The combination recomputed from each half of the ensemble: every component under that half, then their ranks.
+            var checkpoints = TrainStep.Run(context, dataset, sizes.Model, sizes.Training);
+            var reliability = SplitHalf.Measure(checkpoints, half => RankCombination.MaxOfRanks(Components.Zip(components,
+                (d, r) => (IReadOnlyList<double>)((IEnsemblePartScorable)d).SuspicionUnder(context, dataset, sizes, r, half)).ToArray()));
             var parts = Components.Zip(components, (d, r) => $"{d.Info.Name} {context.RankingRuns.GetReliability(r.Id)?.Badge ?? "not measured"}");
-            context.RankingRuns.RecordReliability(scope.RunId, Reliability.None($"not computed for the combination; its components: {string.Join(", ", parts)}"));
+            context.RankingRuns.RecordReliability(scope.RunId, reliability with { Detail = $"{reliability.Detail}; its components: {string.Join(", ", parts)}" });
             context.RankingRuns.RecordKernels(scope.RunId, components.SelectMany(r => context.RankingRuns.GetKernels(r.Id)).DistinctBy(k => k.CheckpointId).ToList());
             return result;
         }).Run;
