@@ -30,34 +30,21 @@ public sealed class ConfidenceRanking : ITrainImageDetector, IEnsemblePartScorab
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, parameters.CheckpointRunIds, scope =>
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
-            var models = finals.ToDictionary(c => c.Id, c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device));
-            try
-            {
-                double[] Quality(IReadOnlyList<CheckpointRecord> ensemble) => LabelQualityScorer.Score(ensemble.Select(c => models[c.Id]).ToList(), train, parameters.Temperature);
-                var quality = StepProgress.Run("model confidence", 1, _ => Quality(finals));
-                var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, quality.Select(q => -q).ToList(), quality);
-                context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(finals, Quality));
-                return result;
-            }
-            finally
-            {
-                foreach (var model in models.Values) model.Dispose();
-            }
+            using var models = new LoadedCheckpoints(context, finals);
+            double[] Quality(IReadOnlyList<CheckpointRecord> ensemble) => LabelQualityScorer.Score(models.Of(ensemble), train, parameters.Temperature);
+            var quality = StepProgress.Run("model confidence", 1, _ => Quality(finals));
+            var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, quality.Select(q => -q).ToList(), quality);
+            context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(finals, Quality));
+            return result;
         }).Run;
     }
 
     public double[] SuspicionUnder(PipelineContext context, DatasetInfo dataset, PipelineSizes sizes, RunRecord run, IReadOnlyList<CheckpointRecord> checkpoints)
     {
         var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
-        var models = FinalCheckpoints(checkpoints).Select(c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device)).ToList();
-        try
-        {
-            return LabelQualityScorer.Score(models, train, RunParameters.Read<ConfidenceParameters>(run).Temperature).Select(q => -q).ToArray();
-        }
-        finally
-        {
-            foreach (var model in models) model.Dispose();
-        }
+        var finals = FinalCheckpoints(checkpoints);
+        using var models = new LoadedCheckpoints(context, finals);
+        return LabelQualityScorer.Score(models.Of(finals), train, RunParameters.Read<ConfidenceParameters>(run).Temperature).Select(q => -q).ToArray();
     }
 
     /// <summary>The last checkpoint of each training run, in run order.</summary>

@@ -28,19 +28,12 @@ public sealed class LossRanking : ITrainImageDetector
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, checkpoints.Select(c => c.RunId).Distinct().ToList(), scope =>
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
-            var models = checkpoints.ToDictionary(c => c.Id, c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device));
-            try
-            {
-                double[] Losses(IReadOnlyList<CheckpointRecord> ensemble) => MeanPixelLoss.Compute(ensemble.Select(c => models[c.Id]).ToList(), train);
-                var losses = StepProgress.Run("mean pixel loss", 1, _ => Losses(checkpoints));
-                var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, losses);
-                context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(checkpoints, Losses));
-                return result;
-            }
-            finally
-            {
-                foreach (var model in models.Values) model.Dispose();
-            }
+            using var models = new LoadedCheckpoints(context, checkpoints);
+            double[] Losses(IReadOnlyList<CheckpointRecord> ensemble) => MeanPixelLoss.Compute(models.Of(ensemble), train);
+            var losses = StepProgress.Run("mean pixel loss", 1, _ => Losses(checkpoints));
+            var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, losses);
+            context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(checkpoints, Losses));
+            return result;
         }).Run;
     }
 

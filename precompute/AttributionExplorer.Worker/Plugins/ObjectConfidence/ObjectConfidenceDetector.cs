@@ -33,25 +33,18 @@ public sealed class ObjectConfidenceDetector : IRankingMethod
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
             var objects = Objects(context, dataset, train);
-            var models = finals.ToDictionary(c => c.Id, c => (nn.Module<Tensor, Tensor>)TrainStep.Load(context, c, context.Device));
-            try
+            using var models = new LoadedCheckpoints(context, finals);
+            double[] Quality(IReadOnlyList<CheckpointRecord> ensemble)
             {
-                double[] Quality(IReadOnlyList<CheckpointRecord> ensemble)
-                {
-                    var members = ensemble.Select(c => models[c.Id]).ToList();
-                    return Precompute.LabelErrors.ObjectConfidence.Score(train, objects, _ => members, parameters.Temperature);
-                }
-                var quality = StepProgress.Run("object confidence", 1, _ => Quality(finals));
-                var order = Enumerable.Range(0, objects.Count).OrderBy(i => quality[i]).ThenBy(i => i).ToList();
-                context.RankingRuns.Begin(scope.RunId, dataset.Id, Name, TrainObjectTargets.Kind, train.ImageIds);
-                context.TrainRankings.WriteObjects(scope.RunId, order.Select(i => (objects[i].AnnotationId, train.ImageIds[objects[i].ExampleIndex], (float)quality[i])).ToList());
-                context.RankingRuns.RecordReliability(scope.RunId, Core.Stability.SplitHalf.Measure(finals, Quality));
-                return new TrainRankingResult(objects.Count);
+                var members = models.Of(ensemble);
+                return Precompute.LabelErrors.ObjectConfidence.Score(train, objects, _ => members, parameters.Temperature);
             }
-            finally
-            {
-                foreach (var model in models.Values) model.Dispose();
-            }
+            var quality = StepProgress.Run("object confidence", 1, _ => Quality(finals));
+            var order = Enumerable.Range(0, objects.Count).OrderBy(i => quality[i]).ThenBy(i => i).ToList();
+            context.RankingRuns.Begin(scope.RunId, dataset.Id, Name, TrainObjectTargets.Kind, train.ImageIds);
+            context.TrainRankings.WriteObjects(scope.RunId, order.Select(i => (objects[i].AnnotationId, train.ImageIds[objects[i].ExampleIndex], (float)quality[i])).ToList());
+            context.RankingRuns.RecordReliability(scope.RunId, Core.Stability.SplitHalf.Measure(finals, Quality));
+            return new TrainRankingResult(objects.Count);
         });
         return $"run {outcome.Run.Id}: {outcome.Result.Images} annotations{(outcome.Reused ? " (reused)" : "")}";
     }
