@@ -94,14 +94,30 @@ public static class SimilarityStep
             scope.AddArtifact(artifact);
             var vectors = MocoEmbedder.Embed(encoder, train).Zip(train.ImageIds, (v, id) => (id, v))
                 .Concat(MocoEmbedder.Embed(encoder, val).Zip(val.ImageIds, (v, id) => (id, v))).ToList();
-            var fullJson = JsonSerializer.Serialize(new { parameters, epochLosses = result.EpochLosses, result.Seconds, result.RecomputedBatches });
+            var retrieval = Retrieval(context, dataset, vectors.ToDictionary(v => v.id, v => v.v), train.ImageIds, val.ImageIds);
+            var fullJson = JsonSerializer.Serialize(new { parameters, epochLosses = result.EpochLosses, result.Seconds, result.RecomputedBatches, retrieval });
             context.Embeddings.Save(scope.RunId, dataset.Id, EmbeddingKinds.Moco, artifact.RelativePath, fullJson, vectors);
-            context.Summary.Add(("MoCo", $"{train.Count} train images, {o.Epochs} epochs, InfoNCE {result.EpochLosses[Math.Min(1, result.EpochLosses.Length - 1)]:F2} (epoch 2, first with a full queue) → {result.EpochLosses[^1]:F2}, {vectors.Count} embeddings", clock.Elapsed.TotalSeconds));
+            context.Summary.Add(("MoCo", $"{train.Count} train images, {o.Epochs} epochs, {result.Seconds:F0} s training, InfoNCE {result.EpochLosses[Math.Min(1, result.EpochLosses.Length - 1)]:F2} (epoch 2, first with a full queue) → {result.EpochLosses[^1]:F2}, {vectors.Count} embeddings; held-out k-NN@{retrieval.K} class precision {retrieval.Precision:F3} (random {retrieval.RandomPrecision:F3})", clock.Elapsed.TotalSeconds));
             return new EmbeddingRunResult(vectors.Count);
         });
         if (outcome.Reused) StepProgress.Skipped("MoCo", $"run {outcome.Run.Id} with identical parameters is complete");
         return context.Embeddings.FindByRun(outcome.Run.Id)!;
     }
+
+    /// <summary>k-NN class precision of the held-out images among the training images (<see cref="RetrievalQuality"/>).</summary>
+    private static RetrievalQuality Retrieval(PipelineContext context, DatasetInfo dataset, IReadOnlyDictionary<long, float[]> vectors,
+        IReadOnlyList<long> trainIds, IReadOnlyList<long> valIds)
+    {
+        var trainClasses = context.Datasets.GetAnnotationsForSplit(dataset.Id, Splits.Train)
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<int>)g.Value.Select(a => a.CategoryCocoId).ToHashSet());
+        var dominant = context.Datasets.GetAnnotationsForSplit(dataset.Id, Splits.Val).Where(g => g.Value.Count > 0)
+            .ToDictionary(g => g.Key, g => g.Value.GroupBy(a => a.CategoryCocoId).OrderByDescending(c => c.Sum(a => a.Area)).ThenBy(c => c.Key).First().Key);
+        return RetrievalQuality.Measure(valIds.Select(id => vectors[id]).ToList(), valIds.Select(id => dominant.TryGetValue(id, out var c) ? c : (int?)null).ToList(),
+            trainIds.Select(id => vectors[id]).ToList(), trainIds.Select(id => trainClasses.GetValueOrDefault(id) ?? new HashSet<int>()).ToList(),
+            Math.Min(RetrievalNeighbours, trainIds.Count));
+    }
+
+    private const int RetrievalNeighbours = 10;
 
     private static EmbeddingSet EnsureClipEmbeddings(PipelineContext context, DatasetInfo dataset, ClipOptions clip, IReadOnlyList<ImageRecord> images)
     {
