@@ -11,25 +11,24 @@ public static class LabelQualityScorer
 {
     public const double DefaultTemperature = 0.1;
 
-    public static double[] Score(IReadOnlyList<nn.Module<Tensor, Tensor>> models, ISegmentationSource source, double temperature = DefaultTemperature)
+    public static double[] Score(IReadOnlyList<nn.Module<Tensor, Tensor>> models, ISegmentationSource source, double temperature = DefaultTemperature,
+        int batchSize = 16) =>
+        Score(models.Select(m => (IModelPredictions)new StreamedPredictions(m, source)).ToList(), source, temperature, batchSize);
+
+    /// <summary>The same from the members' predictions on <paramref name="source"/> (kept or streamed).</summary>
+    public static double[] Score(IReadOnlyList<IModelPredictions> members, ISegmentationSource source, double temperature = DefaultTemperature,
+        int batchSize = 16)
     {
-        if (models.Count == 0) throw new ArgumentException("need at least one model");
+        if (members.Count == 0) throw new ArgumentException("need at least one model");
         if (temperature <= 0) throw new ArgumentOutOfRangeException(nameof(temperature));
-        foreach (var model in models) model.eval();
         var quality = new double[source.Count];
-        for (int i = 0; i < source.Count; i++)
+        for (int start = 0; start < source.Count; start += batchSize)
         {
             using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            var (image, labels) = source.Load(i, 1);
-            Tensor? sum = null;
-            foreach (var model in models)
-            {
-                var probabilities = nn.functional.softmax(model.forward(image.to(Training.ComputeDevice.Of(model))), 1).cpu();
-                sum = sum is null ? probabilities : sum + probabilities;
-            }
-            var mean = sum! / models.Count;
-            quality[i] = SoftMinimum(mean, labels, temperature);
+            int count = Math.Min(batchSize, source.Count - start);
+            var mean = EnsemblePredictions.MeanProbabilities(members, start, count);
+            var (_, labels) = source.Load(start, count);
+            for (int i = 0; i < count; i++) quality[start + i] = SoftMinimum(mean[i..(i + 1)], labels[i..(i + 1)], temperature);
         }
         return quality;
     }

@@ -14,22 +14,18 @@ public static class ObjectConfidence
 {
     public static double[] Score(ISegmentationSource source,
         IReadOnlyList<TrainObject> objects, Func<int, IReadOnlyList<nn.Module<Tensor, Tensor>>> modelsForExample,
-        double temperature = LabelQualityScorer.DefaultTemperature)
+        double temperature = LabelQualityScorer.DefaultTemperature) =>
+        Score(source, objects, e => modelsForExample(e).Select(m => (IModelPredictions)new StreamedPredictions(m, source)).ToList(), temperature);
+
+    /// <summary>The same from the members' predictions on <paramref name="source"/> (kept or streamed).</summary>
+    public static double[] Score(ISegmentationSource source, IReadOnlyList<TrainObject> objects,
+        Func<int, IReadOnlyList<IModelPredictions>> membersForExample, double temperature = LabelQualityScorer.DefaultTemperature)
     {
         var quality = new double[objects.Count];
         foreach (var group in objects.Select((o, i) => (o, i)).GroupBy(p => p.o.ExampleIndex))
         {
             using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            var (image, _) = source.Load(group.Key, 1);
-            var models = modelsForExample(group.Key);
-            Tensor? sum = null;
-            foreach (var model in models)
-            {
-                var p = nn.functional.softmax(model.forward(image.to(Training.ComputeDevice.Of(model))), 1).cpu();
-                sum = sum is null ? p : sum + p;
-            }
-            var mean = sum! / models.Count;
+            var mean = EnsemblePredictions.MeanProbabilities(membersForExample(group.Key), group.Key, 1);
             long size = mean.shape[2];
             foreach (var (o, i) in group)
             {

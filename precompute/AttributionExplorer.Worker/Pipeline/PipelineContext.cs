@@ -54,6 +54,8 @@ public sealed class PipelineContext
     /// <summary>How long a claimed run stays ours without a heartbeat.</summary>
     public TimeSpan Lease { get; }
     public ArtifactStore Artifacts { get; }
+    /// <summary>Checkpoint predictions shared by the detectors of this command.</summary>
+    public PredictionCache Predictions { get; } = new();
     /// <summary>Who holds this process's leases: host, process id and a random suffix (a restarted worker is someone else).</summary>
     public string WorkerName { get; }
     public List<(string Step, string Result, double Seconds)> Summary { get; } = [];

@@ -136,6 +136,19 @@ public class DemoPipelineTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 20), ranked.Select(r => r.Rank));
         Assert.Equal(ranked.Select(r => r.MeanScore).Order(), ranked.Select(r => r.MeanScore));
         Assert.All(ranked, r => Assert.InRange(r.MeanScore, 0f, 1f));
+        // The detector read the command's kept predictions; a fresh forward pass of each final checkpoint, one image
+        // at a time, gives the same label quality.
+        var finals = Worker.Plugins.Confidence.ConfidenceRanking.FinalCheckpoints(context.Checkpoints.List(dataset.Id));
+        var size = TrainStep.TrainParameters(context, finals[0]).Model.ImageSize;
+        var train = global::AttributionExplorer.Precompute.Data.DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, size);
+        var models = finals.Select(c => (TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>)TrainStep.Load(context, c, context.Device)).ToList();
+        try
+        {
+            var quality = global::AttributionExplorer.Precompute.Evaluation.LabelQualityScorer.Score(models, train, batchSize: 1);
+            var byImage = train.ImageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => quality[x.i]);
+            Assert.All(ranked, r => Assert.Equal(byImage[r.TrainImageId], r.MeanScore, 4));
+        }
+        finally { foreach (var m in models) m.Dispose(); }
     }
 
     /// <summary>Recomputed from the stored object targets by plain loops: per training image and class, the mean

@@ -31,7 +31,8 @@ public sealed class ConfidenceRanking : ITrainImageDetector, IEnsemblePartScorab
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
             using var models = new LoadedCheckpoints(context, finals);
-            double[] Quality(IReadOnlyList<CheckpointRecord> ensemble) => LabelQualityScorer.Score(models.Of(ensemble), train, parameters.Temperature);
+            double[] Quality(IReadOnlyList<CheckpointRecord> ensemble) =>
+                LabelQualityScorer.Score(models.PredictionsOf(ensemble, dataset, Splits.Train, train), train, parameters.Temperature);
             var quality = StepProgress.Run("model confidence", 1, _ => Quality(finals));
             var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, quality.Select(q => -q).ToList(), quality);
             context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(finals, Quality));
@@ -44,7 +45,8 @@ public sealed class ConfidenceRanking : ITrainImageDetector, IEnsemblePartScorab
         var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
         var finals = FinalCheckpoints(checkpoints);
         using var models = new LoadedCheckpoints(context, finals);
-        return LabelQualityScorer.Score(models.Of(finals), train, RunParameters.Read<ConfidenceParameters>(run).Temperature).Select(q => -q).ToArray();
+        return LabelQualityScorer.Score(models.PredictionsOf(finals, dataset, Splits.Train, train), train, RunParameters.Read<ConfidenceParameters>(run).Temperature)
+            .Select(q => -q).ToArray();
     }
 
     /// <summary>The last checkpoint of each training run, in run order.</summary>

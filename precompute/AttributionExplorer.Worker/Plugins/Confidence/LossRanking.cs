@@ -29,7 +29,7 @@ public sealed class LossRanking : ITrainImageDetector
         {
             var train = DatabaseExamples.Load(context.Datasets, dataset, Splits.Train, sizes.Model.ImageSize);
             using var models = new LoadedCheckpoints(context, checkpoints);
-            double[] Losses(IReadOnlyList<CheckpointRecord> ensemble) => MeanPixelLoss.Compute(models.Of(ensemble), train);
+            double[] Losses(IReadOnlyList<CheckpointRecord> ensemble) => MeanPixelLoss.Compute(models.PredictionsOf(ensemble, dataset, Splits.Train, train), train);
             var losses = StepProgress.Run("mean pixel loss", 1, _ => Losses(checkpoints));
             var result = TrainRankingTargets.Write(context, dataset.Id, scope.RunId, Name, train.ImageIds, losses);
             context.RankingRuns.RecordReliability(scope.RunId, SplitHalf.Measure(checkpoints, Losses));

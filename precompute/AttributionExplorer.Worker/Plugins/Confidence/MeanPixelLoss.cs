@@ -1,4 +1,5 @@
 using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,30 +11,30 @@ public static class MeanPixelLoss
 {
     public const int IgnoreIndex = 255;
 
-    public static double[] Compute(IReadOnlyList<nn.Module<Tensor, Tensor>> models, ISegmentationSource source, int batchSize = 16)
+    public static double[] Compute(IReadOnlyList<nn.Module<Tensor, Tensor>> models, ISegmentationSource source, int batchSize = 16) =>
+        Compute(models.Select(m => (IModelPredictions)new StreamedPredictions(m, source)).ToList(), source, batchSize);
+
+    /// <summary>The same from the members' predictions on <paramref name="source"/> (kept or streamed).</summary>
+    public static double[] Compute(IReadOnlyList<IModelPredictions> members, ISegmentationSource source, int batchSize = 16)
     {
-        if (models.Count == 0) throw new ArgumentException("need at least one model", nameof(models));
-        foreach (var model in models) model.eval();
+        if (members.Count == 0) throw new ArgumentException("need at least one model", nameof(members));
         var losses = new double[source.Count];
         for (int start = 0; start < source.Count; start += batchSize)
         {
             using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
             int count = Math.Min(batchSize, source.Count - start);
-            var (images, labels) = source.Load(start, count);
+            var (_, labels) = source.Load(start, count);
             var valid = labels.ne(IgnoreIndex);
             var safeLabels = torch.where(valid, labels, torch.zeros_like(labels));
             var pixels = valid.sum([1, 2]).to(ScalarType.Float64);
             var total = torch.zeros(count, dtype: ScalarType.Float64);
-            foreach (var model in models)
+            foreach (var member in members)
             {
-                var device = Precompute.Training.ComputeDevice.Of(model);
-                var logProbabilities = nn.functional.log_softmax(model.forward(images.to(device)), 1).cpu();
-                var pixelLoss = -logProbabilities.gather(1, safeLabels.unsqueeze(1)).squeeze(1);
+                var pixelLoss = -member.LogProbabilities(start, count).gather(1, safeLabels.unsqueeze(1)).squeeze(1);
                 total.add_(pixelLoss.masked_fill(valid.logical_not(), 0).sum([1, 2]).to(ScalarType.Float64));
             }
             // An image with no labelled pixel has nothing to disagree with: loss 0.
-            var mean = torch.where(pixels.gt(0), total / (pixels.clamp_min(1) * models.Count), torch.zeros_like(total));
+            var mean = torch.where(pixels.gt(0), total / (pixels.clamp_min(1) * members.Count), torch.zeros_like(total));
             mean.data<double>().CopyTo(losses, start);
         }
         return losses;

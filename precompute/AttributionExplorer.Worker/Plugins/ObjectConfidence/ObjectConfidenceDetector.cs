@@ -36,7 +36,7 @@ public sealed class ObjectConfidenceDetector : IRankingMethod
             using var models = new LoadedCheckpoints(context, finals);
             double[] Quality(IReadOnlyList<CheckpointRecord> ensemble)
             {
-                var members = models.Of(ensemble);
+                var members = models.PredictionsOf(ensemble, dataset, Splits.Train, train);
                 return Precompute.LabelErrors.ObjectConfidence.Score(train, objects, _ => members, parameters.Temperature);
             }
             var quality = StepProgress.Run("object confidence", 1, _ => Quality(finals));

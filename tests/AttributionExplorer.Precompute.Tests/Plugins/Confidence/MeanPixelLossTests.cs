@@ -1,4 +1,5 @@
 using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Evaluation;
 using AttributionExplorer.Worker.Plugins.Confidence;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,8 +10,10 @@ public class MeanPixelLossTests
 {
     /// <summary>Two 1×1 "segmentation models" on random images: the loss equals a hand-written softmax cross-entropy in
     /// double precision, averaged over labelled pixels and over the models; ignored pixels do not count.</summary>
-    [Fact]
-    public void EqualsAHandComputedCrossEntropyAveragedOverPixelsAndModels()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EqualsAHandComputedCrossEntropyAveragedOverPixelsAndModels(bool keptPredictions)
     {
         torch.manual_seed(7);
         const int classes = 3, size = 4, count = 5;
@@ -27,7 +30,9 @@ public class MeanPixelLossTests
         }
         var source = new TensorSource(examples, classes, size);
 
-        var losses = MeanPixelLoss.Compute(models.Cast<nn.Module<Tensor, Tensor>>().ToList(), source, batchSize: 2);
+        var losses = keptPredictions
+            ? MeanPixelLoss.Compute(models.Select(m => (IModelPredictions)KeptPredictions.Compute(new StreamedPredictions(m, source), 3)).ToList(), source, batchSize: 2)
+            : MeanPixelLoss.Compute(models.Cast<nn.Module<Tensor, Tensor>>().ToList(), source, batchSize: 2);
 
         for (int e = 0; e < count; e++)
         {
