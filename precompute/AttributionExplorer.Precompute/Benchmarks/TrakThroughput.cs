@@ -34,6 +34,7 @@ public static class TrakThroughput
     private const long MaxCachedMatrixBytes = 1L << 30;
     public const string Featurize = "featurize exact (batched gradients + projection)";
     public const string FeaturizeLoop = "featurize with the loop (before)";
+    public const string FeaturizeStructured = "featurize structured (LoGra-style Kronecker factors, one batched backward)";
 
     public static IReadOnlyList<BenchFigure> Measure(nn.Module<Tensor, Tensor> model, ISegmentationSource train, BenchSettings settings,
         Action<string>? log = null)
@@ -89,6 +90,18 @@ public static class TrakThroughput
         {
             using var f = TrakFeaturizer.Featurize(loop, projector, train, _ => TrainLoss.Instance, settings.BatchSize);
         }, device, log));
+        using (var structured = new KroneckerProjectedGradients(model, settings.ProjectionDim, 0))
+        {
+            using (var warm = torch.NewDisposeScope())
+            {
+                var (x, y) = train.Load(0, Math.Min(2, n));
+                structured.Compute(x, y, _ => TrainLoss.Instance);
+            }
+            figures.Add(Time($"{FeaturizeStructured}, k = {structured.ParameterCount}", n, "examples", () =>
+            {
+                using var f = TrakFeaturizer.Featurize(structured, new NoOpProjector(structured.ParameterCount), train, _ => TrainLoss.Instance, settings.BatchSize);
+            }, device, log));
+        }
 
         Tensor? scoring = null;
         figures.Add(Time("kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", 1, "kernels", () => scoring = TrakScorer.ScoringMatrix(phi, 1e-3), device, log));

@@ -31,14 +31,16 @@ public static class TrakRunner
         Training.TorchThreads.Configure(settings.Threads);
         var seconds = new Dictionary<string, double> { ["featurize_train"] = 0, ["kernel"] = 0, ["featurize_targets"] = 0, ["score"] = 0 };
         var sum = torch.zeros(targets.Count, train.Count, dtype: ScalarType.Float32);
-        long parameterCount = checkpoints[0].parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+        long parameterCount = settings.ProjectionKind == ProjectionKind.Structured && settings.ProjectionDim > 0
+            ? settings.CreateGradients(checkpoints[0]).ParameterCount // the projected dimension: the same for every checkpoint
+            : checkpoints[0].parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         // One projector for all checkpoints (same p, same seed: the same matrix), so a cached matrix is generated once.
         var projector = settings.CreateProjector(parameterCount, settings.ProjectionCacheBytes);
         using var keptMatrix = projector as IDisposable;
         for (int m = 0; m < checkpoints.Count; m++)
         {
             using var scope = torch.NewDisposeScope();
-            var gradients = PerExampleGradients.Create(checkpoints[m], settings.Gradients);
+            var gradients = settings.CreateGradients(checkpoints[m]);
             if (gradients.ParameterCount != parameterCount)
                 throw new ArgumentException($"checkpoint {m} has {gradients.ParameterCount} parameters, checkpoint 0 has {parameterCount}");
 

@@ -19,11 +19,19 @@ public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKi
     /// regenerating it block by block (generation is cheap next to reading the matrix back from memory).</summary>
     public const long DefaultProjectionCacheBytes = 0;
 
-    /// <summary>The projector these settings name for p parameters: identity when ProjectionDim ≤ 0, else the seeded random
-    /// projection (keeping its matrix when it fits <paramref name="cacheBytes"/>; dispose it then).</summary>
-    public IProjector CreateProjector(long parameterCount, long cacheBytes = 0) => ProjectionDim <= 0
-        ? new NoOpProjector(parameterCount)
-        : new RandomProjector(ProjectionKind, parameterCount, ProjectionDim, ProjectionSeed, cacheBytes: cacheBytes);
+    /// <summary>The projector these settings name for rows of <paramref name="inputDim"/> numbers: identity when
+    /// ProjectionDim ≤ 0 or when the gradient computer projects already (structured), else the seeded random projection
+    /// (keeping its matrix when it fits <paramref name="cacheBytes"/>; dispose it then).</summary>
+    public IProjector CreateProjector(long inputDim, long cacheBytes = 0) => ProjectionDim <= 0 || ProjectionKind == ProjectionKind.Structured
+        ? new NoOpProjector(inputDim)
+        : new RandomProjector(ProjectionKind, inputDim, ProjectionDim, ProjectionSeed, cacheBytes: cacheBytes);
+
+    /// <summary>The gradient computer these settings name: exact per-example gradients (loop or batched), or, for the
+    /// structured projection, rows already projected to about ProjectionDim numbers.</summary>
+    public IPerExampleGradients CreateGradients(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model) =>
+        ProjectionKind == ProjectionKind.Structured && ProjectionDim > 0
+            ? new KroneckerProjectedGradients(model, ProjectionDim, ProjectionSeed)
+            : PerExampleGradients.Create(model, Gradients);
 }
 
 public sealed record TrakProgress(string Stage, int Checkpoint, int Done, int Total);

@@ -43,6 +43,9 @@ public static class BenchStep
         AnsiConsole.WriteLine($"ratio featurize exact / floor: {Rate(TrakThroughput.Featurize) / floor.PerSecond:F2} (wall), " +
             $"{figures.First(f => f.Name == TrakThroughput.Featurize).PerCpuSecond / floor.PerCpuSecond:F2} (CPU); " +
             $"featurize exact / featurize with the loop: {Rate(TrakThroughput.Featurize) / Rate(TrakThroughput.FeaturizeLoop):F2}");
+        var structured = figures.First(f => f.Name.StartsWith(TrakThroughput.FeaturizeStructured));
+        AnsiConsole.WriteLine($"ratio featurize structured / floor: {structured.PerSecond / floor.PerSecond:F2} (wall), {structured.PerCpuSecond / floor.PerCpuSecond:F2} (CPU); " +
+            $"featurize structured / featurize exact: {structured.PerSecond / Rate(TrakThroughput.Featurize):F2}");
         AnsiConsole.WriteLine($"ratio score / managed loop: {Rate("score") / Rate("baseline: managed"):F0}");
         context.Summary.Add(("bench", $"{device}: featurize {Rate(TrakThroughput.Featurize):N1} examples/s, score {Rate("score"):N0} pairs/s", figures.Sum(f => f.Seconds)));
         return figures;

@@ -85,7 +85,8 @@ public sealed class TrainingOptions
 public sealed class TrakOptions
 {
     public int ProjectionDim { get; set; } = 2048;
-    /// <summary>"gaussian" or "rademacher".</summary>
+    /// <summary>"gaussian" or "rademacher" (a dense random matrix over exact per-example gradients) or "structured"
+    /// (LoGra-style Kronecker factors per layer, from one batched backward; README, Throughput).</summary>
     public string ProjectionKind { get; set; } = "gaussian";
     public long ProjectionSeed { get; set; } = 0;
     /// <summary>Ridge added to ΦᵀΦ before inversion. Relative to the mean diagonal of ΦᵀΦ.</summary>
@@ -124,7 +125,7 @@ public sealed record DemoOptions
     /// (README, "Known problems").</summary>
     public TrainingOptions Training { get; set; } = new() { Epochs = 8, BatchSize = 16, LearningRate = 2e-3, PlateauPatience = 2, TrajectoryEpochs = 2 };
     public TrakOptions Trak { get; set; } = new() { ProjectionDim = 128 };
-    public SimilarityOptions Similarity { get; set; } = new() { ImageSize = 48, EncoderWidth = 16, HiddenDim = 256, QueueSize = 256, Epochs = 8, BatchSize = 32, LearningRate = 0.03 };
+    public SimilarityOptions Similarity { get; set; } = new() { ImageSize = 40, EncoderWidth = 16, HiddenDim = 256, QueueSize = 256, Epochs = 5, BatchSize = 32, LearningRate = 0.03 };
 }
 
 /// <summary>Self-supervised MoCo v2 encoder (seed 001) and the Exemplar-SVM / cosine rankings computed in its embedding.</summary>

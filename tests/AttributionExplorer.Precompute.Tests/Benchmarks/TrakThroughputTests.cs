@@ -3,6 +3,7 @@ using AttributionExplorer.Precompute.Benchmarks;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Models;
 using AttributionExplorer.Precompute.Training;
+using AttributionExplorer.Precompute.Trak.Projection;
 using TorchSharp;
 
 namespace AttributionExplorer.Precompute.Tests.Benchmarks;
@@ -16,12 +17,13 @@ public class TrakThroughputTests
         using var model = DeepLabV3.Create(new ModelOptions { ImageSize = 32, BaseWidth = 8, BlocksPerStage = 1, AsppChannels = 8, AsppRates = [1, 2] }, 4);
         var source = new SyntheticSegmentationSource(6, 4, 32, seed: 1);
 
-        var figures = TrakThroughput.Measure(model, source, new BenchSettings(6, 5, 16, 4));
+        var figures = TrakThroughput.Measure(model, source, new BenchSettings(6, 5, 64, 4));
 
+        using var structured = new KroneckerProjectedGradients(model, 64, 0);
         Assert.Equal(
-            [TrakThroughput.Floor, TrakThroughput.Loop, TrakThroughput.Batched, $"{TrakThroughput.Projection} (p = {model.ParameterCount():N0} → k = 16)", TrakThroughput.ProjectionCached,
-             TrakThroughput.Featurize, TrakThroughput.FeaturizeLoop, "kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", "score: Ψ·M (targets × train)",
-             "baseline: managed dot-product scoring", "training epoch (train mode, Adam, flips)"],
+            [TrakThroughput.Floor, TrakThroughput.Loop, TrakThroughput.Batched, $"{TrakThroughput.Projection} (p = {model.ParameterCount():N0} → k = 64)", TrakThroughput.ProjectionCached,
+             TrakThroughput.Featurize, TrakThroughput.FeaturizeLoop, $"{TrakThroughput.FeaturizeStructured}, k = {structured.ParameterCount}",
+             "kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", "score: Ψ·M (targets × train)", "baseline: managed dot-product scoring", "training epoch (train mode, Adam, flips)"],
             figures.Select(f => f.Name));
         Assert.All(figures, f => Assert.True(f.Seconds > 0 && double.IsFinite(f.PerSecond) && f.CpuSeconds >= 0, f.Name));
         Assert.Equal(6, figures[0].Count);

@@ -74,7 +74,7 @@ public class BatchedGradientComputerTests
     }
 
     /// <summary>Non-trivial running statistics and affine parameters, so eval-mode BatchNorm is not the identity.</summary>
-    private static void RandomizeBatchNorm(nn.Module model)
+    internal static void RandomizeBatchNorm(nn.Module model)
     {
         using var noGrad = torch.no_grad();
         foreach (var module in model.modules().OfType<BatchNorm2d>())
@@ -88,7 +88,7 @@ public class BatchedGradientComputerTests
 
     /// <summary>Conv2d with stride, padding and bias; dilated Conv2d without bias; strided 1×1 Conv2d; pointwise
     /// Conv2d; BatchNorm2d; image pooling into a Linear whose output is added per class.</summary>
-    private sealed class EveryLayerModel : nn.Module<Tensor, Tensor>
+    internal sealed class EveryLayerModel : nn.Module<Tensor, Tensor>
     {
         private readonly Conv2d strided = nn.Conv2d(3, 6, 3, stride: 2, padding: 1);
         private readonly BatchNorm2d bn = nn.BatchNorm2d(6);

@@ -18,7 +18,7 @@ public sealed class OnDemandScorer : IDisposable
         Training.TorchThreads.Configure(settings.Threads);
         members = checkpoints.Select(c =>
         {
-            var gradients = PerExampleGradients.Create(c.Model, settings.Gradients);
+            var gradients = settings.CreateGradients(c.Model);
             var projector = settings.CreateProjector(gradients.ParameterCount, settings.ProjectionCacheBytes / checkpoints.Count);
             if (c.ScoringMatrix.shape[0] != projector.OutputDim)
                 throw new ArgumentException($"scoring matrix has {c.ScoringMatrix.shape[0]} rows, the projector makes {projector.OutputDim} features");

@@ -10,4 +10,6 @@ public interface IProjector
     Tensor Project(Tensor gradients);
 }
 
-public enum ProjectionKind { Gaussian, Rademacher }
+/// <summary>Gaussian and Rademacher: a dense random matrix applied to exact per-example gradients. Structured: Kronecker
+/// factors per layer applied to activations and output gradients (<see cref="KroneckerProjectedGradients"/>).</summary>
+public enum ProjectionKind { Gaussian, Rademacher, Structured }

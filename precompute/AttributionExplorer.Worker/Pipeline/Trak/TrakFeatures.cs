@@ -15,7 +15,7 @@ public static class TrakFeatures
         Func<int, ITargetOutput> outputFor, TrakSettings settings, Action<int>? progress)
     {
         Precompute.Training.TorchThreads.Configure(settings.Threads);
-        var gradients = PerExampleGradients.Create(model, settings.Gradients);
+        var gradients = settings.CreateGradients(model);
         var projector = settings.CreateProjector(gradients.ParameterCount);
         var features = TrakFeaturizer.Featurize(gradients, projector, source, outputFor, settings.BatchSize, progress, settings.ProjectionBufferBytes);
         return (features, gradients.ParameterCount);

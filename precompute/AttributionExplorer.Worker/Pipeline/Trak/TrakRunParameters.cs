@@ -29,7 +29,8 @@ public sealed record TrakProjection(int ProjectionDim, string Projection, long P
     {
         "gaussian" => ProjectionKind.Gaussian,
         "rademacher" => ProjectionKind.Rademacher,
-        _ => throw new ArgumentException($"appsettings.json: AttributionExplorer:Trak:ProjectionKind must be gaussian or rademacher, got '{name}'"),
+        "structured" => ProjectionKind.Structured,
+        _ => throw new ArgumentException($"appsettings.json: AttributionExplorer:Trak:ProjectionKind must be gaussian, rademacher or structured, got '{name}'"),
     };
 }
 
