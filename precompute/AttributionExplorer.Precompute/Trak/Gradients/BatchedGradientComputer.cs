@@ -41,21 +41,15 @@ public sealed class BatchedGradientComputer : IPerExampleGradients
         labels = labels.to(device);
         int batch = (int)images.shape[0];
         using var recording = new LayerRecording();
-        var logits = model.forward(images);
-        var total = outputFor(0).Compute(logits[0..1], labels[0..1]);
-        for (int i = 1; i < batch; i++) total = total + outputFor(i).Compute(logits[i..(i + 1)], labels[i..(i + 1)]);
+        var outputGradients = RecordedBackward.OutputGradients(model, recording, images, labels, outputFor);
 
         var perParameter = new Dictionary<Parameter, Tensor>(ReferenceEqualityComparer.Instance);
-        if (recording.Layers.Count > 0)
+        for (int j = 0; j < outputGradients.Length; j++)
         {
-            var outputGradients = torch.autograd.grad([total], recording.Layers.Select(l => l.Output).ToArray(), allow_unused: true);
-            for (int j = 0; j < recording.Layers.Count; j++)
-            {
-                if (outputGradients[j] is null || outputGradients[j].IsInvalid) continue;
-                foreach (var (parameter, gradient) in LayerGradients.For(recording.Layers[j], outputGradients[j]))
-                    if (!perParameter.TryAdd(parameter, gradient))
-                        throw new NotSupportedException("a layer ran twice in one forward; batched per-example gradients need each layer once");
-            }
+            if (outputGradients[j] is not { } g) continue;
+            foreach (var (parameter, gradient) in LayerGradients.For(recording.Layers[j], g))
+                if (!perParameter.TryAdd(parameter, gradient))
+                    throw new NotSupportedException("a layer ran twice in one forward; batched per-example gradients need each layer once");
         }
         if (parameters.Any(p => !perParameter.ContainsKey(p)))
         {

@@ -141,10 +141,7 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
         labels = labels.to(device);
         int batch = (int)images.shape[0];
         using var recording = new LayerRecording();
-        var logits = model.forward(images);
-        var total = outputFor(0).Compute(logits[0..1], labels[0..1]);
-        for (int i = 1; i < batch; i++) total = total + outputFor(i).Compute(logits[i..(i + 1)], labels[i..(i + 1)]);
-        var outputGradients = torch.autograd.grad([total], recording.Layers.Select(l => l.Output).ToArray(), allow_unused: true);
+        var outputGradients = RecordedBackward.OutputGradients(model, recording, images, labels, outputFor);
 
         var features = torch.zeros(batch, ParameterCount, device: device);
         var denseRows = new Dictionary<Parameter, Tensor>(ReferenceEqualityComparer.Instance);
@@ -153,7 +150,7 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
         {
             var layer = recording.Layers[j];
             if (!seen.Add(layer.Layer)) throw new NotSupportedException("a layer ran twice in one forward; structured projection needs each layer once");
-            var g = outputGradients[j] is null || outputGradients[j].IsInvalid ? torch.zeros_like(layer.Output) : outputGradients[j];
+            var g = outputGradients[j] ?? torch.zeros_like(layer.Output);
             if (weights.TryGetValue(layer.Layer, out var block))
                 features.narrow(1, block.Offset, block.OutDim * block.InDim).copy_(ProjectWeight(layer.Layer, block, layer.Input, g));
             foreach (var (parameter, gradient) in DenseGradients(layer.Layer, layer.Input, g)) denseRows[parameter] = gradient;
