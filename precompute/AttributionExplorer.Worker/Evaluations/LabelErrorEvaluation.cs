@@ -50,8 +50,8 @@ public sealed class LabelErrorEvaluation : Plugins.IEvaluation
             var methods = rankings.Select(r => Measure(r.Method, r.Description, r.Suspicion, positives, kindOf, setup.Options.Seed,
                 confidence is null || r.Method == Plugins.Confidence.ConfidenceRanking.Name ? null : confidence)).ToList();
             var byKind = known.Where(k => ids.Contains(k.Key)).GroupBy(k => k.Value).ToDictionary(g => g.Key, g => g.Count());
-            return new LabelErrorResult(ids.Count, positives.Count(p => p), methods, byKind,
-                detectors.FirstOrDefault(d => d.Info.QueueDefault)?.Info.Name);
+            var standard = detectors.FirstOrDefault(d => d.Info.QueueDefault)?.Info;
+            return new LabelErrorResult(ids.Count, positives.Count(p => p), methods, byKind, standard?.Name, standard?.Evidence);
         });
     }
 

@@ -13,8 +13,10 @@ public sealed record LabelErrorMethodResult(string Method, string Description, d
 
 /// <param name="ErrorsByKind">How many known errors of each kind the training set has.</param>
 /// <param name="QueueDefault">The detector the label-error queue uses by default.</param>
+/// <param name="QueueDefaultEvidence">What the label-error study found for it (the reason it is the default, with the
+/// runs where it fell short).</param>
 public sealed record LabelErrorResult(int TrainImages, int PlantedErrors, IReadOnlyList<LabelErrorMethodResult> Methods,
-    IReadOnlyDictionary<string, int>? ErrorsByKind = null, string? QueueDefault = null);
+    IReadOnlyDictionary<string, int>? ErrorsByKind = null, string? QueueDefault = null, string? QueueDefaultEvidence = null);
 
 /// <param name="Name">A train-image ranking method (label-error detector) or "random" (the control).</param>
 /// <param name="QueueDefault">Whether it is the label-error queue's default detector.</param>

@@ -131,12 +131,14 @@ public class EvaluationPageTests : BunitContext
                 new Interval(0.12, 0.01, 0.25), new Dictionary<string, double> { ["missing_instance"] = 1.0, ["class_confusion"] = 0.75 }),
             new("confidence", "label quality", 0.0, 0.5, 0.25, 0.6, 0.3, Curve(0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0), figures,
                 null, new Dictionary<string, double> { ["missing_instance"] = 0.5, ["class_confusion"] = 0.25 }),
-        ], new Dictionary<string, int> { ["missing_instance"] = 2, ["class_confusion"] = 2 }, "suspect"));
+        ], new Dictionary<string, int> { ["missing_instance"] = 2, ["class_confusion"] = 2 }, "suspect",
+            "above confidence by +0.08 [−0.01, +0.17] at 10% errors"));
         var card = RenderPage().Find("section.evaluation-card[data-kind=label_errors]");
         var suspect = Cells(card.QuerySelectorAll(".label-error-table tbody tr")[0]);
         Assert.Contains("(queue default)", suspect[0]);
         Assert.Equal(["1.000 [0.500, 1.000]", "0.500", "0.250", "0.900 [0.800, 0.950]", "0.700 [0.600, 0.800]", "+0.12 [+0.01, +0.25]"], suspect[1..]);
         Assert.Contains("The label-error queue's default order is suspect.", card.TextContent);
+        Assert.Contains("In the label-error study: above confidence by +0.08 [−0.01, +0.17] at 10% errors.", card.TextContent);
         Assert.Contains("2 class confusion, 2 missing instance", card.TextContent);
         var kinds = card.QuerySelectorAll(".label-error-kinds-table tbody tr");
         Assert.Equal(["suspect", "0.750", "1.000"], Cells(kinds[0]));
