@@ -125,10 +125,18 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
 
     private sealed class QueueRow
     {
-        public long Rank, TrainImageId, CocoImageId;
-        public double Score;
-        public long? AnnotationId, AnnotationCocoId, CategoryCocoId, Version;
-        public string? State, Note, Author, Updated;
+        public long Rank { get; set; }
+        public long TrainImageId { get; set; }
+        public long CocoImageId { get; set; }
+        public double Score { get; set; }
+        public long? AnnotationId { get; set; }
+        public long? AnnotationCocoId { get; set; }
+        public long? CategoryCocoId { get; set; }
+        public long? Version { get; set; }
+        public string? State { get; set; }
+        public string? Note { get; set; }
+        public string? Author { get; set; }
+        public string? Updated { get; set; }
     }
 
     /// <summary>The queue's SQL: a run's ranking (r) joined to its images (i), their flags (f) and, for objects, the
