@@ -72,7 +72,7 @@ public class ImagePagesTests : BunitContext, IAsyncLifetime
         Assert.All(page.FindAll(".detector-rank"), r => Assert.Equal("not measured", r.QuerySelector(".reliability-badge")!.TextContent));
         var nav = page.Find(".queue-nav");
         Assert.Contains("Queue position #2 (Detector confidence)", nav.TextContent);
-        var links = nav.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ToArray();
+        var links = nav.QuerySelectorAll("a").Select(a => a.GetAttribute("href")!).ToArray();
         // Addresses name images by COCO id (Train[3] is 103, Train[1] is 101), and lead back to the queue's page.
         Assert.Equal([$"/datasets/{db.DatasetId}/images/103?queue=1&method=confidence",
                       $"/datasets/{db.DatasetId}/images/101?queue=3&method=confidence",
@@ -90,7 +90,7 @@ public class ImagePagesTests : BunitContext, IAsyncLifetime
         new FlagRepository(db.Database).Save(db.DatasetId, db.Train[1], FlagStates.Confirmed, "", "alice", 0);
 
         var page = Open(db.DatasetId, Coco(db.Train[0]), "?queue=2&method=confidence&state=unflagged");
-        var links = page.Find(".queue-nav").QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ToArray();
+        var links = page.Find(".queue-nav").QuerySelectorAll("a").Select(a => a.GetAttribute("href")!).ToArray();
         // Rank 3 (Train[1]) is a confirmed error: next skips it to rank 4.
         Assert.Equal([$"/datasets/{db.DatasetId}/images/103?queue=1&method=confidence&state=unflagged",
                       $"/datasets/{db.DatasetId}/images/102?queue=4&method=confidence&state=unflagged",
