@@ -13,3 +13,10 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+
+// The theme choice outlives the page: the server reads this cookie when it prerenders (Services/ThemeCookie.cs).
+window.aeTheme = {
+  save: (dark) => {
+    document.cookie = `ae-theme=${dark ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+  },
+};

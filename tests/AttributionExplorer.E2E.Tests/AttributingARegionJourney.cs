@@ -13,7 +13,7 @@ public class AttributingARegionJourney(DemoApp app, ITestOutputHelper output)
     {
         var page = await app.OpenAsync(app.DemoGallery);
         await page.Locator("a.gallery-tile").Nth(1).ClickAsync();
-        await DemoApp.WaitForLocation(page, @"^/datasets/\d+/held-out/\d+$");
+        await DemoApp.WaitForLocation(page, @"^/datasets/\d+/images/\d+$");
         await DemoApp.WaitInteractive(page);
 
         await page.GetByLabel("Draw a region to attribute").CheckAsync();

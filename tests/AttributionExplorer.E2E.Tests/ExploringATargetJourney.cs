@@ -9,18 +9,20 @@ namespace AttributionExplorer.E2E.Tests;
 [Collection(DemoAppCollection.Name)]
 public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper output)
 {
-    [GeneratedRegex(@"[+-]\d\.\d\de[+-]\d\d")] private static partial Regex Score();
+    /// <summary>A score on its column's fixed scale: signed (true minus), fixed decimals, never scientific notation.</summary>
+    [GeneratedRegex(@"(^|\s)[+\u2212]?\d+\.\d+(\s|$)")] private static partial Regex Score();
 
-    /// <summary>The smallest non-crowd object of an image and its mask pixel nearest the mask's centroid (a pixel no
-    /// other object covers, since the page picks the smallest object under the cursor).</summary>
-    private (long Id, int X, int Y, int Width) ObjectPixel(long imageId)
+    /// <summary>The smallest non-crowd object of an image (by COCO id) and its mask pixel nearest the mask's centroid (a
+    /// pixel no other object covers, since the page picks the smallest object under the cursor); the object's COCO id.</summary>
+    private (long CocoId, int X, int Y, int Width) ObjectPixel(long imageCocoId)
     {
         using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
         db.Open();
         using var command = db.CreateCommand();
-        command.CommandText = $"SELECT a.id, a.rle_height, a.rle_width, a.rle_counts FROM annotations a WHERE a.image_id = {imageId} AND a.is_crowd = 0 ORDER BY a.area LIMIT 1";
+        command.CommandText = "SELECT a.coco_id, a.rle_height, a.rle_width, a.rle_counts FROM annotations a JOIN images i ON i.id = a.image_id " +
+            $"WHERE i.dataset_id = {app.DemoId} AND i.coco_id = {imageCocoId} AND a.is_crowd = 0 ORDER BY a.area LIMIT 1";
         using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), $"image {imageId} has no object");
+        Assert.True(reader.Read(), $"image {imageCocoId} has no object");
         int h = reader.GetInt32(1), w = reader.GetInt32(2);
         var mask = Core.Masks.RleCodec.Decode(new Core.Masks.RleMask(h, w, Core.Masks.RleCodec.FromCompressedString(reader.GetString(3))));
         var pixels = Enumerable.Range(0, mask.Length).Where(i => mask[i]).Select(i => (X: i % w, Y: i / w)).ToList();
@@ -42,7 +44,7 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
 
         clock.Restart();
         await page.Locator("a.gallery-tile").First.ClickAsync();
-        await DemoApp.WaitForLocation(page, $@"^/datasets/{app.DemoId}/held-out/\d+$");
+        await DemoApp.WaitForLocation(page, $@"^/datasets/{app.DemoId}/images/\d+$");
         await DemoApp.WaitInteractive(page);
         await page.Locator("section.method-column[aria-label='TRAK positive'] a.influencer-tile").First.WaitForAsync();
         output.WriteLine($"image page with columns after {clock.ElapsedMilliseconds} ms");
@@ -66,7 +68,7 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
         Assert.True(await TilesIn(page, "TRAK positive") >= 3);
         Assert.Contains("does not rank object targets", await page.Locator("section.method-column[aria-label='ESVM (MoCo)']").InnerTextAsync());
 
-        // Clicking an object on the image picks it as the target.
+        // Clicking an object on the image picks it as the target, named in the address by its COCO annotation id.
         long imageId = long.Parse(new Uri(page.Url).AbsolutePath.Split('/').Last());
         var (annotationId, x, y, width) = ObjectPixel(imageId);
         await page.Locator("[data-action='draw-region']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
@@ -81,7 +83,7 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
         Assert.Equal(1, await again.Locator("button.target-chip[aria-pressed='true']").CountAsync());
 
         // One method's ranks 11–20 only.
-        var paged = await app.OpenAsync($"/datasets/{app.DemoId}/held-out/{imageId}?method=trak&page=2");
+        var paged = await app.OpenAsync($"/datasets/{app.DemoId}/images/{imageId}?method=trak&page=2");
         await paged.Locator("section.method-column[aria-label='TRAK positive'] a.influencer-tile").First.WaitForAsync();
         Assert.Equal(0, await paged.Locator("section.method-column[data-method='esvm']").CountAsync());
         Assert.Contains("ranks 11–20", await paged.Locator(".column-pager").InnerTextAsync());

@@ -44,8 +44,9 @@ public class FlaggingAndExportingJourney(DemoApp app)
         db.Open();
         var stored = Query(db, $"SELECT i.coco_id FROM export_images e JOIN images i ON i.id = e.image_id WHERE e.export_id = {exportId} ORDER BY e.position");
         Assert.Equal(stored, lines);
-        long flaggedId = long.Parse(flaggedPath.Split('/').Last());
-        long flaggedCoco = Query(db, $"SELECT coco_id FROM images WHERE id = {flaggedId}").Single();
+        // The page address names the image by its COCO id.
+        long flaggedCoco = long.Parse(flaggedPath.Split('?')[0].Split('/').Last());
+        long flaggedId = Query(db, $"SELECT id FROM images WHERE dataset_id = {app.DemoId} AND coco_id = {flaggedCoco}").Single();
         Assert.DoesNotContain(flaggedCoco, lines);
         // 40 training images minus the 10% (4) most suspect of the queue's ranking the export recorded, minus the flagged one.
         long run = Query(db, $"SELECT run_id FROM exports WHERE id = {exportId}").Single();

@@ -23,7 +23,7 @@ public class SwitchingDatasetsJourney(DemoApp app)
         await page.GetByText($"Held-out images of “{DemoApp.CopyName}”").WaitForAsync();
         Assert.True(await page.Locator("a.gallery-tile").CountAsync() >= 6);
         string tile = (await page.Locator("a.gallery-tile").First.GetAttributeAsync("href"))!;
-        Assert.StartsWith($"/datasets/{app.CopyId}/held-out/", tile);
+        Assert.StartsWith($"/datasets/{app.CopyId}/images/", tile);
 
         // Nothing is computed on the copy: the queue names the command for this dataset.
         await page.GetByRole(AriaRole.Link, new() { Name = "Label-error queue", Exact = true }).ClickAsync();
@@ -44,11 +44,15 @@ public class SwitchingDatasetsJourney(DemoApp app)
         Assert.Equal(200, response.Status);
         using var json = JsonDocument.Parse(await response.TextAsync());
         var items = json.RootElement.GetProperty("items").EnumerateArray().ToArray();
-        Assert.Equal(shown, items.Select(i => i.GetProperty("trainImageId").GetInt64()));
+        Assert.Equal(shown, items.Select(i => i.GetProperty("cocoImageId").GetInt64()));
         Assert.Equal(Enumerable.Range(1, items.Length), items.Select(i => i.GetProperty("rank").GetInt32()));
 
-        // An image of one dataset is not found under the other.
-        long copyImage = long.Parse(tile.Split('/').Last());
+        // An image of one dataset is not found under the other (the API takes database ids; the page its COCO id).
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = $"SELECT id FROM images WHERE dataset_id = {app.CopyId} AND coco_id = {long.Parse(tile.Split('/').Last())}";
+        long copyImage = (long)command.ExecuteScalar()!;
         var crossed = await page.APIRequest.GetAsync($"{app.BaseUrl}/api/datasets/{app.DemoId}/images/{copyImage}/masks/gt.png");
         Assert.Equal(404, crossed.Status);
     }

@@ -26,6 +26,8 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
     public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => null;
     public int CountObjectSuspicions(long runId) => 0;
     public IReadOnlyList<ObjectSuspicion> GetObjectSuspicions(long runId, int offset, int limit) => [];
+    public QueueSlice GetQueue(long runId, bool objects, QueueFilter filter, int offset, int limit) => new(0, []);
+    public QueuePosition GetQueuePosition(long runId, bool objects, QueueFilter filter, int rank) => new(0, null, null);
     public AttributionTarget? GetTarget(long targetId) => null;
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => [];
     public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => new(0, 0, [], []);

@@ -1,18 +1,32 @@
 using AttributionExplorer.Core.Domain;
 namespace AttributionExplorer.Core.Domain;
 
-/// <summary>What an annotator says about a training image's labels.</summary>
+/// <summary>What an annotator says about a training image's labels. The stored names are kept from the first
+/// version; <see cref="Title"/> is how a reviewer reads them (an open issue, a confirmed error, not an error, fixed).</summary>
 public static class FlagStates
 {
+    /// <summary>Open: someone suspects an error, nobody has decided yet.</summary>
     public const string Suspected = "suspected";
     /// <summary>A confirmed label error.</summary>
     public const string Confirmed = "confirmed";
     /// <summary>Checked: the labels are fine.</summary>
     public const string Ok = "ok";
+    /// <summary>A confirmed error whose labels have since been corrected in the source annotations.</summary>
+    public const string Fixed = "fixed";
 
-    public static readonly IReadOnlyList<string> All = [Suspected, Confirmed, Ok];
+    public static readonly IReadOnlyList<string> All = [Suspected, Confirmed, Ok, Fixed];
 
-    public static bool IsValid(string? state) => state is Suspected or Confirmed or Ok;
+    public static bool IsValid(string? state) => state is Suspected or Confirmed or Ok or Fixed;
+
+    /// <summary>"open", "confirmed error", "not an error", "fixed".</summary>
+    public static string Title(string state) => state switch
+    {
+        Suspected => "open",
+        Confirmed => "confirmed error",
+        Ok => "not an error",
+        Fixed => "fixed",
+        _ => throw new ArgumentException($"state must be one of {string.Join(", ", All)}; got '{state}'", nameof(state)),
+    };
 }
 
 /// <summary>The current flag of an image. <see cref="Version"/> counts saves (1 after the first); a save must name the version it read.</summary>

@@ -40,13 +40,13 @@ public static class ExportFormats
         return text.ToString();
     }
 
-    /// <summary>image_id,coco_id,file_name with RFC 4180 quoting; lines end in CRLF as that RFC asks.</summary>
+    /// <summary>coco_id,file_name with RFC 4180 quoting; lines end in CRLF as that RFC asks. Database ids never leave
+    /// the app: images are named by their COCO id.</summary>
     public static string CsvTable(IReadOnlyList<ImageRecord> images)
     {
-        var csv = new StringBuilder("image_id,coco_id,file_name\r\n");
+        var csv = new StringBuilder("coco_id,file_name\r\n");
         foreach (var image in images)
-            csv.Append(image.Id.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(image.CocoId.ToString(CultureInfo.InvariantCulture)).Append(',')
+            csv.Append(image.CocoId.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(CsvField(image.FileName)).Append("\r\n");
         return csv.ToString();
     }
@@ -54,7 +54,7 @@ public static class ExportFormats
     public static string CsvField(string value) =>
         value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
-    /// <summary>{"export":{…},"rule":{…},"image_ids":[database ids],"coco_ids":[COCO ids]}.</summary>
+    /// <summary>{"export":{…},"rule":{…},"coco_ids":[COCO ids]}.</summary>
     public static byte[] JsonDocument(ExportRecord export, IReadOnlyList<ImageRecord> images)
     {
         using var buffer = new MemoryStream();
@@ -71,9 +71,6 @@ public static class ExportFormats
             w.WriteEndObject();
             w.WritePropertyName("rule");
             w.WriteRawValue(export.Rule.ToJson());
-            w.WriteStartArray("image_ids");
-            foreach (var image in images) w.WriteNumberValue(image.Id);
-            w.WriteEndArray();
             w.WriteStartArray("coco_ids");
             foreach (var image in images) w.WriteNumberValue(image.CocoId);
             w.WriteEndArray();

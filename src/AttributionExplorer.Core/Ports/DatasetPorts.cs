@@ -32,6 +32,8 @@ public interface IDatasetRepository
     /// <summary>Images of a split ordered by id, one page at a time.</summary>
     IReadOnlyList<ImageRecord> GetImages(long datasetId, string split, int offset, int limit);
     ImageRecord? GetImage(long imageId);
+    /// <summary>The image with this COCO id in the dataset (COCO ids are unique within a dataset), or null.</summary>
+    ImageRecord? GetImageByCocoId(long datasetId, long cocoId);
     IReadOnlyList<ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds);
     IReadOnlyList<AnnotationRecord> GetAnnotations(long imageId);
     /// <summary>All annotations of a split, keyed by image id (for training).</summary>

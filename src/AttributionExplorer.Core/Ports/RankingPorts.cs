@@ -67,6 +67,14 @@ public interface ITrainRankingRepository
     void WriteObjects(long runId, IReadOnlyList<(long AnnotationId, long TrainImageId, float Score)> mostSuspectFirst);
     int CountObjects(long runId);
     IReadOnlyList<ObjectSuspicion> PageObjects(long runId, int offset, int limit);
+
+    /// <summary>A page of run <paramref name="runId"/>'s label-error queue narrowed by <paramref name="filter"/>, in rank
+    /// order, with each image's COCO id and current flag: its ordering of training images, or of annotations when
+    /// <paramref name="objects"/>. Throws <see cref="ArgumentException"/> naming the field of a bad filter.</summary>
+    QueueSlice Queue(long runId, bool objects, QueueFilter filter, int offset, int limit);
+    /// <summary>Where the entry at <paramref name="rank"/> sits among the entries <paramref name="filter"/> lets through
+    /// (the entry itself need not match).</summary>
+    QueuePosition PositionInQueue(long runId, bool objects, QueueFilter filter, int rank);
 }
 
 public interface IAgreementRepository

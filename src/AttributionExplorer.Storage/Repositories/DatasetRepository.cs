@@ -81,6 +81,13 @@ public sealed class DatasetRepository(SqliteDatabase database) : IDatasetReposit
         return c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE id = @imageId", new { imageId }).FirstOrDefault()?.ToRecord();
     }
 
+    public ImageRecord? GetImageByCocoId(long datasetId, long cocoId)
+    {
+        using var c = database.Open();
+        return c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE dataset_id = @datasetId AND coco_id = @cocoId", new { datasetId, cocoId })
+            .FirstOrDefault()?.ToRecord();
+    }
+
     public IReadOnlyList<ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds)
     {
         using var c = database.Open();

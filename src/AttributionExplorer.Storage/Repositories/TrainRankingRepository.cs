@@ -94,4 +94,89 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
                 new { runId, limit, offset })
             .Select(r => new ObjectSuspicion(r.AnnotationId, r.ImageId, (float)r.Score, (int)r.Rank)).ToList();
     }
+
+    public QueueSlice Queue(long runId, bool objects, QueueFilter filter, int offset, int limit)
+    {
+        filter.Validate();
+        if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, "offset must be 0 or more");
+        if (limit < 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be 0 or more");
+        var q = QueueSql.Of(objects, filter);
+        using var c = database.Open();
+        var args = q.Args(runId, new { offset, limit });
+        int total = c.ExecuteScalar<int>($"SELECT COUNT(*) {q.From} WHERE {q.Where}", args);
+        var items = c.Query<QueueRow>($"SELECT {q.Select} {q.From} WHERE {q.Where} ORDER BY r.rank LIMIT @limit OFFSET @offset", args)
+            .Select(QueueSql.Entry).ToList();
+        return new QueueSlice(total, items);
+    }
+
+    public QueuePosition PositionInQueue(long runId, bool objects, QueueFilter filter, int rank)
+    {
+        filter.Validate();
+        var q = QueueSql.Of(objects, filter);
+        using var c = database.Open();
+        var args = q.Args(runId, new { rank });
+        int before = c.ExecuteScalar<int>($"SELECT COUNT(*) {q.From} WHERE {q.Where} AND r.rank < @rank", args);
+        var previous = c.Query<QueueRow>($"SELECT {q.Select} {q.From} WHERE {q.Where} AND r.rank < @rank ORDER BY r.rank DESC LIMIT 1", args)
+            .Select(QueueSql.Entry).FirstOrDefault();
+        var next = c.Query<QueueRow>($"SELECT {q.Select} {q.From} WHERE {q.Where} AND r.rank > @rank ORDER BY r.rank LIMIT 1", args)
+            .Select(QueueSql.Entry).FirstOrDefault();
+        return new QueuePosition(before, previous, next);
+    }
+
+    private sealed class QueueRow
+    {
+        public long Rank { get; set; }
+        public long TrainImageId { get; set; }
+        public long CocoImageId { get; set; }
+        public double Score { get; set; }
+        public long? AnnotationId { get; set; }
+        public long? AnnotationCocoId { get; set; }
+        public long? CategoryCocoId { get; set; }
+        public long? Version { get; set; }
+        public string? State { get; set; }
+        public string? Note { get; set; }
+        public string? Author { get; set; }
+        public string? Updated { get; set; }
+    }
+
+    /// <summary>The queue's SQL: a run's ranking (r) joined to its images (i), their flags (f) and, for objects, the
+    /// annotations (a); the filter becomes WHERE clauses with named parameters.</summary>
+    private sealed record QueueSql(string Select, string From, string Where, QueueFilter Filter)
+    {
+        public static QueueSql Of(bool objects, QueueFilter filter)
+        {
+            string from = objects
+                ? "FROM object_rankings r LEFT JOIN annotations a ON a.id = r.annotation_id JOIN images i ON i.id = r.train_image_id LEFT JOIN flags f ON f.image_id = r.train_image_id"
+                : "FROM overall_influence r JOIN images i ON i.id = r.train_image_id LEFT JOIN flags f ON f.image_id = r.train_image_id";
+            string select = "r.rank AS Rank, r.train_image_id AS TrainImageId, i.coco_id AS CocoImageId, " +
+                (objects ? "r.score AS Score, r.annotation_id AS AnnotationId, a.coco_id AS AnnotationCocoId, a.category_coco_id AS CategoryCocoId, "
+                    : "r.mean_score AS Score, NULL AS AnnotationId, NULL AS AnnotationCocoId, NULL AS CategoryCocoId, ") +
+                "f.state AS State, f.note AS Note, f.author AS Author, f.updated_utc AS Updated, f.version AS Version";
+            string score = objects ? "r.score" : "r.mean_score";
+            var where = new List<string> { "r.run_id = @runId" };
+            if (filter.State == QueueFilter.Unflagged) where.Add("f.image_id IS NULL");
+            else if (filter.State is not null) where.Add("f.state = @state");
+            if (filter.CategoryCocoId is not null)
+                where.Add(objects ? "a.category_coco_id = @category"
+                    : "EXISTS (SELECT 1 FROM annotations c WHERE c.image_id = r.train_image_id AND c.category_coco_id = @category)");
+            if (filter.MinScore is not null) where.Add($"{score} >= @minScore");
+            if (filter.MaxScore is not null) where.Add($"{score} <= @maxScore");
+            return new QueueSql(select, from, string.Join(" AND ", where), filter);
+        }
+
+        public DynamicParameters Args(long runId, object extra)
+        {
+            var args = new DynamicParameters(extra);
+            args.Add("runId", runId);
+            args.Add("state", Filter.State);
+            args.Add("category", Filter.CategoryCocoId);
+            args.Add("minScore", Filter.MinScore);
+            args.Add("maxScore", Filter.MaxScore);
+            return args;
+        }
+
+        public static QueueEntry Entry(QueueRow r) => new((int)r.Rank, r.TrainImageId, r.CocoImageId, (float)r.Score,
+            r.State is null ? null : new FlagRecord(r.TrainImageId, r.State, r.Note!, r.Author!, Rows.ParseUtc(r.Updated!), (int)r.Version!.Value),
+            r.AnnotationId, r.AnnotationCocoId, (int?)r.CategoryCocoId);
+    }
 }

@@ -120,6 +120,14 @@ public static class ErrorResponses
         await context.Response.WriteAsync(ErrorPage(status, title, detail, TraceId(context)));
     }
 
+    /// <summary>A 404 for a run or export an /api address names: <c>{"error": …}</c> for API clients, the HTML error page
+    /// (with a link back) when a browser navigated there, e.g. by a download link.</summary>
+    public static IResult NotFound(HttpContext context, string detail) =>
+        context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            ? Results.Content(ErrorPage(StatusCodes.Status404NotFound, ReasonPhrases.GetReasonPhrase(StatusCodes.Status404NotFound), detail, TraceId(context)),
+                "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound)
+            : Results.NotFound(new { error = detail });
+
     private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
 
     private static bool WantsJson(HttpRequest request) =>
@@ -134,13 +142,14 @@ public static class ErrorResponses
             <!DOCTYPE html>
             <html lang="en">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="/favicon.svg" type="image/svg+xml">
             <title>{status} {Encode(title)} · AttributionExplorer</title>
             <style>body{"{"}font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222{"}"}code{"{"}background:#f3f3f3;padding:0 .25rem{"}"}</style></head>
             <body><main>
             <h1>{status} {Encode(title)}</h1>
             <p>{Encode(detail)}</p>
             <p>Trace id: <code>{Encode(traceId)}</code> (give it to whoever runs this server).</p>
-            <p><a href="/">Back to the held-out gallery</a></p>
+            <p><a href="/">Back to the datasets</a></p>
             </main></body>
             </html>
             """;

@@ -13,12 +13,12 @@ public static class ExportEndpoints
             datasets.Get(id) is null
                 ? Results.NotFound(new { error = $"dataset {id} does not exist" })
                 : Results.Ok(exports.List(id, Math.Max(0, offset ?? 0), Math.Clamp(limit ?? 50, 1, 500))));
-        app.MapGet("/api/datasets/{datasetId:long}/exports/{id:long}", (long datasetId, long id, IExportRepository exports) =>
+        app.MapGet("/api/datasets/{datasetId:long}/exports/{id:long}", (long datasetId, long id, HttpContext http, IExportRepository exports) =>
             exports.Get(id) is { } export && export.DatasetId == datasetId
                 ? Results.Ok(export)
-                : Results.NotFound(new { error = $"export {id} does not exist in dataset {datasetId}" }));
-        app.MapGet("/api/datasets/{datasetId:long}/exports/{id:long}/download", (long datasetId, long id, string? format, ExportService service) =>
-            Download(datasetId, id, format, service));
+                : ErrorResponses.NotFound(http, $"export {id} does not exist in dataset {datasetId}"));
+        app.MapGet("/api/datasets/{datasetId:long}/exports/{id:long}/download", (long datasetId, long id, string? format, HttpContext http, ExportService service) =>
+            Download(datasetId, id, format, service, http));
     }
 
     public static IResult Create(long datasetId, CreateExportRequest? body, ExportService service)
@@ -29,10 +29,11 @@ public static class ExportEndpoints
             new { exportId = created.ExportId, imageCount = created.ImageCount, sha256 = created.Sha256 });
     }
 
-    public static IResult Download(long datasetId, long exportId, string? format, ExportService service)
+    public static IResult Download(long datasetId, long exportId, string? format, ExportService service, HttpContext? http = null)
     {
         var outcome = service.Download(datasetId, exportId, format);
-        if (outcome.Value is not { } file) return Failure(outcome.Error!, outcome.NotFound);
+        if (outcome.Value is not { } file)
+            return outcome.NotFound && http is not null ? ErrorResponses.NotFound(http, outcome.Error!) : Failure(outcome.Error!, outcome.NotFound);
         return Results.File(file.Content, file.ContentType, file.FileName);
     }
 

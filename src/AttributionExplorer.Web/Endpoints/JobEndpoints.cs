@@ -23,11 +23,11 @@ public static class JobEndpoints
             return Results.Accepted(AppLinks.Job(datasetId, jobId), new { jobId, status = JobStatus.Queued });
         }).DisableAntiforgery();
 
-        app.MapGet("/api/datasets/{datasetId:long}/jobs/{id:long}", (long datasetId, long id, IJobRepository jobs) =>
+        app.MapGet("/api/datasets/{datasetId:long}/jobs/{id:long}", (long datasetId, long id, HttpContext http, IJobRepository jobs) =>
             jobs.Get(id) is { } job && job.DatasetId == datasetId
                 ? Results.Ok(new { job.Id, job.DatasetId, job.Kind, job.Status, job.Error, job.ResultTargetId, job.CreatedUtc, job.StartedUtc, job.FinishedUtc,
                     result = job.ResultJson is null ? (JsonElement?)null : JsonDocument.Parse(job.ResultJson).RootElement })
-                : Results.NotFound(new { error = $"job {id} does not exist in dataset {datasetId}" }));
+                : ErrorResponses.NotFound(http, $"job {id} does not exist in dataset {datasetId}"));
     }
 }
 

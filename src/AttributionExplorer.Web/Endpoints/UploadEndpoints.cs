@@ -27,7 +27,7 @@ public static class UploadEndpoints
             var image = datasets.GetImage(imageId)!;
             RegionJobs.Build(image, new JobEndpoints.RegionRequest(0, 0, image.Width, image.Height, null, $"upload {file.FileName}"), out var request);
             long jobId = jobs.Enqueue(id, JobKinds.TrakRegion, RegionJobs.Serialize(request!));
-            return Results.Accepted(AppLinks.Job(id, jobId), new { imageId, jobId, status = JobStatus.Queued });
+            return Results.Accepted(AppLinks.Job(id, jobId), new { imageId, cocoImageId = image.CocoId, page = AppLinks.Image(id, image.CocoId), jobId, status = JobStatus.Queued });
         }).DisableAntiforgery();
     }
 

@@ -1,9 +1,8 @@
-using System.Globalization;
-
 namespace AttributionExplorer.Web.Rendering;
 
 public static class ScoreFormat
 {
-    /// <summary>Signed, three significant digits, scientific: "+1.23e-03".</summary>
-    public static string Format(float score) => (score >= 0 ? "+" : "") + score.ToString("0.00e+00", CultureInfo.InvariantCulture);
+    /// <summary>A lone score on its own scale with the factor written out ("−32.0 ×10⁻⁶"); scores shown together use one
+    /// <see cref="ScoreScale"/> with the factor in their header instead.</summary>
+    public static string Format(float score) => ScoreScale.For([score]).FormatWithUnit(score);
 }

@@ -6,13 +6,12 @@ public static class AppLinks
     public static string Datasets => "/";
     public static string Dataset(long datasetId) => $"/datasets/{datasetId}";
     public static string Gallery(long datasetId, int page = 1) => page > 1 ? $"{Dataset(datasetId)}?page={page}" : Dataset(datasetId);
-    public static string HeldOutImage(long datasetId, long imageId) => $"{Dataset(datasetId)}/held-out/{imageId}";
-    public static string TrainImage(long datasetId, long imageId) => $"{Dataset(datasetId)}/train/{imageId}";
-    /// <summary>The held-out or train page, whichever split the image is in (uploads open as held-out images).</summary>
-    public static string Image(long datasetId, long imageId, string split) =>
-        split == Core.Domain.Splits.Train ? TrainImage(datasetId, imageId) : HeldOutImage(datasetId, imageId);
+    /// <summary>An image's page by its COCO id (unique within a dataset; uploads have negative ones): the training-image
+    /// page for a training image, the held-out page otherwise. Database row ids never appear in a page address.</summary>
+    public static string Image(long datasetId, long cocoImageId) => $"{Dataset(datasetId)}/images/{cocoImageId}";
     public static string Queue(long datasetId, string? method = null) =>
         method is null ? $"{Dataset(datasetId)}/queue" : $"{Dataset(datasetId)}/queue?method={Uri.EscapeDataString(method)}";
+    public static string Queue(long datasetId, QueueView view) => $"{Dataset(datasetId)}/queue{view.ToQueryString()}";
     public static string Evaluation(long datasetId) => $"{Dataset(datasetId)}/evaluation";
 
     /// <summary>The dataset a page address is scoped to ("/datasets/3/queue" → 3), or null.</summary>

@@ -19,6 +19,9 @@ public interface IAttributionRepository
     OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId);
     int CountObjectSuspicions(long runId);
     IReadOnlyList<ObjectSuspicion> GetObjectSuspicions(long runId, int offset, int limit);
+    /// <summary>A page of a detector run's queue narrowed by <paramref name="filter"/>, each row with COCO ids and flag.</summary>
+    QueueSlice GetQueue(long runId, bool objects, QueueFilter filter, int offset, int limit);
+    QueuePosition GetQueuePosition(long runId, bool objects, QueueFilter filter, int rank);
     InfluenceHistogram GetInfluenceHistogram(long runId, int bins);
     IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit);
     IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds);
@@ -43,6 +46,8 @@ public sealed class AttributionReads(IRankingRunRepository runs, IScoreRepositor
     public OverallInfluence? GetOverallInfluenceOf(long runId, long trainImageId) => trainRankings.Of(runId, trainImageId);
     public int CountObjectSuspicions(long runId) => trainRankings.CountObjects(runId);
     public IReadOnlyList<ObjectSuspicion> GetObjectSuspicions(long runId, int offset, int limit) => trainRankings.PageObjects(runId, offset, limit);
+    public QueueSlice GetQueue(long runId, bool objects, QueueFilter filter, int offset, int limit) => trainRankings.Queue(runId, objects, filter, offset, limit);
+    public QueuePosition GetQueuePosition(long runId, bool objects, QueueFilter filter, int rank) => trainRankings.PositionInQueue(runId, objects, filter, rank);
     public InfluenceHistogram GetInfluenceHistogram(long runId, int bins) => trainRankings.Histogram(runId, bins);
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit) => scores.GetAppearances(trainImageId, runIds, limit);
     public IReadOnlyList<RankAgreementRecord> GetAgreement(IReadOnlyCollection<long> targetIds) => agreement.Get(targetIds);

@@ -66,7 +66,8 @@ public static class EvaluationCatalog
         return (removed, rows);
     }
 
-    /// <summary>A metric value: three decimals, or scientific notation below 0.001 (not zero); "—" when not a number.</summary>
+    /// <summary>A metric value: three decimals, or below 0.001 (not zero) three significant digits in plain decimals
+    /// ("0.000400") — never scientific notation; "—" when not a number.</summary>
     public static string Number(double value) => value switch
     {
         double.NaN => "—",
@@ -74,7 +75,8 @@ public static class EvaluationCatalog
         0 => "0.000",
         _ when Math.Abs(value) >= 1000 => value.ToString("0", CultureInfo.InvariantCulture),
         _ when Math.Abs(value) >= 0.001 => value.ToString("0.000", CultureInfo.InvariantCulture),
-        _ => value.ToString("0.00e+0", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) < 1e-12 => value > 0 ? "<0.000000000001" : ">−0.000000000001",
+        _ => value.ToString("F" + (2 - (int)Math.Floor(Math.Log10(Math.Abs(value)))), CultureInfo.InvariantCulture),
     };
 
     public static string Signed(double value) => value > 0 ? "+" + Number(value) : Number(value);

@@ -38,6 +38,7 @@ public static class StorageRegistration
         services.AddSingleton<LabelErrorQueue>();
         services.AddSingleton<TargetRankings>();
         services.AddScoped<AnnotatorSession>();
+        services.AddScoped<MissingResource>();
         return services;
     }
 }

@@ -19,11 +19,12 @@ public sealed record TargetKey(string Kind, int? CategoryCocoId = null, long? An
     };
 
     /// <summary>How the key reads in a URL: the kind alone ("image"), or kind:number where the number is what the
-    /// kind's selector names ("class:17" = COCO category 17, "object:42" = annotation 42).</summary>
-    public string ToQuery(TargetSelector selector) => selector switch
+    /// kind's selector names, always a COCO id ("class:17" = COCO category 17, "object:9001" = COCO annotation 9001;
+    /// <paramref name="annotationCocoId"/> maps the stored annotation id to it).</summary>
+    public string ToQuery(TargetSelector selector, Func<long, long> annotationCocoId) => selector switch
     {
         TargetSelector.Category => $"{Kind}:{CategoryCocoId}",
-        TargetSelector.Annotation => $"{Kind}:{AnnotationId}",
+        TargetSelector.Annotation => $"{Kind}:{(AnnotationId is { } id ? annotationCocoId(id) : null)}",
         _ => Kind,
     };
 }

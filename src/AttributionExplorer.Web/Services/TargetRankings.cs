@@ -57,6 +57,17 @@ public sealed class TargetRankings(IAttributionRepository attributions, IPluginC
         return columns;
     }
 
+    /// <summary>How many ranks the deepest column of the target holds (its run's top-k per sign); 0 when no method has
+    /// the target.</summary>
+    public int StoredRanks(long datasetId, long imageId, TargetKey key) =>
+        Methods().Where(m => m.TargetKinds.Contains(key.Kind))
+            .Select(m => attributions.GetLatestCompleteRun(datasetId, m.Name, key.Kind))
+            .OfType<AttributionRun>()
+            .Select(run => attributions.GetTargets(run.Id, imageId).FirstOrDefault(key.Matches))
+            .OfType<AttributionTarget>()
+            .Select(t => attributions.GetInfluencers(t.Id, true, 0, int.MaxValue).Count)
+            .DefaultIfEmpty(0).Max();
+
     public IReadOnlyList<ColumnAgreement> Agreement(IReadOnlyList<MethodColumn> columns)
     {
         var titles = catalog.RankingMethods().ToDictionary(m => m.Name, m => m.Title);

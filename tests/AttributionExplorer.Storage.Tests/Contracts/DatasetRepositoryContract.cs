@@ -41,6 +41,21 @@ public abstract class DatasetRepositoryContract
     }
 
     [Fact]
+    public void AnImageIsFoundByItsCocoIdWithinItsDatasetOnly()
+    {
+        using var s = CreateStorage();
+        var a = ImportDataset(s, Import("a"));
+        var b = ImportDataset(s, Import("b"));
+        var image = s.Datasets.GetImageByCocoId(a.Id, 101)!;
+        Assert.Equal((a.Train[1], a.Id, Splits.Train), (image.Id, image.DatasetId, image.Split));
+        Assert.Equal(b.Val[0], s.Datasets.GetImageByCocoId(b.Id, 104)!.Id);
+        Assert.Null(s.Datasets.GetImageByCocoId(a.Id, 999999));
+        Assert.Null(s.Datasets.GetImageByCocoId(a.Id + b.Id + 1, 101));
+        long upload = s.Datasets.AddUpload(a.Id, "u.png", 4, 4);
+        Assert.Equal(upload, s.Datasets.GetImageByCocoId(a.Id, -1)!.Id);
+    }
+
+    [Fact]
     public void TheVersionFollowsTheContent()
     {
         using var s = CreateStorage();

@@ -109,10 +109,11 @@ public class EvaluationCatalogTests
     [InlineData(0.5, "0.500")]
     [InlineData(-0.05, "-0.050")]
     [InlineData(0.005, "0.005")]
-    [InlineData(0.0004, "4.00e-4")]
+    [InlineData(0.0004, "0.000400")]
+    [InlineData(-3.21e-5, "-0.0000321")]
     [InlineData(0, "0.000")]
     [InlineData(double.NaN, "—")]
-    public void NumbersHaveThreeDecimalsOrScientificNotationWhenSmall(double value, string text) =>
+    public void NumbersHaveThreeDecimalsOrThreeSignificantDigitsWhenSmallNeverScientific(double value, string text) =>
         Assert.Equal(text, EvaluationCatalog.Number(value));
 
     [Fact]

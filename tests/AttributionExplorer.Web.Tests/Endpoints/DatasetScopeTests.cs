@@ -82,8 +82,16 @@ public class DatasetScopeTests : IAsyncLifetime
         long otherTrain = db.Datasets.GetImages(other, Splits.Train, 0, 1).Single().Id;
         Assert.Equal($"/api/datasets/{db.DatasetId}/images/{db.HeldOut}/masks/gt.png?class=1", await RedirectOf($"/api/images/{db.HeldOut}/masks/gt.png?class=1"));
         Assert.Equal($"/api/datasets/{other}/images/{otherTrain}/pixels?size=64", await RedirectOf($"/api/images/{otherTrain}/pixels?size=64"));
-        Assert.Equal($"/datasets/{db.DatasetId}/held-out/{db.HeldOut}?target=class:3", await RedirectOf($"/images/{db.HeldOut}?target=class:3"));
-        Assert.Equal($"/datasets/{other}/train/{otherTrain}", await RedirectOf($"/images/{otherTrain}"));
+        // Image pages by database row id go to the address by COCO id (an object target's annotation too).
+        Assert.Equal($"/datasets/{db.DatasetId}/images/104?target=class:3", await RedirectOf($"/images/{db.HeldOut}?target=class:3"));
+        Assert.Equal($"/datasets/{other}/images/200", await RedirectOf($"/images/{otherTrain}"));
+        var annotation = db.Datasets.GetAnnotations(db.HeldOut).Single();
+        Assert.Equal($"/datasets/{db.DatasetId}/images/104?target=object:1004&page=2",
+            await RedirectOf($"/datasets/{db.DatasetId}/held-out/{db.HeldOut}?target=object:{annotation.Id}&page=2"));
+        Assert.Equal($"/datasets/{db.DatasetId}/images/101?queue=2&method=confidence",
+            await RedirectOf($"/datasets/{db.DatasetId}/train/{db.Train[1]}?queue=2&method=confidence"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"/datasets/{other}/train/{db.Train[1]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync($"/datasets/{db.DatasetId}/held-out/999999")).StatusCode);
         Assert.Equal($"/datasets/{db.DatasetId}/queue?planted=true", await RedirectOf("/queue?planted=true"));
         Assert.Equal($"/datasets/{db.DatasetId}/evaluation", await RedirectOf("/evaluation"));
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/images/999999")).StatusCode);

@@ -66,11 +66,12 @@ public class ExportEndpointsTests : IDisposable
         Assert.Equal("100\n", Encoding.UTF8.GetString(txt.FileContents.Span));
 
         var csv = DownloadOk(id, "csv");
-        Assert.Equal($"image_id,coco_id,file_name\r\n{db.Train[0]},100,f0.png\r\n", Encoding.UTF8.GetString(csv.FileContents.Span));
+        Assert.Equal("coco_id,file_name\r\n100,f0.png\r\n", Encoding.UTF8.GetString(csv.FileContents.Span));
         Assert.Equal($"export-{id}-kept-1.csv", csv.FileDownloadName);
 
         using var json = JsonDocument.Parse(DownloadOk(id, "json").FileContents);
-        Assert.Equal([db.Train[0]], json.RootElement.GetProperty("image_ids").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal([100L], json.RootElement.GetProperty("coco_ids").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.False(json.RootElement.TryGetProperty("image_ids", out _));
         Assert.Equal(ExportHash.Of([db.Train[0]]), json.RootElement.GetProperty("export").GetProperty("sha256").GetString());
         Assert.Equal(runId, json.RootElement.GetProperty("rule").GetProperty("runId").GetInt64());
 

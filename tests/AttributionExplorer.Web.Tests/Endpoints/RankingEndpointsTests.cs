@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Web.Tests.Endpoints;
 
@@ -28,7 +29,9 @@ public class RankingEndpointsTests : IAsyncLifetime
     private async Task<(HttpStatusCode Status, string? MediaType, JsonElement Body)> Get(string path)
     {
         var response = await host.Client.GetAsync(path);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(text.Length > 0, $"{path}: {(int)response.StatusCode} with an empty body");
+        var body = JsonDocument.Parse(text).RootElement.Clone();
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
     }
 
@@ -176,5 +179,49 @@ public class RankingEndpointsTests : IAsyncLifetime
             Assert.StartsWith(bad[1..].Split('=')[0] + ":", response.Body.GetProperty("detail").GetString());
         }
         Assert.Equal(HttpStatusCode.NotFound, (await Get($"/api/datasets/{db.DatasetId + 7}/label-error-queue")).Status);
+    }
+
+    private async Task<long[]> CocoIds(string query) =>
+        (await Get(Queue(query))).Body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("cocoImageId").GetInt64()).ToArray();
+
+    [Fact]
+    public async Task TheQueueFiltersByStateClassAndScoreAndEachItemCarriesItsReviewState()
+    {
+        new FlagRepository(db.Database).Save(db.DatasetId, db.Train[3], FlagStates.Confirmed, "", "alice", 0);
+        var all = (await Get(Queue())).Body;
+        var items = all.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal(["unflagged", "confirmed", "unflagged", "unflagged"], items.Select(i => i.GetProperty("state").GetString()));
+        Assert.Equal("alice", items[1].GetProperty("flaggedBy").GetString());
+        Assert.InRange(items[1].GetProperty("flaggedUtc").GetDateTime(), DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(1));
+        Assert.Equal(JsonValueKind.Null, items[0].GetProperty("flaggedBy").ValueKind);
+        Assert.Equal((4, 4), (all.GetProperty("total").GetInt32(), all.GetProperty("unfilteredTotal").GetInt32()));
+
+        var confirmed = (await Get(Queue("?state=confirmed"))).Body;
+        Assert.Equal((1, 4), (confirmed.GetProperty("total").GetInt32(), confirmed.GetProperty("unfilteredTotal").GetInt32()));
+        Assert.Equal("confirmed", confirmed.GetProperty("filters").GetProperty("state").GetString());
+        Assert.Equal(new long[] { 103 }, await CocoIds("?state=confirmed"));
+        Assert.Equal(new long[] { 101, 100, 102 }, await CocoIds("?state=unflagged"));
+        Assert.Equal(new long[] { 100, 102 }, await CocoIds("?class=3"));
+        Assert.Equal(new long[] { 103, 100 }, await CocoIds("?minScore=-1.5&maxScore=0.6"));
+        Assert.Equal(new long[] { 101 }, await CocoIds("?state=unflagged&class=90&maxScore=-1.5"));
+        Assert.Equal(new long[] { 102 }, await CocoIds("?state=unflagged&offset=2&limit=5"));
+    }
+
+    [Fact]
+    public async Task BadFiltersAreNamedInA400()
+    {
+        foreach (var (query, starts) in new[]
+                 {
+                     ("?state=done", "state must be one of unflagged, suspected, confirmed, ok, fixed"),
+                     ("?minScore=2&maxScore=1", "minScore (2) must not exceed maxScore (1)"),
+                     ("?class=7", "class: 7 is not a COCO category id of dataset"),
+                 })
+        {
+            var response = await Get(Queue(query));
+            Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (response.Status, response.MediaType));
+            Assert.StartsWith(starts, response.Body.GetProperty("detail").GetString());
+        }
+        // Not a number: a binding failure (the app's error handler names the parameter; MalformedRequestCorpusTests).
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.GetAsync(Queue("?minScore=abc"))).StatusCode);
     }
 }

@@ -57,11 +57,4 @@ public class MaskLayerRendererTests
         Assert.Equal(0, bitmap.GetPixel(0, 0).Alpha);
         Assert.Equal(ClassPalette.For(3).Red, bitmap.GetPixel(1, 0).Red);
     }
-
-    [Fact]
-    public void ScoresAreSignedScientific()
-    {
-        Assert.Equal("+1.23e-03", ScoreFormat.Format(0.00123f));
-        Assert.Equal("-4.00e+00", ScoreFormat.Format(-4f));
-    }
 }

@@ -288,8 +288,9 @@ public class EvaluationPageTests : BunitContext
         var rows = card.QuerySelectorAll(".brittleness-table tbody tr");
         Assert.Equal(2, rows.Length);
         var link = rows[0].QuerySelector("a.brittleness-target")!;
-        Assert.Equal($"/datasets/{db.DatasetId}/held-out/{db.HeldOut}?target=class:3", link.GetAttribute("href"));
-        Assert.Contains("cat", link.TextContent);
+        // Images by COCO id (the held-out image is 104), never the database id.
+        Assert.Equal($"/datasets/{db.DatasetId}/images/104?target=class:3", link.GetAttribute("href"));
+        Assert.Contains("image 104, cat", link.TextContent);
         Assert.Equal("1.234", Cells(rows[0])[2]);
         Assert.Equal("8", rows[0].QuerySelector(".smallest")!.TextContent.Trim());
         Assert.Equal("(4, 8]", rows[0].QuerySelector(".bracket")!.TextContent.Trim());
@@ -324,10 +325,12 @@ public class EvaluationPageTests : BunitContext
     [Fact]
     public void AnUnknownDatasetSaysToRunTheDemoFirst()
     {
-        var page = RenderPage(db.DatasetId + 100);
-        Assert.Contains($"No dataset with id {db.DatasetId + 100}", page.Markup);
-        Assert.Contains("./run-demo.sh", page.Markup);
-        Assert.Contains("eval all --dataset demo --demo-sizes", page.Markup);
+        var missing = new AttributionExplorer.Web.Services.MissingResource();
+        Services.AddSingleton(missing);
+        RenderPage(db.DatasetId + 100);
+        Assert.Contains($"No dataset with id {db.DatasetId + 100}", missing.Message);
+        Assert.Contains("./run-demo.sh", missing.Message);
+        Assert.Contains("eval all --dataset demo --demo-sizes", missing.Message);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public class GalleryTests : BunitContext
         public DatasetInfo? Get(long datasetId) => valImages >= 0 && datasetId == Dataset.Id ? Dataset : null;
         public IReadOnlyList<Category> GetCategories(long datasetId) => [];
         public ImageRecord? GetImage(long imageId) => null;
+        public ImageRecord? GetImageByCocoId(long datasetId, long cocoId) => null;
         public IReadOnlyList<ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds) => [];
         public IReadOnlyList<AnnotationRecord> GetAnnotations(long imageId) => [];
         public IReadOnlyDictionary<long, IReadOnlyList<AnnotationRecord>> GetAnnotationsForSplit(long datasetId, string split) =>
@@ -46,7 +47,7 @@ public class GalleryTests : BunitContext
         var gallery = Render<Gallery>(p => p.Add(c => c.DatasetId, 1L));
         var tiles = gallery.FindAll("a.gallery-tile");
         Assert.Equal(2, tiles.Count); // 50 images, 24 per page: page 3 holds the last 2
-        Assert.Equal("/datasets/1/held-out/1049", tiles[0].GetAttribute("href"));
+        Assert.Equal("/datasets/1/images/5049", tiles[0].GetAttribute("href"));
         Assert.NotNull(tiles[1].QuerySelector("img[src='/api/datasets/1/images/1050/masks/gt.png']"));
         Assert.NotNull(tiles[1].QuerySelector("img[src='/api/datasets/1/images/1050/pixels?size=300']"));
         Assert.Contains("id 5050", tiles[1].TextContent);
@@ -56,8 +57,11 @@ public class GalleryTests : BunitContext
     public void AnUnknownDatasetSaysSoAndLinksToTheList()
     {
         Services.AddSingleton<IDatasetRepository>(new FakeDatasets(-1));
+        var missing = new AttributionExplorer.Web.Services.MissingResource();
+        Services.AddSingleton(missing);
         var gallery = Render<Gallery>(p => p.Add(c => c.DatasetId, 9L));
-        Assert.Contains("No dataset with id 9", gallery.Find(".not-found").TextContent);
+        // The router's not-found page says it (and a direct load is a 404: NotFoundPagesTests).
+        Assert.Equal(("No dataset with id 9.", "/"), (missing.Message, missing.BackHref));
         Assert.Empty(gallery.FindAll("a.gallery-tile"));
     }
 }

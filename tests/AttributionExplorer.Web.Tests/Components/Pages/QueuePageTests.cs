@@ -43,8 +43,12 @@ public class QueuePageTests : BunitContext
         return Render<QueuePage>(p => p.Add(c => c.DatasetId, db.DatasetId));
     }
 
+    /// <summary>The rows' images in order, as database ids (the links name COCO ids: /datasets/{d}/images/{coco}?queue=…).</summary>
     private long[] Order(IRenderedComponent<QueuePage> page) =>
-        page.FindAll("a.queue-link").Select(a => long.Parse(a.GetAttribute("href")!.Split('/').Last().Split('?')[0])).ToArray();
+        page.FindAll("a.queue-link").Select(a => long.Parse(a.GetAttribute("href")!.Split('/').Last().Split('?')[0]))
+            .Select(coco => db.Datasets.GetImageByCocoId(db.DatasetId, coco)!.Id).ToArray();
+
+    private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
     [Fact]
     public void TheHeaderCarriesTheDetectorsSplitHalfAndTheTrakRegimeWarning()
@@ -73,7 +77,7 @@ public class QueuePageTests : BunitContext
         db.PublishAlso(SeededDatabase.Detector("confidence", 10));
         var page = Open();
         Assert.Equal([db.Train[1], db.Train[3], db.Train[0], db.Train[2]], Order(page));
-        Assert.Equal($"/datasets/{db.DatasetId}/train/{db.Train[1]}?queue=1", page.Find("a.queue-link").GetAttribute("href"));
+        Assert.Equal($"/datasets/{db.DatasetId}/images/101?queue=1", page.Find("a.queue-link").GetAttribute("href"));
         var chips = page.FindAll(".detector-picker a.target-chip");
         Assert.Equal(["confidence", "trak"], chips.Select(c => c.GetAttribute("data-method")));
         Assert.Contains("(not computed)", chips[0].TextContent);
@@ -105,10 +109,13 @@ public class QueuePageTests : BunitContext
     public void AnObjectDetectorListsAnnotationsWithTheirImages()
     {
         db.PublishAlso(SeededDatabase.ObjectDetector("object-confidence", 20));
-        db.AddObjectDetectorRun("object-confidence", (902, db.Train[2]), (901, db.Train[0]));
+        long Annotation(int i) => db.Datasets.GetAnnotations(db.Train[i]).Single().Id;
+        db.AddObjectDetectorRun("object-confidence", (Annotation(2), db.Train[2]), (Annotation(0), db.Train[0]));
         var page = Open("?method=object-confidence");
         var rows = page.FindAll(".object-queue-table tbody tr");
-        Assert.Equal(["902", "901"], rows.Select(r => r.GetAttribute("data-annotation")));
+        // Annotations by their COCO ids, with their class.
+        Assert.Equal(["1002", "1000"], rows.Select(r => r.GetAttribute("data-annotation")));
+        Assert.Contains("annotation 1002 (cat)", rows[0].TextContent);
         Assert.Equal([db.Train[2], db.Train[0]], Order(page));
         Assert.Empty(page.FindAll(".export-panel"));
     }
@@ -127,7 +134,7 @@ public class QueuePageTests : BunitContext
 
         var influence = Open("?method=influence");
         Assert.Equal([db.Train[2], db.Train[0], db.Train[1], db.Train[3]], Order(influence));
-        Assert.Equal($"/datasets/{db.DatasetId}/train/{db.Train[2]}?queue=1&method=influence", influence.Find("a.queue-link").GetAttribute("href"));
+        Assert.Equal($"/datasets/{db.DatasetId}/images/102?queue=1&method=influence", influence.Find("a.queue-link").GetAttribute("href"));
         Assert.Equal("true", influence.Find(".detector-picker a[data-method='influence']").GetAttribute("aria-current"));
 
         Assert.Equal([db.Train[1], db.Train[3], db.Train[0], db.Train[2]], Order(Open("?method=trak")));
@@ -140,5 +147,94 @@ public class QueuePageTests : BunitContext
         var page = Open("?method=confidence");
         Assert.Empty(page.FindAll("a.queue-link"));
         Assert.Contains("run precompute rank confidence --dataset sample", page.Find(".detector-missing").TextContent);
+    }
+
+    [Fact]
+    public void EachRowShowsItsReviewStateAndWhoSetItWhen()
+    {
+        var flags = new FlagRepository(db.Database);
+        flags.Save(db.DatasetId, db.Train[3], FlagStates.Confirmed, "wrong class", "alice", 0);
+        flags.Save(db.DatasetId, db.Train[0], FlagStates.Fixed, "", "bob", 0);
+        var rows = Open().FindAll(".queue-table tbody tr");
+        Assert.Equal(["unflagged", "confirmed", "fixed", "unflagged"], rows.Select(r => r.GetAttribute("data-state")));
+        Assert.Equal(["101", "103", "100", "102"], rows.Select(r => r.GetAttribute("data-image")));
+        var confirmed = rows[1].QuerySelector("td.review")!.TextContent;
+        Assert.Contains("confirmed error", confirmed);
+        Assert.Contains("by alice", confirmed);
+        Assert.Contains(DateTime.UtcNow.ToString("yyyy-MM-dd"), confirmed);
+        Assert.Contains("not flagged", rows[0].QuerySelector("td.review")!.TextContent);
+        // Only COCO ids are shown.
+        Assert.Contains("id 101", rows[0].TextContent);
+        Assert.DoesNotContain($"id {db.Train[1]}", rows[0].TextContent);
+    }
+
+    [Fact]
+    public void StateClassAndScoreRangeComeFromTheAddressAndNarrowTheQueue()
+    {
+        var flags = new FlagRepository(db.Database);
+        flags.Save(db.DatasetId, db.Train[3], FlagStates.Confirmed, "", "alice", 0);
+
+        var confirmed = Open("?state=confirmed");
+        Assert.Equal([db.Train[3]], Order(confirmed));
+        Assert.Contains("1 of 4 training images match", confirmed.Find(".queue-count").TextContent);
+        Assert.Equal("confirmed", confirmed.Find("select[data-filter='state']").GetAttribute("value"));
+        // Links carry the filter, so the image page steps within it.
+        Assert.Equal($"/datasets/{db.DatasetId}/images/103?queue=2&state=confirmed", confirmed.Find("a.queue-link").GetAttribute("href"));
+
+        Assert.Equal([db.Train[1], db.Train[0], db.Train[2]], Order(Open("?state=unflagged")));
+        // Class 3 ("cat") is on the even images; TRAK's order is Train[1], Train[3], Train[0], Train[2].
+        Assert.Equal([db.Train[0], db.Train[2]], Order(Open("?class=3")));
+        Assert.Equal([db.Train[3], db.Train[0]], Order(Open("?min=-1.5&max=0.6")));
+        Assert.Equal([db.Train[0]], Order(Open("?class=3&max=0.6")));
+        var none = Open("?state=fixed");
+        Assert.Empty(Order(none));
+        Assert.Contains("No row matches these filters", none.Find(".queue-empty").TextContent);
+        // A state no queue has is ignored, like an unknown detector.
+        Assert.Equal(4, Order(Open("?state=done")).Length);
+    }
+
+    [Fact]
+    public void ChangingAFilterPutsTheWholeViewInTheAddress()
+    {
+        var page = Open("?method=trak&planted=true&page=1");
+        page.Find("select[data-filter='state']").Change("unflagged");
+        Assert.EndsWith("/queue?method=trak&state=unflagged&planted=true", Navigation.Uri);
+        page = Open("?method=trak&state=unflagged");
+        page.Find("select[data-filter='class']").Change("90");
+        Assert.EndsWith("/queue?method=trak&state=unflagged&class=90", Navigation.Uri);
+        page = Open("?method=trak&state=unflagged&class=90");
+        page.Find("input[data-filter='min']").Change("-1.5");
+        Assert.EndsWith("/queue?method=trak&state=unflagged&class=90&min=-1.5", Navigation.Uri);
+        page = Open("?method=trak&state=unflagged&class=90&min=-1.5");
+        Assert.Equal($"/datasets/{db.DatasetId}/queue?method=trak", page.Find("a[data-action='clear-filters']").GetAttribute("href"));
+        // Another detector keeps the state and class filters (the score range is in the old detector's units).
+        db.PublishAlso(SeededDatabase.Detector("confidence", 10));
+        page = Open("?method=trak&state=unflagged&class=90&min=-1.5");
+        Assert.Equal($"/datasets/{db.DatasetId}/queue?method=confidence&state=unflagged&class=90",
+            page.Find(".detector-picker a[data-method='confidence']").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void SmallScoresAreOnOneFixedScaleStatedInTheHeader()
+    {
+        db.AddRun(AttributionMethods.Trak, new NewTarget(db.HeldOut, TargetKinds.Image, null, null), [5e-6f, -2e-5f, 1e-5f, -1e-5f]);
+        var page = Open("?method=trak");
+        Assert.Equal("score (×10⁻⁶)", page.Find("th.score-header").TextContent);
+        var cells = page.FindAll("td.score").Select(c => c.TextContent).ToArray();
+        Assert.Equal(["\u221220.0", "\u221210.0", "+5.0", "+10.0"], cells);
+        Assert.All(cells, c => Assert.DoesNotContain("e", c));
+        // Blue for positive, orange for negative (the theme's influence colours), never red or green.
+        Assert.Equal(["neg", "neg", "pos", "pos"], page.FindAll("td.score").Select(c => c.ClassList.Last()));
+    }
+
+    [Fact]
+    public void APagePastTheEndShowsTheLastPageWithALinkToIt()
+    {
+        var page = Open("?page=40");
+        var note = page.Find(".queue-end");
+        Assert.Contains("There is no page 40", note.TextContent);
+        Assert.Equal($"/datasets/{db.DatasetId}/queue", note.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal(4, Order(page).Length);
+        Assert.Empty(Open("?page=1").FindAll(".queue-end"));
     }
 }

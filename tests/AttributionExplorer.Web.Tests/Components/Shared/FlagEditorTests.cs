@@ -48,17 +48,17 @@ public class FlagEditorTests : BunitContext
 
         var state = cut.Find(".flag-current");
         Assert.Equal(FlagStates.Suspected, state.GetAttribute("data-state"));
-        Assert.Contains("Suspected error", state.TextContent);
+        Assert.Contains("Open: suspected error", state.TextContent);
         Assert.Contains($"by carol at {Time(stored.UpdatedUtc)}", state.TextContent);
         Assert.NotNull(state.QuerySelector("svg"));
         Assert.Equal("tail not in the mask", cut.Find("textarea.flag-note").GetAttribute("value"));
         Assert.Equal(FlagStates.Suspected, Pressed(cut));
-        Assert.Equal(new[] { FlagStates.Suspected, FlagStates.Confirmed, FlagStates.Ok },
+        Assert.Equal(new[] { FlagStates.Suspected, FlagStates.Confirmed, FlagStates.Ok, FlagStates.Fixed },
             cut.FindAll("button.flag-state").Select(b => b.GetAttribute("data-state")));
         Assert.All(cut.FindAll("button.flag-state"), b => Assert.False(b.HasAttribute("accesskey")));
-        Assert.Equal(new[] { "S", "C", "O" }, cut.FindAll("button.flag-state kbd").Select(k => k.TextContent));
+        Assert.Equal(new[] { "S", "C", "O", "F" }, cut.FindAll("button.flag-state kbd").Select(k => k.TextContent));
         var entry = cut.Find(".flag-history li");
-        Assert.Contains("Suspected error by carol", entry.TextContent);
+        Assert.Contains("Open: suspected error by carol", entry.TextContent);
         Assert.Contains("tail not in the mask", entry.TextContent);
     }
 
@@ -96,7 +96,7 @@ public class FlagEditorTests : BunitContext
         cut.Find("button.flag-save").Click();
         Assert.Equal((FlagStates.Ok, 2), (flags.Get(Image)!.State, flags.Get(Image)!.Version));
         Assert.Equal(new[] { "2", "1" }, cut.FindAll(".flag-history li").Select(li => li.GetAttribute("data-version")));
-        Assert.Contains("OK by alice", cut.FindAll(".flag-history li")[0].TextContent);
+        Assert.Contains("Not an error by alice", cut.FindAll(".flag-history li")[0].TextContent);
         Assert.Empty(cut.FindAll(".flag-conflict"));
         Assert.Equal(2, savedCalls);
     }
@@ -155,5 +155,18 @@ public class FlagEditorTests : BunitContext
             flags.Save(db.DatasetId, Image, FlagStates.All[v % 3], $"note {v + 1}", "carol", v);
         var cut = RenderEditor();
         Assert.Equal(new[] { "7", "6", "5", "4", "3" }, cut.FindAll(".flag-history li").Select(li => li.GetAttribute("data-version")));
+    }
+
+    [Fact]
+    public void AConfirmedErrorCanBeMarkedFixedWithItsKey()
+    {
+        flags.Save(db.DatasetId, Image, FlagStates.Confirmed, "cat labelled dog", "carol", 0);
+        var cut = RenderEditor();
+        cut.Find(".flag-states").KeyDown(new KeyboardEventArgs { Key = "f" });
+        Assert.Equal(FlagStates.Fixed, Pressed(cut));
+        cut.Find("textarea.flag-note").KeyDown(new KeyboardEventArgs { Key = "Enter", CtrlKey = true });
+        Assert.Equal(FlagStates.Fixed, flags.Get(Image)!.State);
+        Assert.Contains("Fixed", cut.Find(".flag-current").TextContent);
+        Assert.Equal(new[] { "Fixed", "Confirmed error" }, cut.FindAll(".flag-history li").Select(li => li.TextContent.Trim().Split(" by ")[0]));
     }
 }

@@ -49,10 +49,13 @@ public class MethodColumnsTests : BunitContext
         Assert.Equal(new[] { "TRAK positive", "TRAK negative", "ESVM (MoCo)", "MoCo cosine", "CLIP cosine" },
             columns.Select(c => c.GetAttribute("aria-label")));
         var trakPositive = columns[0].QuerySelectorAll("a.influencer-tile");
-        Assert.Equal($"/datasets/{db.DatasetId}/train/{db.Train[2]}", trakPositive[0].GetAttribute("href"));
+        Assert.Equal(Train(2), trakPositive[0].GetAttribute("href"));
         Assert.NotNull(trakPositive[0].QuerySelector($"img[src='/api/datasets/{db.DatasetId}/images/{db.Train[2]}/masks/gt.png']"));
-        Assert.Contains("+1.00e+00", trakPositive[0].TextContent);
-        Assert.Contains("-2.00e+00", columns[1].QuerySelector("a.influencer-tile")!.TextContent);
+        // Scores on the target's fixed scale (here plain, two decimals), signed, never scientific; tiles name COCO ids.
+        Assert.Contains("+1.00", trakPositive[0].TextContent);
+        Assert.Contains("id 102", trakPositive[0].TextContent);
+        Assert.Contains("\u22122.00", columns[1].QuerySelector("a.influencer-tile")!.TextContent);
+        Assert.DoesNotContain("e+0", cut.Markup);
         // ESVM ranks only its same-class candidates (NaN elsewhere): two tiles, best first.
         Assert.Equal(new[] { Train(2), Train(1) },
             columns[2].QuerySelectorAll("a.influencer-tile").Select(a => a.GetAttribute("href")));
@@ -119,7 +122,8 @@ public class MethodColumnsTests : BunitContext
         Assert.Contains("precompute trak --dataset sample", cut.FindAll("section.method-column")[0].TextContent);
     }
 
-    private string Train(int i) => $"/datasets/{db.DatasetId}/train/{db.Train[i]}";
+    /// <summary>A training image's address: by COCO id (Train[i] is 100 + i).</summary>
+    private string Train(int i) => $"/datasets/{db.DatasetId}/images/{100 + i}";
 
     [Fact]
     public void ColumnsFollowTheCatalogOrderTitlesAndSign()

@@ -59,8 +59,8 @@ public class TargetChooserTests : BunitContext
         ];
         var options = TargetChooser.From(targets, Categories, kinds);
         Assert.Equal(new[] { "superpixel: cat #1", "Whole image", "class: cat" }, options.Select(o => o.Label));
-        Assert.Equal("superpixel:77", options[0].Key.ToQuery(AttributionExplorer.Core.Plugins.TargetSelector.Annotation));
-        Assert.Equal("class:3", options[2].Key.ToQuery(AttributionExplorer.Core.Plugins.TargetSelector.Category));
-        Assert.Equal("image", options[1].Key.ToQuery(AttributionExplorer.Core.Plugins.TargetSelector.None));
+        Assert.Equal("superpixel:9077", options[0].Key.ToQuery(AttributionExplorer.Core.Plugins.TargetSelector.Annotation, id => id + 9000));
+        Assert.Equal("class:3", options[2].Key.ToQuery(AttributionExplorer.Core.Plugins.TargetSelector.Category, id => id));
+        Assert.Equal("image", options[1].Key.ToQuery(AttributionExplorer.Core.Plugins.TargetSelector.None, id => id));
     }
 }
