@@ -65,3 +65,8 @@ public sealed class SqliteReliabilityContract : ReliabilityContract
 {
     protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
 }
+
+public sealed class SqliteUserRepositoryContract : UserRepositoryContract
+{
+    protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
+}
