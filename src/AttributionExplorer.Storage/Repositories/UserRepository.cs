@@ -162,9 +162,17 @@ public sealed class UserRepository(SqliteDatabase database) : IUserRepository
 
     private sealed class Row
     {
-        public long Id, AccessFailedCount, LockoutEnabled;
-        public string Name = "", NormalizedName = "", Role = "", SecurityStamp = "", ConcurrencyStamp = "", CreatedUtc = "";
-        public string? PasswordHash, LockoutEndUtc;
+        public long Id { get; set; }
+        public long AccessFailedCount { get; set; }
+        public long LockoutEnabled { get; set; }
+        public string Name { get; set; } = "";
+        public string NormalizedName { get; set; } = "";
+        public string Role { get; set; } = "";
+        public string SecurityStamp { get; set; } = "";
+        public string ConcurrencyStamp { get; set; } = "";
+        public string CreatedUtc { get; set; } = "";
+        public string? PasswordHash { get; set; }
+        public string? LockoutEndUtc { get; set; }
 
         public UserRecord ToRecord() => new(Id, Name, NormalizedName, Role, PasswordHash, SecurityStamp, ConcurrencyStamp, (int)AccessFailedCount,
             LockoutEndUtc is null ? null : new DateTimeOffset(Rows.ParseUtc(LockoutEndUtc), TimeSpan.Zero), LockoutEnabled != 0, Rows.ParseUtc(CreatedUtc));
@@ -172,9 +180,12 @@ public sealed class UserRepository(SqliteDatabase database) : IUserRepository
 
     private sealed class TokenRow
     {
-        public long Id, UserId;
-        public string Label = "", CreatedUtc = "";
-        public string? LastUsedUtc, RevokedUtc;
+        public long Id { get; set; }
+        public long UserId { get; set; }
+        public string Label { get; set; } = "";
+        public string CreatedUtc { get; set; } = "";
+        public string? LastUsedUtc { get; set; }
+        public string? RevokedUtc { get; set; }
 
         public ApiTokenRecord ToRecord() => new(Id, UserId, Label, Rows.ParseUtc(CreatedUtc),
             LastUsedUtc is null ? null : Rows.ParseUtc(LastUsedUtc), RevokedUtc is null ? null : Rows.ParseUtc(RevokedUtc));
