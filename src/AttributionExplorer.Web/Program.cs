@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Web.Components;
 using AttributionExplorer.Web.Endpoints;
+using AttributionExplorer.Web.Security;
 using AttributionExplorer.Web.Services;
 using MudBlazor.Services;
 
@@ -28,12 +29,19 @@ builder.Services.AddAttributionStorage(PathResolver.Resolve(options.DatabasePath
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddErrorResponses();
+builder.Services.AddAppSecurity(options.Security);
 
 var app = builder.Build();
+app.UseSecurityHeaders(SecurityRegistration.FormTargets(options.Security));
 app.UseErrorResponses();
+app.UseHsts();
+// wwwroot (app.css, app.js) is public and served before routing: once routing has picked an endpoint (Blazor maps a
+// {**path:file} fallback), the static file middleware steps aside and the sign-in requirement would apply.
 app.UseStaticFiles();
-app.MapStaticAssets();
-app.UseAntiforgery();
+app.UseRouting();
+app.UseAppSecurity();
+app.MapStaticAssets().AllowAnonymous();
+app.MapAccountEndpoints();
 app.MapAppEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

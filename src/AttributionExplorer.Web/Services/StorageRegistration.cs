@@ -37,7 +37,7 @@ public static class StorageRegistration
         services.AddSingleton<ExportService>();
         services.AddSingleton<LabelErrorQueue>();
         services.AddSingleton<TargetRankings>();
-        services.AddScoped<AnnotatorSession>();
+        services.AddSingleton<IUserRepository>(new UserRepository(database));
         return services;
     }
 }
