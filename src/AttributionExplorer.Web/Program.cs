@@ -3,6 +3,7 @@ using AttributionExplorer.Web.Components;
 using AttributionExplorer.Web.Endpoints;
 using AttributionExplorer.Web.Security;
 using AttributionExplorer.Web.Services;
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 
 // The repository's top-level wwwroot is the static root when run from a checkout; a publish carries its own copy.
@@ -30,6 +31,9 @@ builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddErrorResponses();
 builder.Services.AddAppSecurity(options.Security);
+// Sign-in cookies and antiforgery tokens stay valid across restarts: their keys live with the data.
+builder.Services.AddDataProtection().SetApplicationName("AttributionExplorer")
+    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(PathResolver.Resolve(options.DataRoot), "keys")));
 
 var app = builder.Build();
 app.UseSecurityHeaders(SecurityRegistration.FormTargets(options.Security));

@@ -21,6 +21,7 @@ public static class SecurityRegistration
     public static IServiceCollection AddAppSecurity(this IServiceCollection services, SecurityOptions security)
     {
         services.AddSingleton(security);
+        services.AddAntiforgery();
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = SelectorScheme;
