@@ -27,7 +27,7 @@ public sealed class FixtureProcesses : IDisposable
     // otherwise), polls the parent, and stops the program (TERM, then KILL) when the parent is gone; exits with the
     // program's status.
     private const string Watchdog =
-        "parent=$1; shift; \"$@\" 0<&0 & child=$!; " +
+        "parent=$1; shift; exec 3<&0; \"$@\" <&3 3<&- & child=$!; exec 3<&-; " +
         "trap 'kill -TERM $child 2>/dev/null' TERM INT; " +
         "while kill -0 $child 2>/dev/null; do " +
         "  if ! kill -0 $parent 2>/dev/null; then kill -TERM $child 2>/dev/null; sleep 2; kill -KILL $child 2>/dev/null; fi; " +

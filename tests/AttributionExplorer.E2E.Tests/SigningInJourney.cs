@@ -29,10 +29,11 @@ public class SigningInJourney(DemoApp app)
         Assert.Contains(DemoApp.Annotator, await page.InnerTextAsync(".app-user"));
         Assert.Empty(await page.Locator("[data-field='annotator']").AllAsync());
 
-        await page.Locator("button.flag-state[data-state='confirmed']").ClickAsync();
+        // "OK" (checked, labels fine): a state no export drops, so the other journeys' exports are unaffected.
+        await page.Locator("button.flag-state[data-state='ok']").ClickAsync();
         await page.Locator("textarea.flag-note").FillAsync("checked after signing in");
         await page.Locator("button.flag-save:not([disabled])").ClickAsync();
-        await page.Locator(".flag-current[data-state='confirmed']").WaitForAsync();
+        await page.Locator(".flag-current[data-state='ok']").WaitForAsync();
         Assert.Contains($"by {DemoApp.Annotator}", await page.InnerTextAsync(".flag-current"));
         using (var db = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly"))
         {

@@ -22,7 +22,8 @@ public static class SecurityHeaders
                 headers.ContentSecurityPolicy = csp;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
+                // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on their own form posts.
+                headers["Referrer-Policy"] = "same-origin";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
                 return Task.CompletedTask;
