@@ -54,6 +54,15 @@ public sealed class RequestGuardsTests(SecuredApp app) : IClassFixture<SecuredAp
     }
 
     [Fact]
+    public async Task ACrossOriginWebSocketHandshakeToTheCircuitIsRefused()
+    {
+        var sockets = app.Server.CreateWebSocketClient();
+        sockets.ConfigureRequest = r => r.Headers.Origin = "http://evil.example";
+        var refused = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => sockets.ConnectAsync(new Uri("ws://localhost/_blazor?id=x"), CancellationToken.None));
+        Assert.Contains("403", refused.Message);
+    }
+
+    [Fact]
     public async Task ASignedInBrowserSessionMustProveItsStateChangingCallsComeFromTheApp()
     {
         app.AddUser("csrf.ann", UserRoles.Annotator);
