@@ -14,11 +14,17 @@ dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll 
 # (resumable; see README, "Evaluations", for their CPU budget).
 dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll eval "${EVAL:-label-errors}" --dataset demo --demo-sizes
 url="http://127.0.0.1:${port}"
+# Every page needs a signed-in user: the first run adds "admin" with a random password in data/demo-admin.txt
+# (mode 600); later runs keep it (precompute users password --name admin sets another).
+dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll users demo-admin --file data/demo-admin.txt
 # The on-demand worker does the jobs the app queues (e.g. attribute a drawn region); it stops with the app.
 dotnet precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll serve > data/serve.log 2>&1 &
 serve_pid=$!
 trap 'kill "$serve_pid" 2>/dev/null || true' EXIT INT TERM
 echo
 echo "AttributionExplorer is starting at ${url}  (Ctrl+C to stop; on-demand worker log: data/serve.log)"
+if [ -f data/demo-admin.txt ]; then
+  echo "Sign in as $(sed -n 's/^user: //p' data/demo-admin.txt) with the password in data/demo-admin.txt:  cat data/demo-admin.txt"
+fi
 echo
 dotnet src/AttributionExplorer.Web/bin/Release/net10.0/AttributionExplorer.Web.dll --urls "$url"

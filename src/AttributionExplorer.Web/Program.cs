@@ -1,7 +1,9 @@
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Web.Components;
 using AttributionExplorer.Web.Endpoints;
+using AttributionExplorer.Web.Security;
 using AttributionExplorer.Web.Services;
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 
 // The repository's top-level wwwroot is the static root when run from a checkout; a publish carries its own copy.
@@ -28,12 +30,22 @@ builder.Services.AddAttributionStorage(PathResolver.Resolve(options.DatabasePath
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddErrorResponses();
+builder.Services.AddAppSecurity(options.Security);
+// Sign-in cookies and antiforgery tokens stay valid across restarts: their keys live with the data.
+builder.Services.AddDataProtection().SetApplicationName("AttributionExplorer")
+    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(PathResolver.Resolve(options.DataRoot), "keys")));
 
 var app = builder.Build();
+app.UseSecurityHeaders(SecurityRegistration.FormTargets(options.Security));
 app.UseErrorResponses();
+app.UseHsts();
+// wwwroot (app.css, app.js) is public and served before routing: once routing has picked an endpoint (Blazor maps a
+// {**path:file} fallback), the static file middleware steps aside and the sign-in requirement would apply.
 app.UseStaticFiles();
-app.MapStaticAssets();
-app.UseAntiforgery();
+app.UseRouting();
+app.UseAppSecurity();
+app.MapStaticAssets().AllowAnonymous();
+app.MapAccountEndpoints();
 app.MapAppEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

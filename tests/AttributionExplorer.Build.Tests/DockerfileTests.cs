@@ -56,9 +56,11 @@ public class DockerfileTests
     {
         string cmd = File.Stages[1].Instructions.Single(i => i.Keyword == "CMD").Arguments;
         var verbs = Regex.Matches(cmd, @"precompute\.dll (\w[\w-]*)").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(["demo", "serve"], verbs);
-        string commands = System.IO.File.ReadAllText(Path.Combine(Root, "precompute/AttributionExplorer.Worker/Commands/WorkerCommands.cs"));
+        Assert.Equal(["demo", "users", "serve"], verbs);
+        string commands = string.Concat(Directory.GetFiles(Path.Combine(Root, "precompute/AttributionExplorer.Worker/Commands"), "*.cs").Select(System.IO.File.ReadAllText));
         foreach (string verb in verbs) Assert.Contains($"new Command(\"{verb}\"", commands);
+        Assert.Contains("new Command(\"demo-admin\"", commands);
+        Assert.Contains("users demo-admin --file data/demo-admin.txt", cmd);
     }
 
     [Fact]
@@ -83,13 +85,17 @@ public class DockerfileTests
         // appsettings.json and wwwroot must land in AE_HOME: the worker and the app resolve them there.
         Assert.Contains(final.Instructions, i => i.Keyword == "COPY" && i.Arguments == "appsettings.json ./appsettings.json");
         Assert.Contains(final.Instructions, i => i.Keyword == "COPY" && i.Arguments == "wwwroot ./wwwroot");
-        string port = Regex.Match(env, @"ASPNETCORE_URLS=http://0\.0\.0\.0:(\d+)").Groups[1].Value;
+        // appsettings.json binds 127.0.0.1; the image binds every interface explicitly, on the port it exposes.
+        string cmd = final.Instructions.Single(i => i.Keyword == "CMD").Arguments;
+        string port = Regex.Match(cmd, @"AttributionExplorer\.Web\.dll --urls http://0\.0\.0\.0:(\d+)").Groups[1].Value;
+        Assert.NotEqual("", port);
         Assert.Equal(port, final.Instructions.Single(i => i.Keyword == "EXPOSE").Arguments);
         using var settings = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(Root, "appsettings.json")));
         var section = settings.RootElement.GetProperty("AttributionExplorer");
         string dataRoot = section.GetProperty("DataRoot").GetString()!;
         Assert.Equal($"{workdir}/{dataRoot}", final.Instructions.Single(i => i.Keyword == "VOLUME").Arguments);
         Assert.StartsWith(dataRoot + "/", section.GetProperty("DatabasePath").GetString());
+        Assert.StartsWith("http://127.0.0.1:", settings.RootElement.GetProperty("Urls").GetString());
     }
 
     /// <summary>Just enough of the Dockerfile grammar for this file: stages, instructions, line continuations, comments.</summary>

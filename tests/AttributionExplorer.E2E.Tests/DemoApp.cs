@@ -5,13 +5,23 @@ using Microsoft.Playwright;
 
 namespace AttributionExplorer.E2E.Tests;
 
-/// <summary>The real thing on a small demo: `precompute demo` into a temporary AE_HOME, then the web app on a free
-/// Kestrel port and `precompute serve` as child processes, and Debian's chromium driven by Playwright (no download).
-/// The demo's files are imported a second time as "demo-copy" (no models, no scores) so there are two datasets.</summary>
+/// <summary>The real thing on a small demo: `precompute demo` into a temporary AE_HOME, users made with `precompute
+/// users`, then the web app on a free Kestrel port and `precompute serve` as child processes, and Debian's chromium
+/// driven by Playwright (no download). The demo's files are imported a second time as "demo-copy" (no models, no
+/// scores) so there are two datasets. Every child process is stopped however the tests end (<see cref="FixtureProcesses"/>).</summary>
 public sealed class DemoApp : IAsyncLifetime
 {
-    private readonly List<Process> processes = [];
+    private readonly FixtureProcesses processes = new();
+    private readonly Dictionary<string, string> signedInStates = [];
+    private readonly SemaphoreSlim signingIn = new(1, 1);
     private IPlaywright? playwright;
+    private string worker = "";
+
+    /// <summary>Users the fixture makes (all with <see cref="Password"/>): pages open signed in as the admin by default.</summary>
+    public const string Admin = "e2e-admin";
+    public const string Annotator = "e2e-annotator";
+    public const string Viewer = "e2e-viewer";
+    public const string Password = "e2e journeys password";
 
     public string Home { get; } = Directory.CreateTempSubdirectory("ae-e2e").FullName;
     public string BaseUrl { get; private set; } = "";
@@ -43,12 +53,15 @@ public sealed class DemoApp : IAsyncLifetime
             : throw new InvalidOperationException($"chromium not found at {path}: run scripts/setup.sh --browser (installs Debian's chromium) or set AE_CHROMIUM");
     }
 
-    public async Task InitializeAsync()
+    /// <summary>If anything fails here, whatever was started is stopped before the error reaches xUnit.</summary>
+    public Task InitializeAsync() => processes.InitializeOrStop(StartAsync, CloseBrowserAsync);
+
+    private async Task StartAsync()
     {
         string repo = RepoRoot(), config = Configuration();
         File.WriteAllText(Path.Combine(Home, "appsettings.json"), SmallDemoSettings);
         Directory.CreateSymbolicLink(Path.Combine(Home, "wwwroot"), Path.Combine(repo, "wwwroot"));
-        string worker = Path.Combine(repo, "precompute", "AttributionExplorer.Worker", "bin", config, "net10.0", "precompute.dll");
+        worker = Path.Combine(repo, "precompute", "AttributionExplorer.Worker", "bin", config, "net10.0", "precompute.dll");
         string web = Path.Combine(repo, "src", "AttributionExplorer.Web", "bin", config, "net10.0", "AttributionExplorer.Web.dll");
 
         var clock = Stopwatch.StartNew();
@@ -60,6 +73,11 @@ public sealed class DemoApp : IAsyncLifetime
         (code, output) = await RunToEnd(worker, $"import-coco --name {CopyName} --images \"{Path.Combine(files, "images")}\" " +
             $"--train-json \"{Path.Combine(files, "instances_train.json")}\" --val-json \"{Path.Combine(files, "instances_val.json")}\"");
         if (code != 0) throw new InvalidOperationException($"precompute import-coco failed ({code}):\n{output}");
+        foreach (var (name, role) in new[] { (Admin, "admin"), (Annotator, "annotator"), (Viewer, "viewer") })
+        {
+            (code, output) = await RunToEnd(worker, $"users add --name {name} --role {role}", input: Password + "\n");
+            if (code != 0) throw new InvalidOperationException($"precompute users add {name} failed ({code}):\n{output}");
+        }
         PrecomputeTime = clock.Elapsed;
         DemoId = DatasetId("demo");
         CopyId = DatasetId(CopyName);
@@ -68,7 +86,7 @@ public sealed class DemoApp : IAsyncLifetime
         BaseUrl = $"http://127.0.0.1:{port}";
         Start(web, $"--urls {BaseUrl}");
         Start(worker, "serve --poll-ms 200");
-        await WaitForHttp(BaseUrl, TimeSpan.FromSeconds(60));
+        await WaitForHttp(BaseUrl + "/healthz", TimeSpan.FromSeconds(60));
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -79,13 +97,47 @@ public sealed class DemoApp : IAsyncLifetime
         });
     }
 
-    /// <summary>A page whose Blazor circuit is interactive (safe to click).</summary>
-    public async Task<IPage> OpenAsync(string path)
+    /// <summary>A new browser page at <paramref name="path"/>, signed in as <paramref name="user"/> (one of the fixture's
+    /// users) and with an interactive Blazor circuit (safe to click); with <paramref name="user"/> null, signed out (no
+    /// circuit to wait for). The one place pages are made: journeys call it, helpers build on it.</summary>
+    public async Task<IPage> OpenAsync(string path, string? user = Admin)
     {
-        var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var options = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } };
+        if (user is not null) options.StorageState = await SignedInState(user);
+        var context = await Browser.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        page.Close += (_, _) => _ = context.CloseAsync();
         await page.GotoAsync(BaseUrl + path);
-        await WaitInteractive(page);
+        if (user is not null) await WaitInteractive(page);
         return page;
+    }
+
+    /// <summary>Signs in on the sign-in page (the form, as a person does) once per user; later pages reuse its cookie.</summary>
+    private async Task<string> SignedInState(string user)
+    {
+        await signingIn.WaitAsync();
+        try
+        {
+            if (signedInStates.TryGetValue(user, out var state)) return state;
+            await using var context = await Browser.NewContextAsync();
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(BaseUrl + "/signin");
+            await SignInAsync(page, user, Password);
+            await page.WaitForSelectorAsync($"[data-user='{user}']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+            return signedInStates[user] = await context.StorageStateAsync();
+        }
+        finally
+        {
+            signingIn.Release();
+        }
+    }
+
+    /// <summary>Fills and sends the sign-in form of a page that shows it.</summary>
+    public static async Task SignInAsync(IPage page, string user, string password)
+    {
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
     /// <summary>Blazor navigates in the page (pushState), so wait on the location rather than on a load event.</summary>
@@ -110,24 +162,19 @@ public sealed class DemoApp : IAsyncLifetime
         return info;
     }
 
-    private async Task<(int Code, string Output)> RunToEnd(string dll, string args)
-    {
-        using var process = Process.Start(Info(dll, args))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int Code, string Output)> RunToEnd(string dll, string args, string? input = null) =>
+        processes.RunToEnd(Info(dll, args), TimeSpan.FromMinutes(10), input);
+
+    /// <summary>Runs a `precompute` verb against this fixture's database (e.g. `users list`).</summary>
+    public Task<(int Code, string Output)> Precompute(string args, string? input = null) => RunToEnd(worker, args, input);
 
     private void Start(string dll, string args)
     {
-        var process = Process.Start(Info(dll, args))!;
+        var process = processes.Start(Info(dll, args));
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        processes.Add(process);
     }
 
     private long DatasetId(string name)
@@ -165,15 +212,17 @@ public sealed class DemoApp : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        try { await CloseBrowserAsync(); }
+        finally { processes.Dispose(); }
+    }
+
+    private async Task CloseBrowserAsync()
+    {
         if (playwright is not null)
         {
-            await Browser.DisposeAsync();
+            if (Browser is not null) await Browser.DisposeAsync();
             playwright.Dispose();
-        }
-        foreach (var p in processes)
-        {
-            try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            p.Dispose();
+            playwright = null;
         }
         try { Directory.Delete(Home, recursive: true); } catch (IOException) { }
     }

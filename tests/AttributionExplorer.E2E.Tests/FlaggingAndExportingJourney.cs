@@ -19,17 +19,15 @@ public class FlaggingAndExportingJourney(DemoApp app)
         await negative.ClickAsync();
         await page.GetByText("Where this training image is influential").WaitForAsync();
 
-        await page.GetByLabel("Your name (for flags)").FillAsync("E2E annotator");
-        await page.Locator("body").ClickAsync(new LocatorClickOptions { Position = new Position { X = 5, Y = 300 } });
-        // The shortcut buttons stay disabled until the server has the annotator's name (one round trip under load).
+        // The flag is saved under the signed-in user's name (the page opened signed in as the fixture's admin).
         await page.Locator("button[data-shortcut='s']:not([disabled])").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         await page.Keyboard.PressAsync("s");
         await page.Locator(".flag-current[data-state='suspected']").WaitForAsync();
-        Assert.Contains("E2E annotator", await page.InnerTextAsync(".flag-editor"));
+        Assert.Contains($"by {DemoApp.Admin}", await page.InnerTextAsync(".flag-current"));
 
         await page.GetByText("Label-error queue").First.ClickAsync();
         await page.GetByText("Export a curated subset").WaitForAsync();
-        Assert.Equal("E2E annotator", await page.Locator("input[data-field='author']").InputValueAsync());
+        Assert.Contains($"Recorded as made by {DemoApp.Admin}.", await page.InnerTextAsync(".export-author"));
         await page.Locator("input[data-flag-state='suspected']").CheckAsync();
         await page.Locator("[data-action='create-export']").ClickAsync();
         var created = page.Locator("[data-export-id]");
@@ -53,7 +51,8 @@ public class FlaggingAndExportingJourney(DemoApp app)
         var dropped = Query(db, $"SELECT train_image_id FROM overall_influence WHERE run_id = {run} AND rank <= 4").Append(flaggedId).ToHashSet();
         var expected = Query(db, $"SELECT coco_id FROM images WHERE dataset_id = {app.DemoId} AND split = 'train' AND id NOT IN ({string.Join(",", dropped)}) ORDER BY id");
         Assert.Equal(expected, lines);
-        Assert.Equal("E2E annotator", QueryText(db, $"SELECT author FROM exports WHERE id = {exportId}"));
+        Assert.Equal(DemoApp.Admin, QueryText(db, $"SELECT author FROM exports WHERE id = {exportId}"));
+        Assert.Equal(DemoApp.Admin, QueryText(db, $"SELECT author FROM flags WHERE image_id = {flaggedId}"));
         Assert.Equal("suspected", QueryText(db, $"SELECT state FROM flags WHERE image_id = {flaggedId}"));
     }
 

@@ -1,3 +1,4 @@
+using AttributionExplorer.Core.Accounts;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
 using AttributionExplorer.Core.Runs;
@@ -103,6 +104,16 @@ internal sealed class SeededDatabase : IDisposable
     private sealed record TestRanking(string Method, string Kind, string Tag) : IRunParameters
     {
         public string RunKind => "rank." + Method;
+    }
+
+    /// <summary>A user with <paramref name="role"/> (made on first use) and a new API token of theirs.</summary>
+    public string TokenFor(string name, string role)
+    {
+        var users = new UserRepository(Database);
+        var user = users.FindByNormalizedName(UserNames.Normalize(name)) ?? users.Create(new NewUser(name, role, null));
+        string token = ApiTokens.New();
+        users.AddToken(user.Id, ApiTokens.Hash(token), "test");
+        return token;
     }
 
     /// <summary>Imports a second, smaller dataset (2 training images, 1 held-out) and returns its id.</summary>

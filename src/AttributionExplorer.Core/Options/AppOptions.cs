@@ -20,6 +20,8 @@ public sealed class AppOptions
     public EvaluationOptions Evaluation { get; set; } = new();
     /// <summary>Pixel and byte limits checked from image headers before any decode.</summary>
     public ImageLimitOptions ImageLimits { get; set; } = new();
+    /// <summary>Sign-in, sessions, cross-origin callers and rate limits of the web app.</summary>
+    public SecurityOptions Security { get; set; } = new();
 
     /// <summary>An instance whose array defaults are empty: Microsoft.Extensions.Configuration appends bound array
     /// elements to existing ones, so arrays must start empty and get their defaults after binding.</summary>

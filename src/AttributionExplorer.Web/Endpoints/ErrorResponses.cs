@@ -94,6 +94,10 @@ public static class ErrorResponses
     private static string Detail(HttpContext context) => context.Response.StatusCode switch
     {
         StatusCodes.Status400BadRequest => "The request is malformed.",
+        StatusCodes.Status401Unauthorized => context.Items[Security.ApiTokenHandler.FailureKey] is string reason
+            ? $"The API token was refused: {reason}."
+            : "Sign in first (the sign-in page is /signin), or send an API token: Authorization: Bearer … (`precompute users token --name NAME`).",
+        StatusCodes.Status403Forbidden => "Your role may not do this.",
         StatusCodes.Status404NotFound => $"Nothing is at {context.Request.Path}.",
         StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}.",
         StatusCodes.Status413PayloadTooLarge => context.Items[BodyLimitKey] is long limit
@@ -103,7 +107,8 @@ public static class ErrorResponses
         _ => ReasonPhrases.GetReasonPhrase(context.Response.StatusCode),
     };
 
-    private static async Task Write(HttpContext context, int status, string detail)
+    /// <summary>Writes the error body: ProblemDetails for /api routes and non-browser callers, the HTML error page otherwise.</summary>
+    public static async Task Write(HttpContext context, int status, string detail)
     {
         string title = ReasonPhrases.GetReasonPhrase(status);
         if (WantsJson(context.Request))

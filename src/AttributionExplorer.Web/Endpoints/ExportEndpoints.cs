@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using AttributionExplorer.Web.Security;
 using AttributionExplorer.Web.Services;
 
 namespace AttributionExplorer.Web.Endpoints;
@@ -7,8 +9,10 @@ public static class ExportEndpoints
 {
     public static void MapExportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/datasets/{id:long}/exports", (long id, CreateExportRequest? body, ExportService service) => Create(id, body, service))
-            .DisableAntiforgery();
+        // The signed-in user is the export's author (a token's user for API calls).
+        app.MapPost("/api/datasets/{id:long}/exports", (long id, CreateExportRequest? body, ClaimsPrincipal user, ExportService service) =>
+                Create(id, body, user.Identity?.Name ?? "", service))
+            .DisableAntiforgery().RequireAuthorization(RolePolicies.Annotator);
         app.MapGet("/api/datasets/{id:long}/exports", (long id, int? offset, int? limit, IExportRepository exports, IDatasetRepository datasets) =>
             datasets.Get(id) is null
                 ? Results.NotFound(new { error = $"dataset {id} does not exist" })
@@ -21,9 +25,9 @@ public static class ExportEndpoints
             Download(datasetId, id, format, service, http));
     }
 
-    public static IResult Create(long datasetId, CreateExportRequest? body, ExportService service)
+    public static IResult Create(long datasetId, CreateExportRequest? body, string author, ExportService service)
     {
-        var outcome = service.Create(datasetId, body);
+        var outcome = service.Create(datasetId, body, author);
         if (outcome.Value is not { } created) return Failure(outcome.Error!, outcome.NotFound);
         return Results.Created(AppLinks.Export(datasetId, created.ExportId),
             new { exportId = created.ExportId, imageCount = created.ImageCount, sha256 = created.Sha256 });

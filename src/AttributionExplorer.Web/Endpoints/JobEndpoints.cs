@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
+using AttributionExplorer.Web.Security;
 using AttributionExplorer.Web.Services;
 
 namespace AttributionExplorer.Web.Endpoints;
@@ -21,7 +22,7 @@ public static class JobEndpoints
             if (RegionJobs.Build(image, body, out var request) is { } error) return Results.BadRequest(new { error });
             long jobId = jobs.Enqueue(image.DatasetId, JobKinds.TrakRegion, RegionJobs.Serialize(request!));
             return Results.Accepted(AppLinks.Job(datasetId, jobId), new { jobId, status = JobStatus.Queued });
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireAuthorization(RolePolicies.Admin).RequireRateLimiting(RateLimits.Jobs);
 
         app.MapGet("/api/datasets/{datasetId:long}/jobs/{id:long}", (long datasetId, long id, HttpContext http, IJobRepository jobs) =>
             jobs.Get(id) is { } job && job.DatasetId == datasetId

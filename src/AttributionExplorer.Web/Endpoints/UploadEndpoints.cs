@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Images;
 using AttributionExplorer.Core.Options;
+using AttributionExplorer.Web.Security;
 using AttributionExplorer.Web.Services;
 using SkiaSharp;
 
@@ -28,7 +29,7 @@ public static class UploadEndpoints
             RegionJobs.Build(image, new JobEndpoints.RegionRequest(0, 0, image.Width, image.Height, null, $"upload {file.FileName}"), out var request);
             long jobId = jobs.Enqueue(id, JobKinds.TrakRegion, RegionJobs.Serialize(request!));
             return Results.Accepted(AppLinks.Job(id, jobId), new { imageId, cocoImageId = image.CocoId, page = AppLinks.Image(id, image.CocoId), jobId, status = JobStatus.Queued });
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireAuthorization(RolePolicies.Admin).RequireRateLimiting(RateLimits.Uploads);
     }
 
     /// <summary>Reads the header (PNG or JPEG) and refuses sizes over the limits before decoding — 413 for bytes, 422

@@ -3,8 +3,9 @@ using AttributionExplorer.Core.Exports;
 
 namespace AttributionExplorer.Web.Services;
 
-/// <summary>What a curator asks for; missing percent means 0 and missing states mean none.</summary>
-public sealed record CreateExportRequest(string? Author, long? RunId, double? DropBottomPercent, IReadOnlyList<string>? DropFlagStates);
+/// <summary>What a curator asks for; missing percent means 0 and missing states mean none. The author is whoever is
+/// signed in, never a field of the request.</summary>
+public sealed record CreateExportRequest(long? RunId, double? DropBottomPercent, IReadOnlyList<string>? DropFlagStates);
 
 public sealed record CreatedExport(long ExportId, int ImageCount, string Sha256);
 
@@ -23,12 +24,13 @@ public sealed record ExportOutcome<T>(T? Value, string? Error, bool NotFound = f
 public sealed class ExportService(IDatasetRepository datasets, IAttributionRepository attributions, IExportRepository exports,
     Func<long, IReadOnlyList<string>, IReadOnlySet<long>> flaggedImages)
 {
-    public ExportOutcome<CreatedExport> Create(long datasetId, CreateExportRequest? body)
+    /// <param name="author">The signed-in user who makes the export.</param>
+    public ExportOutcome<CreatedExport> Create(long datasetId, CreateExportRequest? body, string author)
     {
         if (datasets.Get(datasetId) is null) return ExportOutcome<CreatedExport>.Missing($"dataset {datasetId} does not exist");
-        if (body is null) return ExportOutcome<CreatedExport>.Bad("body: send JSON with author, runId, dropBottomPercent and dropFlagStates");
-        if (string.IsNullOrWhiteSpace(body.Author)) return ExportOutcome<CreatedExport>.Bad("author: give who makes the export");
-        if (TextLimits.Check("author", body.Author, TextLimits.Name) is { } tooLong) return ExportOutcome<CreatedExport>.Bad(tooLong);
+        if (body is null) return ExportOutcome<CreatedExport>.Bad("body: send JSON with runId, dropBottomPercent and dropFlagStates");
+        if (string.IsNullOrWhiteSpace(author)) return ExportOutcome<CreatedExport>.Bad("author: sign in to make an export");
+        if (TextLimits.Check("author", author, TextLimits.Name) is { } tooLong) return ExportOutcome<CreatedExport>.Bad(tooLong);
         var rule = new ExportRule(body.RunId, body.DropBottomPercent ?? 0, body.DropFlagStates ?? []);
         if (rule.Problem() is { } problem) return ExportOutcome<CreatedExport>.Bad(problem);
 
@@ -47,7 +49,7 @@ public sealed class ExportService(IDatasetRepository datasets, IAttributionRepos
         var flagged = rule.DropFlagStates.Count == 0 ? new HashSet<long>() : flaggedImages(datasetId, rule.DropFlagStates.ToArray());
 
         var kept = CuratedSubset.Select(trainIds, ranks, flagged, rule.DropBottomPercent);
-        long exportId = exports.Save(datasetId, body.Author, rule, kept);
+        long exportId = exports.Save(datasetId, author, rule, kept);
         var saved = exports.Get(exportId)!;
         return ExportOutcome<CreatedExport>.Ok(new CreatedExport(exportId, saved.ImageCount, saved.Sha256));
     }

@@ -37,8 +37,8 @@ public static class StorageRegistration
         services.AddSingleton<ExportService>();
         services.AddSingleton<LabelErrorQueue>();
         services.AddSingleton<TargetRankings>();
-        services.AddScoped<AnnotatorSession>();
         services.AddScoped<MissingResource>();
+        services.AddSingleton<IUserRepository>(new UserRepository(database));
         return services;
     }
 }

@@ -22,6 +22,7 @@ public interface IStorageUnderTest : IDisposable
     IExportRepository Exports { get; }
     IRunLedger Ledger { get; }
     IPluginCatalog Plugins { get; }
+    IUserRepository Users { get; }
 
     /// <summary>The folder stored file paths are relative to.</summary>
     string DataRoot { get; }

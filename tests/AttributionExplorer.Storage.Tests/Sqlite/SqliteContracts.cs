@@ -70,3 +70,8 @@ public sealed class SqliteReviewQueueContract : ReviewQueueContract
 {
     protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
 }
+
+public sealed class SqliteUserRepositoryContract : UserRepositoryContract
+{
+    protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
+}

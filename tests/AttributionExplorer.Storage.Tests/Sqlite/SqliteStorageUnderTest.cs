@@ -30,6 +30,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     public IExportRepository Exports { get; private set; } = null!;
     public IRunLedger Ledger { get; private set; } = null!;
     public IPluginCatalog Plugins { get; private set; } = null!;
+    public IUserRepository Users { get; private set; } = null!;
     public string DataRoot => Database.Paths.Root;
 
     public void MoveDataRoot(string newDataRoot)
@@ -61,6 +62,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
         Exports = new ExportRepository(database);
         Ledger = new RunLedgerRepository(database);
         Plugins = new PluginCatalogRepository(database);
+        Users = new UserRepository(database);
     }
 
     private bool disposed;

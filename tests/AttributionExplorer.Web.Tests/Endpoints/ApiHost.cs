@@ -1,5 +1,7 @@
+using AttributionExplorer.Core.Accounts;
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Web.Endpoints;
+using AttributionExplorer.Web.Security;
 using AttributionExplorer.Web.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,6 +27,7 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public string BaseAddress => app.Urls.First();
 
+    /// <summary>The client calls as an admin with an API token (the app's sign-in and guards are in place).</summary>
     public static async Task<ApiHost> Start(SeededDatabase db)
     {
         var builder = WebApplication.CreateBuilder();
@@ -32,10 +35,15 @@ internal sealed class ApiHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(new AppOptions { DataRoot = Path.GetDirectoryName(db.Database.Path)! });
         builder.Services.AddAttributionStorage(db.Database.Path, Path.GetDirectoryName(db.Database.Path)!);
+        builder.Services.AddAppSecurity(new SecurityOptions());
+        builder.Services.AddProblemDetails();
         var app = builder.Build();
+        app.UseRouting();
+        app.UseAppSecurity();
         app.MapAppEndpoints();
         await app.StartAsync();
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.Urls.First()) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", db.TokenFor("api-admin", UserRoles.Admin));
         return new ApiHost(app, client);
     }
 

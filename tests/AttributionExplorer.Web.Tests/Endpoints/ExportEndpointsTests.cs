@@ -40,9 +40,9 @@ public class ExportEndpointsTests : IDisposable
         return (status, JsonSerializer.SerializeToElement(((IValueHttpResult)result).Value));
     }
 
-    private long CreateOk(CreateExportRequest request, int expectedCount)
+    private long CreateOk(CreateExportRequest request, int expectedCount, string author)
     {
-        var (status, body) = Read(ExportEndpoints.Create(db.DatasetId, request, service));
+        var (status, body) = Read(ExportEndpoints.Create(db.DatasetId, request, author, service));
         Assert.Equal(201, status);
         Assert.Equal(expectedCount, body.GetProperty("imageCount").GetInt32());
         return body.GetProperty("exportId").GetInt64();
@@ -55,7 +55,7 @@ public class ExportEndpointsTests : IDisposable
     public void BottomHalfAndConfirmedFlagsAreDroppedAndEveryFormatListsTheRest()
     {
         // 4 training images, 50% → the 2 most negative (Train[1], Train[3]) go; Train[2] is flagged; Train[0] (COCO 100) stays.
-        long id = CreateOk(new CreateExportRequest("ann", runId, 50, [FlagStates.Confirmed]), 1);
+        long id = CreateOk(new CreateExportRequest(runId, 50, [FlagStates.Confirmed]), 1, "ann");
         var query = Assert.Single(flagQueries);
         Assert.Equal(db.DatasetId, query.DatasetId);
         Assert.Equal([FlagStates.Confirmed], query.States);
@@ -90,11 +90,11 @@ public class ExportEndpointsTests : IDisposable
     [Fact]
     public void WithoutARuleEveryTrainingImageIsKeptAndNoFlagsAreAskedFor()
     {
-        long id = CreateOk(new CreateExportRequest("bo", null, null, null), 4);
+        long id = CreateOk(new CreateExportRequest(null, null, null), 4, "bo");
         Assert.Empty(flagQueries);
         Assert.Equal("100\n101\n102\n103\n", Encoding.UTF8.GetString(DownloadOk(id, null).FileContents.Span));
         // Suspected flags match nothing here; 25% of 4 = 1 → Train[1] goes.
-        CreateOk(new CreateExportRequest("bo", runId, 25, [FlagStates.Suspected]), 3);
+        CreateOk(new CreateExportRequest(runId, 25, [FlagStates.Suspected]), 3, "bo");
     }
 
     [Fact]
@@ -106,20 +106,20 @@ public class ExportEndpointsTests : IDisposable
             Assert.Equal(expected, status);
             return body.GetProperty("error").GetString()!;
         }
-        IResult Create(CreateExportRequest? r) => ExportEndpoints.Create(db.DatasetId, r, service);
+        IResult Create(CreateExportRequest? r, string author = "a") => ExportEndpoints.Create(db.DatasetId, r, author, service);
 
         Assert.StartsWith("body", Error(Create(null), 400));
-        Assert.StartsWith("author", Error(Create(new CreateExportRequest(" ", null, 0, null)), 400));
-        Assert.StartsWith("dropBottomPercent", Error(Create(new CreateExportRequest("a", runId, 150, null)), 400));
-        Assert.StartsWith("runId", Error(Create(new CreateExportRequest("a", null, 10, null)), 400));
-        Assert.StartsWith("runId: 7777", Error(Create(new CreateExportRequest("a", 7777, 10, null)), 400));
+        Assert.StartsWith("author", Error(Create(new CreateExportRequest(null, 0, null), " "), 400));
+        Assert.StartsWith("dropBottomPercent", Error(Create(new CreateExportRequest(runId, 150, null)), 400));
+        Assert.StartsWith("runId", Error(Create(new CreateExportRequest(null, 10, null)), 400));
+        Assert.StartsWith("runId: 7777", Error(Create(new CreateExportRequest(7777, 10, null)), 400));
         long running = db.AddUnfinishedRun("trak", "image");
-        Assert.StartsWith($"runId: {running}", Error(Create(new CreateExportRequest("a", running, 10, null)), 400));
-        Assert.StartsWith("dropFlagStates: 'maybe'", Error(Create(new CreateExportRequest("a", null, 0, ["maybe"])), 400));
-        Assert.Contains("dataset 999", Error(ExportEndpoints.Create(999, new CreateExportRequest("a", null, 0, null), service), 404));
+        Assert.StartsWith($"runId: {running}", Error(Create(new CreateExportRequest(running, 10, null)), 400));
+        Assert.StartsWith("dropFlagStates: 'maybe'", Error(Create(new CreateExportRequest(null, 0, ["maybe"])), 400));
+        Assert.Contains("dataset 999", Error(ExportEndpoints.Create(999, new CreateExportRequest(null, 0, null), "a", service), 404));
         Assert.Empty(exports.List(db.DatasetId, 0, 10));
 
-        long id = CreateOk(new CreateExportRequest("a", null, 0, null), 4);
+        long id = CreateOk(new CreateExportRequest(null, 0, null), 4, "a");
         Assert.StartsWith("format: 'xml'", Error(ExportEndpoints.Download(db.DatasetId, id, "xml", service), 400));
         Assert.Contains($"export {id + 1}", Error(ExportEndpoints.Download(db.DatasetId, id + 1, "txt", service), 404));
         Assert.Contains($"export {id} does not exist in dataset {db.DatasetId + 1}", Error(ExportEndpoints.Download(db.DatasetId + 1, id, "txt", service), 404));

@@ -29,8 +29,12 @@ public class ImagePagesTests : BunitContext, IAsyncLifetime
         Services.AddSingleton(new AppOptions());
         Services.AddSingleton<TargetRankings>();
         Services.AddSingleton<LabelErrorQueue>();
-        Services.AddSingleton(new AnnotatorSession());
         Services.AddSingleton(missing);
+        Services.AddSingleton(new AttributionExplorer.Core.Options.SecurityOptions());
+        Services.AddSingleton(new AttributionExplorer.Web.Security.CircuitJobLimiter(new AttributionExplorer.Core.Options.FixedWindowLimit { PermitLimit = 5 }));
+        var auth = AddAuthorization();
+        auth.SetAuthorized("alice");
+        auth.SetRoles(AttributionExplorer.Core.Accounts.UserRoles.Admin);
         // TRAK full image: ranks Train[1], Train[3], Train[0], Train[2] overall.
         db.AddRun(AttributionMethods.Trak, new NewTarget(db.HeldOut, TargetKinds.Image, null, null), [0.5f, -2f, 1f, -1f]);
     }

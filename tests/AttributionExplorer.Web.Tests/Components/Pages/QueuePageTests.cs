@@ -25,7 +25,11 @@ public class QueuePageTests : BunitContext
         Services.AddSingleton<LabelErrorQueue>();
         var exports = new ExportRepository(db.Database);
         Services.AddSingleton<IExportRepository>(exports);
-        Services.AddSingleton(new AnnotatorSession());
+        Services.AddSingleton(new AttributionExplorer.Core.Options.SecurityOptions());
+        Services.AddSingleton(new AttributionExplorer.Web.Security.CircuitJobLimiter(new AttributionExplorer.Core.Options.FixedWindowLimit { PermitLimit = 5 }));
+        var auth = AddAuthorization();
+        auth.SetAuthorized("alice");
+        auth.SetRoles(AttributionExplorer.Core.Accounts.UserRoles.Admin);
         Services.AddSingleton(new ExportService(db.Datasets, db.Attributions, exports, (_, _) => new HashSet<long>()));
         // TRAK's full-image run: overall influence = these scores, so ranks are Train[1], Train[3], Train[0], Train[2].
         db.AddRun(AttributionMethods.Trak, new NewTarget(db.HeldOut, TargetKinds.Image, null, null), [0.5f, -2f, 1f, -1f]);

@@ -2,7 +2,10 @@ using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Storage.Repositories;
 using AttributionExplorer.Web.Components.Shared;
 using AttributionExplorer.Web.Services;
+using AttributionExplorer.Core.Accounts;
+using AttributionExplorer.Core.Options;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -19,7 +22,8 @@ public class ExportPanelTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         var exports = new ExportRepository(db.Database);
         Services.AddSingleton<IExportRepository>(exports);
-        Services.AddSingleton(new AnnotatorSession { Name = "Ada" });
+        Services.AddSingleton(new SecurityOptions());
+        auth = AddAuthorization();
         // Train[2] is flagged confirmed.
         Services.AddSingleton(new ExportService(db.Datasets, db.Attributions, exports,
             (_, states) => states.Contains(FlagStates.Confirmed) ? new HashSet<long> { db.Train[2] } : new HashSet<long>()));
@@ -28,6 +32,8 @@ public class ExportPanelTests : BunitContext
         runId = db.Attributions.GetTarget(target)!.RunId;
     }
 
+    private readonly BunitAuthorizationContext auth;
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -35,10 +41,13 @@ public class ExportPanelTests : BunitContext
     }
 
     [Fact]
-    public void CreatesARecordedExportWithDownloadsInEveryFormat()
+    public void CreatesARecordedExportAsTheSignedInUserWithDownloadsInEveryFormat()
     {
+        auth.SetAuthorized("Ada");
+        auth.SetRoles(UserRoles.Annotator);
         var cut = Render<ExportPanel>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.RunId, runId));
-        Assert.Equal("Ada", cut.Find("input[data-field='author']").GetAttribute("value"));
+        Assert.Contains("Recorded as made by Ada.", cut.Find(".export-author").TextContent);
+        Assert.Empty(cut.FindAll("input[data-field='author']"));
         cut.Find("[data-action='create-export']").Click();
 
         // 4 training images, 10% → floor(0.4) = 0 dropped by influence; the confirmed flag drops Train[2].
@@ -54,12 +63,13 @@ public class ExportPanelTests : BunitContext
     }
 
     [Fact]
-    public void AMissingAuthorIsAnErrorAndNothingIsRecorded()
+    public void AViewerCannotMakeAnExport()
     {
-        Services.AddSingleton(new AnnotatorSession());
+        auth.SetAuthorized("vic");
+        auth.SetRoles(UserRoles.Viewer);
         var cut = Render<ExportPanel>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.RunId, runId));
-        cut.Find("[data-action='create-export']").Click();
-        Assert.Contains("author", cut.Find(".mud-alert-text-error, .mud-alert").TextContent);
+        Assert.Contains("Your role (viewer) can download exports; annotators and admins make them.", cut.Find(".export-author").TextContent);
+        Assert.True(cut.Find("[data-action='create-export']").HasAttribute("disabled"));
         Assert.Empty(new ExportRepository(db.Database).List(db.DatasetId, 0, 10));
     }
 }

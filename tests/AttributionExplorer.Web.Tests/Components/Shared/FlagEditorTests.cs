@@ -2,7 +2,10 @@ using System.Globalization;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Storage.Repositories;
 using AttributionExplorer.Web.Components.Shared;
+using AttributionExplorer.Core.Accounts;
+using AttributionExplorer.Core.Options;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -21,7 +24,11 @@ public class FlagEditorTests : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         flags = new FlagRepository(db.Database);
         Services.AddSingleton<IFlagRepository>(flags);
+        Services.AddSingleton(new SecurityOptions());
+        auth = AddAuthorization();
     }
+
+    private readonly BunitAuthorizationContext auth;
 
     protected override void Dispose(bool disposing)
     {
@@ -31,9 +38,13 @@ public class FlagEditorTests : BunitContext
 
     private long Image => db.Train[1];
 
-    private IRenderedComponent<FlagEditor> RenderEditor(string author = "alice") =>
-        Render<FlagEditor>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.ImageId, Image).Add(c => c.Author, author)
-            .Add(c => c.OnSaved, () => savedCalls++));
+    /// <summary>The editor as the signed-in <paramref name="user"/> with <paramref name="role"/> sees it.</summary>
+    private IRenderedComponent<FlagEditor> RenderEditor(string user = "alice", string role = UserRoles.Annotator)
+    {
+        auth.SetAuthorized(user);
+        auth.SetRoles(role);
+        return Render<FlagEditor>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.ImageId, Image).Add(c => c.OnSaved, () => savedCalls++));
+    }
 
     private static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
@@ -63,16 +74,17 @@ public class FlagEditorTests : BunitContext
     }
 
     [Fact]
-    public void AnUnflaggedImageSaysSoAndCannotBeSavedWithoutAStateOrAnAuthor()
+    public void AnUnflaggedImageSaysSoAndAViewerCannotSaveAFlag()
     {
-        var cut = RenderEditor(author: "");
+        var cut = RenderEditor("vic", UserRoles.Viewer);
         Assert.Equal("none", cut.Find(".flag-current").GetAttribute("data-state"));
         Assert.Contains("Not flagged", cut.Find(".flag-current").TextContent);
         Assert.Null(Pressed(cut));
         Assert.True(cut.Find("button.flag-save").HasAttribute("disabled"));
         cut.Find("button.flag-state[data-state=ok]").Click();
         Assert.True(cut.Find("button.flag-save").HasAttribute("disabled"));
-        Assert.Contains("Enter your name to save.", cut.Markup);
+        Assert.Contains("Your role (viewer) reads flags; annotators and admins set them.", cut.Markup);
+        Assert.All(cut.FindAll("button[data-shortcut]"), b => Assert.True(b.HasAttribute("disabled")));
         Assert.Empty(cut.FindAll(".flag-history li"));
     }
 
