@@ -97,15 +97,29 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         Assert.Equal(1, await page.Locator("button.target-chip[data-kind='object'][aria-pressed='true']").CountAsync());
         await page.WaitForFunctionAsync("() => { const i = document.querySelector('img.focus-layer'); return i.complete && i.naturalWidth > 0; }");
 
-        // Picker → outline, timed in the page from the click to the re-rendered chips and outline (after one warm-up).
+        // Picker → outline, timed in the page from the click to the re-rendered chips and outline: the median of three
+        // switches each way, after one warm-up round.
         await SwitchTarget(page, "class");
-        await SwitchTarget(page, "image");
-        double toClass = await SwitchTarget(page, "class");
-        double toObject = await SwitchTarget(page, "object");
-        output.WriteLine($"switching target: to a class {toClass:F0} ms, to an object {toObject:F0} ms (budget {SwitchBudgetMs} ms)");
-        Assert.True(Math.Max(toClass, toObject) <= SwitchBudgetMs,
-            $"switching target took {toClass:F0} ms (class) and {toObject:F0} ms (object); the budget is {SwitchBudgetMs} ms");
+        await SwitchTarget(page, "object");
+        var toClass = new List<double>();
+        var toObject = new List<double>();
+        for (int round = 0; round < 3; round++)
+        {
+            toClass.Add(await SwitchTarget(page, "class"));
+            toObject.Add(await SwitchTarget(page, "object"));
+        }
+        double classMs = Median(toClass), objectMs = Median(toObject);
+        output.WriteLine($"switching target: to a class {classMs:F0} ms (each {string.Join(", ", toClass.Select(t => t.ToString("F0")))}), " +
+                         $"to an object {objectMs:F0} ms (each {string.Join(", ", toObject.Select(t => t.ToString("F0")))}); budget {SwitchBudgetMs} ms; {Load()}");
+        Assert.True(Math.Max(classMs, objectMs) <= SwitchBudgetMs,
+            $"switching target took {classMs:F0} ms (class) and {objectMs:F0} ms (object), medians of 3; the budget is {SwitchBudgetMs} ms; {Load()}");
     }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    /// <summary>The machine's load when a timing was taken (the numbers mean little on a saturated machine).</summary>
+    private static string Load() =>
+        $"load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown")} on {Environment.ProcessorCount} cores";
 
     /// <summary>Clicks the first chip of the kind that is not pressed; the milliseconds until that kind's chip is
     /// pressed and the outline matches it (the full image has none).</summary>
@@ -203,30 +217,45 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         var gallery = await app.OpenAsync(app.DemoGallery);
         string heldOut = (await gallery.Locator("a.gallery-tile").First.GetAttributeAsync("href"))!;
         string[] paths = [app.DemoGallery, heldOut, $"/datasets/{app.DemoId}/queue"];
+        // A returning user: one browser context, so the second visit of a page finds the stylesheets and scripts cached;
+        // the first visit (cold cache) is printed too.
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         var failures = new List<string>();
         foreach (var path in paths)
         {
-            await app.OpenAsync(path); // warm: the first request of a page pays for compiling it
-            var page = await app.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-            await page.GotoAsync(app.BaseUrl + path);
-            var paint = await page.EvaluateAsync<double[]>("""
-                () => new Promise(resolve => {
-                  const read = () => {
-                    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-                    if (!fcp) { setTimeout(read, 20); return; }
-                    const nav = performance.getEntriesByType('navigation')[0];
-                    resolve([fcp.startTime, nav.responseEnd, nav.domContentLoadedEventEnd]);
-                  };
-                  read();
-                })
-                """);
-            // The app prerenders each page's content, so the first contentful paint already shows the tiles/rows.
-            bool content = await page.Locator("a.gallery-tile, a.influencer-tile, .queue-table tbody tr").CountAsync() > 0;
-            output.WriteLine($"{path}: first contentful paint {paint[0]:F0} ms (response {paint[1]:F0} ms, DOM ready {paint[2]:F0} ms), content prerendered: {content}");
-            if (paint[0] > PaintBudgetMs) failures.Add($"{path}: first contentful paint {paint[0]:F0} ms > {PaintBudgetMs} ms (response {paint[1]:F0} ms)");
-            if (!content) failures.Add($"{path}: no tiles or rows in the page");
+            var cold = await Paint(context, path);
+            var warm = await Paint(context, path);
+            output.WriteLine($"{path}: first contentful paint {warm.Fcp:F0} ms (response {warm.Response:F0} ms, DOM ready {warm.DomReady:F0} ms); " +
+                             $"cold cache {cold.Fcp:F0} ms; content prerendered: {warm.Content}; {Load()}");
+            if (warm.Fcp > PaintBudgetMs) failures.Add($"{path}: first contentful paint {warm.Fcp:F0} ms > {PaintBudgetMs} ms (response {warm.Response:F0} ms)");
+            if (!warm.Content) failures.Add($"{path}: no tiles or rows in the page");
         }
-        Assert.True(failures.Count == 0, string.Join("; ", failures));
+        Assert.True(failures.Count == 0, string.Join("; ", failures) + "; " + Load());
+    }
+
+    private sealed record PaintTimes(double Fcp, double Response, double DomReady, bool Content);
+
+    /// <summary>Opens the page in a new tab of the context and reads the browser's paint timing.</summary>
+    private async Task<PaintTimes> Paint(IBrowserContext context, string path)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.BaseUrl + path);
+        var t = await page.EvaluateAsync<double[]>("""
+            () => new Promise(resolve => {
+              const read = () => {
+                const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+                const nav = performance.getEntriesByType('navigation')[0];
+                if (!fcp || !nav.domContentLoadedEventEnd) { setTimeout(read, 20); return; }
+                resolve([fcp.startTime, nav.responseEnd, nav.domContentLoadedEventEnd]);
+              };
+              read();
+            })
+            """);
+        // The app prerenders each page's content, so the first contentful paint already shows the tiles/rows.
+        bool content = await page.Locator("a.gallery-tile, a.influencer-tile, .queue-table tbody tr").CountAsync() > 0;
+        await DemoApp.WaitInteractive(page);
+        await page.CloseAsync();
+        return new PaintTimes(t[0], t[1], t[2], content);
     }
 
     /// <summary>The smallest non-crowd object of an image and its mask pixel nearest the mask's centroid.</summary>
