@@ -141,4 +141,24 @@ public class QueuePageTests : BunitContext
         Assert.Empty(page.FindAll("a.queue-link"));
         Assert.Contains("run precompute rank confidence --dataset sample", page.Find(".detector-missing").TextContent);
     }
+
+    [Fact]
+    public void AnyRowOpensLargeAndTheLightboxStepsThroughThePageInQueueOrder()
+    {
+        Services.AddSingleton<ICheckpointRepository>(new CheckpointRepository(db.Database));
+        var page = Open("?method=trak");
+        Assert.NotNull(page.Find(".tile-overlay-bar"));
+        page.FindAll(".queue-table .tile-enlarge")[1].Click();
+
+        var dialog = page.Find(".lightbox");
+        Assert.Equal(db.Train[3].ToString(), dialog.GetAttribute("data-image"));
+        Assert.Contains("Queue #2: training image", page.Find(".lightbox-title").TextContent);
+        // "open page" keeps the queue position, like the row's own link.
+        Assert.Equal($"/datasets/{db.DatasetId}/train/{db.Train[3]}?queue=2&method=trak", page.Find("a.lightbox-open").GetAttribute("href"));
+
+        dialog.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "ArrowRight" });
+        Assert.Equal(db.Train[0].ToString(), page.Find(".lightbox").GetAttribute("data-image"));
+        page.Find(".lightbox").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        Assert.Empty(page.FindAll(".lightbox"));
+    }
 }
