@@ -2,6 +2,7 @@
 // allowed) is clicked when that key is pressed. Keys are ignored while typing and with Ctrl/Alt/Meta held.
 document.addEventListener("keydown", (event) => {
   if (event.ctrlKey || event.altKey || event.metaKey || event.isComposing) return;
+  if (document.querySelector(".lightbox")) return; // the open lightbox owns the keys (←/→ step, Esc closes)
   const t = event.target;
   if (t instanceof HTMLElement && (t.isContentEditable || t.closest("input, textarea, select, [contenteditable='true']"))) return;
   const key = event.key;
@@ -18,5 +19,15 @@ document.addEventListener("keydown", (event) => {
 window.aeTheme = {
   save: (dark) => {
     document.cookie = `ae-theme=${dark ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+  },
+};
+
+// The label masks on tiles: one switch for every page, kept in localStorage. tile-masks.js, loaded in the <head> of
+// App.razor, applies the stored value before the first paint (no flash of masks that are switched off).
+window.aeTileMasks = {
+  get: () => localStorage.getItem("ae.tileMasks") !== "off",
+  set: (shown) => {
+    localStorage.setItem("ae.tileMasks", shown ? "on" : "off");
+    document.documentElement.dataset.tileMasks = shown ? "on" : "off";
   },
 };

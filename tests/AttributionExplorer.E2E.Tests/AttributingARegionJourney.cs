@@ -32,5 +32,12 @@ public class AttributingARegionJourney(DemoApp app, ITestOutputHelper output)
         output.WriteLine($"region job done in the browser after {clock.ElapsedMilliseconds} ms");
         Assert.True(await page.Locator("section[aria-label='Region TRAK positive'] a.influencer-tile").CountAsync() >= 3);
         Assert.True(await page.Locator("section[aria-label='Region TRAK negative'] a.influencer-tile").CountAsync() >= 3);
+
+        // The worker reported its progress into the job table on the way (the last step: saving the scores).
+        var id = System.Text.RegularExpressions.Regex.Match(await page.Locator(".job-status").InnerTextAsync(), @"job (\d+)").Groups[1].Value;
+        var job = await page.APIRequest.GetAsync($"{app.BaseUrl}/api/datasets/{app.DemoId}/jobs/{id}");
+        using var json = System.Text.Json.JsonDocument.Parse(await job.TextAsync());
+        Assert.Equal(1.0, json.RootElement.GetProperty("progress").GetDouble());
+        Assert.Equal("saving the scores", json.RootElement.GetProperty("progressNote").GetString());
     }
 }

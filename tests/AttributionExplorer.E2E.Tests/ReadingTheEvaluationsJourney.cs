@@ -21,9 +21,9 @@ public class ReadingTheEvaluationsJourney(DemoApp app)
             Assert.Equal(1, await page.Locator($"section.evaluation-card[data-kind='{kind}']").CountAsync());
 
         var (labels, curation) = StoredResults();
-        var precision = page.Locator("section[data-kind='label_errors'] svg.precision-curve");
-        Assert.Equal("img", await precision.GetAttributeAsync("role"));
-        Assert.Equal(labels.Methods.Count, await precision.Locator("polyline.series").CountAsync());
+        var precision = page.Locator("section[data-kind='label_errors'] figure.precision-curve");
+        Assert.Contains("Precision curve", await precision.GetAttributeAsync("aria-label"));
+        Assert.Equal(labels.Methods.Count + 1, await precision.Locator("path.mud-chart-line").CountAsync()); // and the base rate
         foreach (var method in labels.Methods)
             Assert.Equal(1, await page.Locator($"section[data-kind='label_errors'] tr[data-method='{method.Method}']").CountAsync());
 

@@ -154,6 +154,26 @@ internal sealed class SeededDatabase : IDisposable
         }).Run.Id;
     }
 
+    /// <summary>A checkpoint of a complete training run with its stored predictions (square label maps at model
+    /// resolution) of the given images; returns the checkpoint id.</summary>
+    public long AddCheckpoint(int seed, params (long ImageId, byte[] Labels)[] predictions)
+    {
+        var checkpoints = new CheckpointRepository(Database);
+        long id = 0;
+        new RunExecutor(Ledger, "test").Execute(DatasetId, "v1", new TestRanking("train", $"seed{seed}", Guid.NewGuid().ToString()), [], scope =>
+        {
+            id = checkpoints.Add(new CheckpointRecord(0, DatasetId, seed, Path.Combine(Path.GetDirectoryName(Database.Path)!, $"seed{seed}.bin"), 0.5, "{}", 1,
+                DateTime.UtcNow, scope.RunId, 1));
+            return 0;
+        });
+        checkpoints.SavePredictions(predictions.Select(p =>
+        {
+            int side = (int)Math.Round(Math.Sqrt(p.Labels.Length));
+            return new PredictionRecord(id, p.ImageId, side, side, p.Labels);
+        }).ToList());
+        return id;
+    }
+
     public static RankingMethodInfo ObjectDetector(string name, int order) =>
         new(name, $"Detector {name}", $"{name}: per annotation", RankingScope.TrainObjects, false, [], order, $"precompute rank {name} --dataset NAME");
 

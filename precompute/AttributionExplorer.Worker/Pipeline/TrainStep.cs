@@ -37,7 +37,7 @@ public sealed record TrainRunResult(long CheckpointId, double ValMeanIou, double
 
 /// <summary>One training run per seed (a complete run with identical parameters is reused): trains, records val mIoU,
 /// seeds and hyperparameters, writes each checkpoint file (the last <see cref="TrainingOptions.TrajectoryEpochs"/>
-/// epochs' weights) as a run artifact and stores their val predictions.</summary>
+/// epochs' weights) as a run artifact and stores their val predictions, and the final checkpoint's train predictions.</summary>
 public static class TrainStep
 {
     public const string CheckpointArtifact = "checkpoint";
@@ -101,6 +101,10 @@ public static class TrainStep
             ids.Add(id);
             if (epoch == parameters.Epochs) finalMiou = miou;
         }
+        // The final model's predictions of its own training images: the app's lightbox shows them and where they
+        // disagree with the label (the ensemble there is one final checkpoint per run, as for the confidence detector).
+        context.Checkpoints.SavePredictions(SegmentationPredictor.Predict(network, train)
+            .Select(p => new PredictionRecord(ids[^1], p.ImageId, parameters.ImageSize, parameters.ImageSize, p.Labels)).ToList());
         string trajectory = epochs.Length > 1 ? $", checkpoints after epochs {string.Join(", ", epochs)}" : "";
         context.Summary.Add(($"train seed {seed}", $"val mIoU {finalMiou:F3}, {parameters.ImageSize}px, {network.ParameterCount():N0} params{trajectory}", outcome.Seconds));
         return new TrainRunResult(ids[^1], finalMiou, outcome.Seconds, outcome.RecomputedBatches, ids.ToArray());

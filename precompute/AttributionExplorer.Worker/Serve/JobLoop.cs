@@ -30,7 +30,7 @@ public sealed class JobLoop(PipelineContext context, Action<string> log) : IDisp
                 {
                     var (targetId, result) = job.Kind switch
                     {
-                        JobKinds.TrakRegion => region.Handle(job),
+                        JobKinds.TrakRegion => region.Handle(job, (share, note) => context.Jobs.ReportProgress(job.Id, context.WorkerName, share, note)),
                         _ => throw new ArgumentException($"job {job.Id}: unknown kind '{job.Kind}'"),
                     };
                     using var document = JsonDocument.Parse(result);

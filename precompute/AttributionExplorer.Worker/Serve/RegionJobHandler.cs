@@ -29,8 +29,10 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
 {
     private readonly Dictionary<long, (OnDemandScorer Scorer, int ImageSize, IReadOnlyList<CheckpointRecord> Checkpoints)> scorers = [];
 
-    public (long TargetId, string ResultJson) Handle(JobRecord job)
+    /// <param name="progress">Hears the share done (0–1) and what is being done, for the job table.</param>
+    public (long TargetId, string ResultJson) Handle(JobRecord job, Action<double, string>? progress = null)
     {
+        progress ??= (_, _) => { };
         var clock = Stopwatch.StartNew();
         var request = Parse(job);
         var dataset = context.Datasets.Get(job.DatasetId) ?? throw new ArgumentException($"job {job.Id}: dataset {job.DatasetId} does not exist");
@@ -44,9 +46,10 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         var baseRun = context.RankingRuns.GetLatestComplete(dataset.Id, AttributionMethods.Trak, TargetKinds.Image)
             ?? throw new InvalidOperationException($"dataset '{dataset.Name}' has no complete full-image TRAK run; run `precompute trak` first");
         double loadSeconds = 0;
+        // Shares of the work: loading models (first job only) 0–40%, scoring each checkpoint 40–95%, saving the rest.
         if (!scorers.TryGetValue(baseRun.Id, out var loaded))
         {
-            loaded = Load(baseRun);
+            loaded = Load(baseRun, (done, total) => progress(0.4 * done / total, $"loading checkpoint {done} of {total}"));
             scorers[baseRun.Id] = loaded;
             loadSeconds = clock.Elapsed.TotalSeconds;
         }
@@ -60,13 +63,16 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
             var (pixels, labels) = source.Load(0, 1);
             if (image.Split == Splits.Upload) labels = loaded.Scorer.PredictLabels(pixels);
             using var output = new MaskedLogOddsOutput(torch.tensor(mask, [loaded.ImageSize, loaded.ImageSize]));
-            perCheckpoint = loaded.Scorer.ScorePerCheckpoint(pixels, labels, output);
+            progress(0.4, $"scoring the region under {loaded.Checkpoints.Count} checkpoints");
+            perCheckpoint = loaded.Scorer.ScorePerCheckpoint(pixels, labels, output,
+                (done, total) => progress(0.4 + 0.55 * done / total, $"scored checkpoint {done} of {total}"));
         }
         var scores = OnDemandScorer.Mean(perCheckpoint);
         var reliability = SplitHalf.Split(loaded.Checkpoints, out string noHalves) is { } halves
             ? SplitHalf.Compare(Half(perCheckpoint, halves.A), Half(perCheckpoint, halves.B), halves.Description)
             : Reliability.None(noHalves);
         double scoreSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
+        progress(0.95, "saving the scores");
         var parameters = BaseParameters(baseRun);
         long run = context.Runs.Execute(dataset.Id, dataset.Version, new OnDemandRegionParameters(baseRun.Id), [baseRun.Id], scope =>
         {
@@ -107,7 +113,7 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         }
     }
 
-    private (OnDemandScorer, int, IReadOnlyList<CheckpointRecord>) Load(AttributionRun baseRun)
+    private (OnDemandScorer, int, IReadOnlyList<CheckpointRecord>) Load(AttributionRun baseRun, Action<int, int> loadedOne)
     {
         var matrices = context.ScoringMatrices.Get(baseRun.Id);
         if (matrices.Count == 0) throw new InvalidOperationException($"TRAK run {baseRun.Id} has no stored scoring matrices; rerun `precompute trak`");
@@ -122,6 +128,7 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
             checkpoints.Add(checkpoint);
             imageSize = TrainStep.TrainParameters(context, checkpoint).ImageSize;
             members.Add((TrainStep.Load(context, checkpoint), ScoringMatrixFile.Load(m.Path, m.Rows, m.Cols, m.Sha256)));
+            loadedOne(members.Count, matrices.Count);
         }
         return (new OnDemandScorer(members, settings), imageSize, checkpoints);
     }

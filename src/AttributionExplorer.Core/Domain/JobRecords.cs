@@ -15,8 +15,12 @@ public static class JobStatus
 }
 
 /// <summary>A unit of on-demand work, queued by the web app and done by `precompute serve`.</summary>
+/// <param name="Progress">The share done (0–1) the worker last reported while running; null before it reports.</param>
+/// <param name="ProgressNote">What the worker is doing ("scoring checkpoint 3 of 8").</param>
+/// <param name="Ahead">While queued: the jobs queued before it (any dataset), which a worker takes first.</param>
 public sealed record JobRecord(long Id, long DatasetId, string Kind, string Status, string RequestJson, long? ResultTargetId,
-    string? ResultJson, string? Error, string? Worker, DateTime CreatedUtc, DateTime? StartedUtc, DateTime? FinishedUtc);
+    string? ResultJson, string? Error, string? Worker, DateTime CreatedUtc, DateTime? StartedUtc, DateTime? FinishedUtc,
+    double? Progress = null, string? ProgressNote = null, int Ahead = 0);
 
 /// <summary>Attribute a region of image <see cref="ImageId"/>: a mask in image pixels as COCO compressed RLE
 /// (<see cref="RleCounts"/> with the image's height and width); <see cref="Label"/> names it for the user.</summary>

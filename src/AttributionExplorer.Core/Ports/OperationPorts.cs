@@ -10,6 +10,9 @@ public interface IJobRepository
     long Enqueue(long datasetId, string kind, string requestJson);
     JobRecord? Get(long jobId);
     IReadOnlyList<JobRecord> ListRecent(long datasetId, int limit);
+    /// <summary>Records how far a running job is (<paramref name="fraction"/> clamped to 0–1) — only while
+    /// <paramref name="worker"/> holds its lease; returns whether it was recorded.</summary>
+    bool ReportProgress(long jobId, string worker, double fraction, string note);
 }
 
 /// <summary>Evaluation runs as the evaluation page reads them (they are ledger runs of kind "eval.{kind}").</summary>

@@ -1,6 +1,7 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Options;
 using AttributionExplorer.Web.Rendering;
+using AttributionExplorer.Web.Services;
 
 namespace AttributionExplorer.Web.Endpoints;
 
@@ -46,7 +47,46 @@ public static class ImageEndpoints
             var prediction = checkpoints.GetPrediction(checkpoint, id);
             return prediction is null ? Results.NotFound() : Results.Bytes(MaskLayerRenderer.Prediction(prediction, @class, outline == true), "image/png");
         });
+
+        // The review layers of the lightbox: the ensemble's prediction (every checkpoint that stored one votes) and
+        // the pixels where it and the annotation differ, both at model resolution; 404 when no prediction is stored.
+        images.MapGet("/masks/ensemble.png", (long datasetId, long id, bool? outline, HttpContext http, IDatasetRepository datasets, ICheckpointRepository checkpoints) =>
+        {
+            var image = InDataset(datasets, datasetId, id);
+            if (image is null) return Results.NotFound();
+            string etag = Etag.For($"ens:{id}:{Members(checkpoints, image)}:{outline}");
+            if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            var ensemble = ReviewLayers.Prediction(checkpoints, image);
+            return ensemble is null ? Results.NotFound()
+                : Results.Bytes(MaskLayerRenderer.Prediction(new PredictionRecord(0, id, ensemble.Size, ensemble.Size, ensemble.Labels), null, outline == true), "image/png");
+        });
+
+        images.MapGet("/masks/disagreement.png", (long datasetId, long id, HttpContext http, IDatasetRepository datasets, ICheckpointRepository checkpoints) =>
+        {
+            var image = InDataset(datasets, datasetId, id);
+            if (image is null) return Results.NotFound();
+            string etag = Etag.For($"dis:{id}:{Members(checkpoints, image)}");
+            if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            if (ReviewLayers.Prediction(checkpoints, image) is not { } ensemble) return Results.NotFound();
+            var differs = ReviewLayers.Disagreement(image, datasets.GetAnnotations(id), datasets.GetCategories(datasetId), ensemble);
+            return Results.Bytes(MaskLayerRenderer.Disagreement(differs, ensemble.Size, ensemble.Size), "image/png");
+        });
+
+        // The selected target marked: ?annotation= one object, ?class= (model index) every object of a class.
+        images.MapGet("/masks/focus.png", (long datasetId, long id, long? annotation, int? @class, HttpContext http, IDatasetRepository datasets) =>
+        {
+            var image = InDataset(datasets, datasetId, id);
+            if (image is null) return Results.NotFound();
+            string etag = Etag.For($"focus:{id}:{annotation}:{@class}");
+            if (Etag.NotModified(http, etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            var selected = ReviewLayers.Selection(image, datasets.GetAnnotations(id), datasets.GetCategories(datasetId), annotation, @class);
+            return selected is null ? Results.NotFound() : Results.Bytes(MaskLayerRenderer.Focus(selected, image.Height, image.Width), "image/png");
+        });
     }
+
+    /// <summary>The checkpoints an image's ensemble layers depend on (a new training run changes the ETag).</summary>
+    private static string Members(ICheckpointRepository checkpoints, ImageRecord image) =>
+        string.Join(",", checkpoints.List(image.DatasetId).Select(c => c.Id));
 
     private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {

@@ -26,7 +26,8 @@ public static class JobEndpoints
 
         app.MapGet("/api/datasets/{datasetId:long}/jobs/{id:long}", (long datasetId, long id, HttpContext http, IJobRepository jobs) =>
             jobs.Get(id) is { } job && job.DatasetId == datasetId
-                ? Results.Ok(new { job.Id, job.DatasetId, job.Kind, job.Status, job.Error, job.ResultTargetId, job.CreatedUtc, job.StartedUtc, job.FinishedUtc,
+                ? Results.Ok(new { job.Id, job.DatasetId, job.Kind, job.Status, job.Progress, job.ProgressNote, job.Ahead, job.Error, job.ResultTargetId,
+                    job.CreatedUtc, job.StartedUtc, job.FinishedUtc,
                     result = job.ResultJson is null ? (JsonElement?)null : JsonDocument.Parse(job.ResultJson).RootElement })
                 : ErrorResponses.NotFound(http, $"job {id} does not exist in dataset {datasetId}"));
     }

@@ -36,6 +36,38 @@ public static class MaskLayerRenderer
     public static byte[] Prediction(PredictionRecord prediction, int? onlyClass = null, bool outline = false) =>
         Render(prediction.Labels.Select(l => l == 0 ? Empty : (int)l).ToArray(), prediction.Height, prediction.Width, onlyClass, outline);
 
+    /// <summary>The pixels where label and prediction differ, hatched black and white in diagonal stripes two pixels
+    /// wide: no class colour looks like it, and it reads on light and dark images alike.</summary>
+    public static byte[] Disagreement(bool[] differs, int height, int width)
+    {
+        var pixels = new SKColor[differs.Length];
+        for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+            if (differs[y * width + x]) pixels[y * width + x] = (x + y) % 4 < 2 ? DisagreementLight : DisagreementDark;
+        return Encode(pixels, height, width);
+    }
+
+    public static readonly SKColor DisagreementLight = new(255, 255, 255, 230);
+    public static readonly SKColor DisagreementDark = new(0, 0, 0, 230);
+    public static readonly SKColor Dimmed = new(0, 0, 0, 150);
+
+    /// <summary>Marks a selection: everything outside it dimmed, its boundary drawn twice — white inside, black just
+    /// outside — so the outline shows on any background and over any class colour.</summary>
+    public static byte[] Focus(bool[] selected, int height, int width)
+    {
+        var pixels = new SKColor[selected.Length];
+        for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+        {
+            int i = y * width + x;
+            // A pixel is on the edge when a 4-neighbour inside the image is on the other side of the selection.
+            bool edge = (x > 0 && selected[i - 1] != selected[i]) || (x < width - 1 && selected[i + 1] != selected[i])
+                        || (y > 0 && selected[i - width] != selected[i]) || (y < height - 1 && selected[i + width] != selected[i]);
+            pixels[i] = selected[i] ? (edge ? SKColors.White : SKColors.Transparent) : (edge ? SKColors.Black : Dimmed);
+        }
+        return Encode(pixels, height, width);
+    }
+
     private static byte[] Render(int[] labels, int height, int width, int? onlyClass, bool outline)
     {
         var pixels = new SKColor[labels.Length];

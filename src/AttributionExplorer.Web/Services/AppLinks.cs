@@ -40,6 +40,11 @@ public static class AppLinks
     public static string GroundTruthMask(long datasetId, long imageId) => $"{Api(datasetId)}/images/{imageId}/masks/gt.png";
     public static string PredictedMask(long datasetId, long imageId, long checkpointId) =>
         $"{Api(datasetId)}/images/{imageId}/masks/pred.png?checkpoint={checkpointId}";
+    public static string EnsembleMask(long datasetId, long imageId) => $"{Api(datasetId)}/images/{imageId}/masks/ensemble.png";
+    public static string DisagreementMask(long datasetId, long imageId) => $"{Api(datasetId)}/images/{imageId}/masks/disagreement.png";
+    /// <summary>The layer that marks a selected object (annotation id) or class (model index): rest dimmed, outlined.</summary>
+    public static string FocusMask(long datasetId, long imageId, long? annotationId, int? modelIndex) =>
+        $"{Api(datasetId)}/images/{imageId}/masks/focus.png?" + (annotationId is { } a ? $"annotation={a}" : $"class={modelIndex}");
     public static string RegionJobs(long datasetId, long imageId) => $"{Api(datasetId)}/images/{imageId}/region-jobs";
     public static string Job(long datasetId, long jobId) => $"{Api(datasetId)}/jobs/{jobId}";
     public static string Export(long datasetId, long exportId) => $"{Api(datasetId)}/exports/{exportId}";

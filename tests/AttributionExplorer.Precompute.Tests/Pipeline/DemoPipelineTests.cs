@@ -48,6 +48,9 @@ public class DemoPipelineTests : IDisposable
             Assert.Equal(5, context.Scores.GetInfluencers(target.Id, true, 0, 10).Count);
             Assert.NotNull(context.Checkpoints.GetPrediction(checkpoints[0].Id, image.Id));
         }
+        // Training images: the final checkpoint of each run stored its predictions (the lightbox's disagreement layer).
+        foreach (var image in context.Datasets.GetImages(dataset.Id, Splits.Train, 0, 100))
+            Assert.Equal([false, true, false, true], checkpoints.Select(c => context.Checkpoints.GetPrediction(c.Id, image.Id) is not null));
         Assert.Equal(20, context.TrainRankings.Count(run.Id));
         AssertClassAndObjectTargets(context, dataset, val);
         AssertConfidenceRanksEveryTrainingImageLowestQualityFirst(context, dataset);
@@ -264,6 +267,8 @@ public class DemoPipelineTests : IDisposable
 
         var done = context.Jobs.Get(good)!;
         Assert.True(done.Status == JobStatus.Done, done.Error);
+        // The serve loop reported its way through the job (the last note before the run completed).
+        Assert.Equal((1.0, "saving the scores"), (done.Progress, done.ProgressNote));
         var expected = context.Scores.GetScores(objectTarget.Id);
         var actual = context.Scores.GetScores(done.ResultTargetId!.Value);
         var regionTarget = context.Scores.GetTarget(done.ResultTargetId.Value)!;

@@ -111,4 +111,31 @@ public abstract class JobRepositoryContract
         var job = s.Jobs.Get(id)!;
         Assert.Equal((JobStatus.Failed, "cancelled"), (job.Status, job.Error));
     }
+
+    [Fact]
+    public void OnlyTheLeaseHolderRecordsProgressAndQueuedJobsKnowHowManyWaitBeforeThem()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        long first = s.Jobs.Enqueue(d.Id, JobKinds.TrakRegion, "{}");
+        long second = s.Jobs.Enqueue(d.Id, JobKinds.TrakRegion, "{}");
+        long third = s.Jobs.Enqueue(d.Id, JobKinds.TrakRegion, "{}");
+        Assert.Equal(new[] { 0, 1, 2 }, new[] { first, second, third }.Select(id => s.Jobs.Get(id)!.Ahead));
+        Assert.Null(s.Jobs.Get(first)!.Progress);
+        // Not running yet: nothing is recorded.
+        Assert.False(s.Jobs.ReportProgress(first, "w", 0.5, "early"));
+
+        s.Ledger.ClaimNext(Kinds, "w", Lease, DateTime.UtcNow, 3);
+        Assert.True(s.Jobs.ReportProgress(first, "w", 0.25, "scored checkpoint 1 of 4"));
+        Assert.False(s.Jobs.ReportProgress(first, "intruder", 0.9, "not mine"));
+        var running = s.Jobs.Get(first)!;
+        Assert.Equal((JobStatus.Running, (double?)0.25, "scored checkpoint 1 of 4", 0), (running.Status, running.Progress, running.ProgressNote, running.Ahead));
+        Assert.Equal(new[] { 0, 1 }, new[] { second, third }.Select(id => s.Jobs.Get(id)!.Ahead));
+        Assert.True(s.Jobs.ReportProgress(first, "w", 7, "clamped"));
+        Assert.Equal(1.0, s.Jobs.Get(first)!.Progress);
+        Assert.Contains("progress", Assert.Throws<ArgumentException>(() => s.Jobs.ReportProgress(first, "w", double.NaN, "x")).Message);
+
+        s.Ledger.Complete(first, "w", "{}", 0.1);
+        Assert.Equal(1.0, s.Jobs.Get(first)!.Progress);
+    }
 }

@@ -64,14 +64,18 @@ public class ChartScaleTests
     }
 
     [Fact]
-    public void PrecisionCurvePointsAreAtTheShareInspectedAndThinnedForLargeSets()
+    public void PrecisionIsReadAtEveryStepOfTheShareInspected()
     {
-        Assert.Equal([(25.0, 1.0), (50.0, 0.5), (75.0, 2 / 3.0), (100.0, 0.5)], ChartGeometry.PrecisionCurvePoints([1, 0.5, 2 / 3.0, 0.5]));
+        // 4 images: 25% is the first one, 50% the first two, …; 20% still needs one image (⌈0.8⌉ = 1).
+        Assert.Equal([(25, 1.0), (50, 0.5), (75, 2 / 3.0), (100, 0.5)], ChartGeometry.PrecisionAtPercents([1, 0.5, 2 / 3.0, 0.5], 25));
+        Assert.Equal((20, 1.0), ChartGeometry.PrecisionAtPercents([1, 0.5, 2 / 3.0, 0.5], 20)[0]);
         var large = Enumerable.Range(1, 10_000).Select(k => 1.0 / k).ToArray();
-        var thinned = ChartGeometry.PrecisionCurvePoints(large, 100);
-        Assert.Equal(100, thinned.Count);
-        Assert.Equal((0.01, 1.0), thinned[0]);
-        Assert.Equal((100.0, 1e-4), thinned[^1]);
+        var points = ChartGeometry.PrecisionAtPercents(large);
+        Assert.Equal(20, points.Count);
+        Assert.Equal((5, 1.0 / 500), points[0]);
+        Assert.Equal((100, 1e-4), points[^1]);
+        Assert.Empty(ChartGeometry.PrecisionAtPercents([]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ChartGeometry.PrecisionAtPercents([1], 0));
     }
 }
 

@@ -58,3 +58,36 @@ public class MaskLayerRendererTests
         Assert.Equal(ClassPalette.For(3).Red, bitmap.GetPixel(1, 0).Red);
     }
 }
+
+public class ReviewLayerRenderingTests
+{
+    [Fact]
+    public void DisagreementIsHatchedBlackAndWhiteAndTransparentElsewhere()
+    {
+        using var bitmap = SKBitmap.Decode(MaskLayerRenderer.Disagreement([true, true, true, false], 2, 2));
+        Assert.Equal((2, 2), (bitmap.Width, bitmap.Height));
+        // Diagonal stripes two pixels wide: (x + y) mod 4 < 2 is white.
+        Assert.Equal(MaskLayerRenderer.DisagreementLight, bitmap.GetPixel(0, 0));
+        Assert.Equal(MaskLayerRenderer.DisagreementLight, bitmap.GetPixel(1, 0));
+        Assert.Equal(MaskLayerRenderer.DisagreementLight, bitmap.GetPixel(0, 1));
+        Assert.Equal(0, bitmap.GetPixel(1, 1).Alpha);
+        using var wide = SKBitmap.Decode(MaskLayerRenderer.Disagreement(Enumerable.Repeat(true, 4).ToArray(), 1, 4));
+        Assert.Equal(MaskLayerRenderer.DisagreementDark, wide.GetPixel(2, 0));
+    }
+
+    [Fact]
+    public void FocusKeepsTheSelectionClearOutlinesItAndDimsTheRest()
+    {
+        // 5×5 with a 3×3 selection in the middle: its ring is outlined white, the ring around it black, the corners
+        // of the image dimmed, the selection's centre untouched.
+        var selected = new bool[25];
+        for (int y = 1; y <= 3; y++) for (int x = 1; x <= 3; x++) selected[y * 5 + x] = true;
+        using var bitmap = SKBitmap.Decode(MaskLayerRenderer.Focus(selected, 5, 5));
+        Assert.Equal(0, bitmap.GetPixel(2, 2).Alpha);
+        Assert.Equal(SKColors.White, bitmap.GetPixel(1, 1));
+        Assert.Equal(SKColors.White, bitmap.GetPixel(2, 1));
+        Assert.Equal(SKColors.Black, bitmap.GetPixel(2, 0));
+        Assert.Equal(SKColors.Black, bitmap.GetPixel(0, 2));
+        Assert.Equal(MaskLayerRenderer.Dimmed, bitmap.GetPixel(0, 0)); // only diagonal to the selection
+    }
+}

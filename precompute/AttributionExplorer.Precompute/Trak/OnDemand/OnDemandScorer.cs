@@ -34,8 +34,8 @@ public sealed class OnDemandScorer : IDisposable
     public float[] Score(Tensor image, Tensor labels, ITargetOutput output) => Mean(ScorePerCheckpoint(image, labels, output));
 
     /// <summary>Scores [n] of one example under each checkpoint, in the order the checkpoints were given (what a
-    /// split-half reliability compares).</summary>
-    public float[][] ScorePerCheckpoint(Tensor image, Tensor labels, ITargetOutput output)
+    /// split-half reliability compares). <paramref name="scored"/> hears (checkpoints done, checkpoints) after each.</summary>
+    public float[][] ScorePerCheckpoint(Tensor image, Tensor labels, ITargetOutput output, Action<int, int>? scored = null)
     {
         var perCheckpoint = new float[members.Count][];
         for (int m = 0; m < members.Count; m++)
@@ -45,6 +45,7 @@ public sealed class OnDemandScorer : IDisposable
             var psi = projector.Project(gradients.Compute(image, labels, _ => output));
             perCheckpoint[m] = TrakScorer.Score(psi, matrix)[0].data<float>().ToArray();
             if (perCheckpoint[m].Any(s => !float.IsFinite(s))) throw new InvalidOperationException("on-demand TRAK produced non-finite scores");
+            scored?.Invoke(m + 1, members.Count);
         }
         return perCheckpoint;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AttributionExplorer.Core.Evaluation;
 using AttributionExplorer.Storage.Repositories;
 using AttributionExplorer.Web.Components.Pages;
+using AttributionExplorer.Web.Components.Shared;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -157,21 +158,20 @@ public class EvaluationPageTests : BunitContext
         Assert.Equal(["1.000", "0.500", "0.250", "0.912", "0.732", "–"], trak[1..]);
         Assert.Equal(["0.000", "0.500", "0.250", "0.600", "0.300", "–"], Cells(rows[1])[1..]);
 
-        var chart = card.QuerySelector("svg.precision-curve")!;
-        Assert.Equal("img", chart.GetAttribute("role"));
+        // MudBlazor's line chart: one line per method and the base rate, points every 5% inspected, values in %.
+        var chart = card.QuerySelector("figure.precision-curve")!;
         Assert.Contains("trak_overall: precision 1.000 at 5%", chart.GetAttribute("aria-label"));
-        var lines = chart.QuerySelectorAll("polyline.series");
-        Assert.Equal(["trak_overall", "model_confidence", "random"], lines.Select(l => l.GetAttribute("data-method")));
-        Assert.Equal(3, lines.Select(l => l.GetAttribute("stroke")).Distinct().Count());
-        // 20 training images: one point per k; the first (k = 1, 5% inspected) of trak is at precision 1 (the top, y = 10).
-        var points = lines[0].GetAttribute("points")!.Split(' ');
-        Assert.Equal(20, points.Length);
-        Assert.Equal("75,10", points[0]); // x = 48 + 5% of 540
-        Assert.Equal("588,194", points[^1]); // 100% inspected: 4 / 20 = the base rate
-        // Base rate 4 / 20 = 0.2: y = 240 − 0.2 × 230 = 194.
-        var baseRate = chart.QuerySelector("line.base-rate")!;
-        Assert.Equal("194", baseRate.GetAttribute("y1"));
-        Assert.Equal(3 + 1, card.QuerySelectorAll(".chart-legend .legend-item").Length);
+        var lines = chart.QuerySelectorAll("path.mud-chart-line");
+        Assert.Equal(3 + 1, lines.Length);
+        Assert.Equal(4, lines.Select(l => l.GetAttribute("stroke")).Distinct().Count());
+        Assert.Equal(["trak_overall", "model_confidence", "random", PrecisionCurveChart.BaseRateName],
+            chart.QuerySelectorAll(".mud-chart-legend-item").Select(l => l.TextContent.Trim()));
+        Assert.Equal(["precision (%)", "training images inspected (%)"],
+            chart.QuerySelectorAll("text.mud-charts-yaxis, text.mud-charts-xaxis").Select(t => t.TextContent).Order());
+        // 20 points per line at 5%, 10%, …, 100%; each answers a hover (the chart's tooltip).
+        Assert.Equal(20, chart.QuerySelectorAll("g.mud-charts-xaxis text").Length);
+        Assert.Equal(4 * 20, chart.QuerySelectorAll("circle.mud-chart-point[opacity='0']").Length);
+        Assert.Contains($"base rate {AttributionExplorer.Web.Services.EvaluationCatalog.Number(0.2)} (4 / 20)", chart.QuerySelector("figcaption")!.TextContent);
     }
 
     /// <summary>Three seeds, two detectors and random at 20% and 50%; intervals computed by the Core (t-intervals).</summary>

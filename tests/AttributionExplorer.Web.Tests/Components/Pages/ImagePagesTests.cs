@@ -162,4 +162,35 @@ public class ImagePagesTests : BunitContext, IAsyncLifetime
         Assert.NotEmpty(page.FindAll("section.method-column[data-method='trak'] a.influencer-tile"));
         Assert.Empty(Open(db.DatasetId, 104).FindAll(".ranks-end"));
     }
+
+    [Fact]
+    public void TheChosenObjectIsOutlinedAndClickingAnObjectChoosesIt()
+    {
+        var annotation = db.Datasets.GetAnnotations(db.HeldOut).Single();
+        db.AddRun(AttributionMethods.Trak, new NewTarget(db.HeldOut, TargetKinds.Object, annotation.CategoryCocoId, annotation.Id), [1f, 2f, 3f, 4f]);
+        db.AddRun(AttributionMethods.Trak, new NewTarget(db.HeldOut, TargetKinds.Class, annotation.CategoryCocoId, null), [1f, 2f, 3f, 4f]);
+
+        // The full image marks nothing.
+        Navigation.NavigateTo($"/datasets/{db.DatasetId}/held-out/{db.HeldOut}");
+        var page = Render<HeldOutImagePage>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.Id, db.HeldOut));
+        Assert.Empty(page.FindAll("img.focus-layer"));
+
+        // Clicking the object (image pixel (1, 0); the 3×2 image is shown 320 px high, 80 px cropped on each side)
+        // makes it the target.
+        page.Find(".region-picker").Click(new Microsoft.AspNetCore.Components.Web.MouseEventArgs { OffsetX = 100, OffsetY = 50 });
+        Assert.EndsWith($"target=object%3A{annotation.Id}", Navigation.Uri);
+
+        // The target in the address is outlined on the image, the rest dimmed: one layer, named after the chip.
+        var picked = Render<HeldOutImagePage>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.Id, db.HeldOut));
+        var focus = picked.Find("img.focus-layer");
+        Assert.Equal($"object:{annotation.Id}", focus.GetAttribute("data-selected"));
+        Assert.Equal($"/api/datasets/{db.DatasetId}/images/{db.HeldOut}/masks/focus.png?annotation={annotation.Id}", focus.GetAttribute("src"));
+        Assert.Contains("Outlined: object: cat #1", picked.Find(".focus-caption").TextContent);
+        Assert.Equal("true", picked.Find("button.target-chip[data-kind='object']").GetAttribute("aria-pressed"));
+
+        // A class target outlines every object of the class (model index 1 = "cat").
+        Navigation.NavigateTo($"/datasets/{db.DatasetId}/held-out/{db.HeldOut}?target=class:{annotation.CategoryCocoId}");
+        var byClass = Render<HeldOutImagePage>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.Id, db.HeldOut));
+        Assert.EndsWith("/masks/focus.png?class=1", byClass.Find("img.focus-layer").GetAttribute("src"));
+    }
 }

@@ -241,4 +241,25 @@ public class QueuePageTests : BunitContext
         Assert.Equal(4, Order(page).Length);
         Assert.Empty(Open("?page=1").FindAll(".queue-end"));
     }
+
+    [Fact]
+    public void AnyRowOpensLargeAndTheLightboxStepsThroughThePageInQueueOrder()
+    {
+        Services.AddSingleton<ICheckpointRepository>(new CheckpointRepository(db.Database));
+        var page = Open("?method=trak");
+        Assert.NotNull(page.Find(".tile-overlay-bar"));
+        var rowLink = page.FindAll(".queue-table a.queue-link")[1].GetAttribute("href");
+        page.FindAll(".queue-table .tile-enlarge")[1].Click();
+
+        var dialog = page.Find(".lightbox");
+        Assert.Equal(db.Train[3].ToString(), dialog.GetAttribute("data-image"));
+        Assert.Contains("Queue #2: training image", page.Find(".lightbox-title").TextContent);
+        // "open page" keeps the queue position, like the row's own link.
+        Assert.Equal(rowLink, page.Find("a.lightbox-open").GetAttribute("href"));
+
+        dialog.KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "ArrowRight" });
+        Assert.Equal(db.Train[0].ToString(), page.Find(".lightbox").GetAttribute("data-image"));
+        page.Find(".lightbox").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        Assert.Empty(page.FindAll(".lightbox"));
+    }
 }
