@@ -42,7 +42,7 @@ public class ReviewingTheQueueJourney(DemoApp app)
         await page.GetByText("Queue position #1").WaitForAsync();
         long coco = long.Parse(new Uri(page.Url).AbsolutePath.Split('/').Last());
 
-        await page.GetByLabel("Your name (for flags)").FillAsync("E2E reviewer");
+        // Flags carry the signed-in user's name (the fixture's admin).
         await page.Locator("body").ClickAsync(new LocatorClickOptions { Position = new Position { X = 5, Y = 300 } });
         await page.Locator("button[data-shortcut='c']:not([disabled])").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         await page.Keyboard.PressAsync("c");
@@ -55,7 +55,7 @@ public class ReviewingTheQueueJourney(DemoApp app)
         await page.Locator($".queue-table tbody tr[data-image='{coco}'][data-state='confirmed']").WaitForAsync();
         string review = await row.Locator("td.review").InnerTextAsync();
         Assert.Contains("confirmed error", review);
-        Assert.Contains("E2E reviewer", review);
+        Assert.Contains(DemoApp.Admin, review);
 
         // Filter by that state: only confirmed rows, and the address says so.
         await page.Locator("select[data-filter='state']").SelectOptionAsync("confirmed");
@@ -150,7 +150,8 @@ public class ReviewingTheQueueJourney(DemoApp app)
         const string background = "getComputedStyle(document.body).backgroundColor";
         Assert.Equal("rgb(255, 255, 255)", await page.EvaluateAsync<string>(background));
         await page.Locator("[data-action='toggle-theme']").ClickAsync();
-        await page.WaitForFunctionAsync($"{background} === 'rgb(37, 37, 44)'");
+        // A function, not an expression string: the app's CSP forbids eval, which Playwright needs for strings.
+        await page.WaitForFunctionAsync($"() => {background} === 'rgb(37, 37, 44)'");
         await page.ReloadAsync();
         await DemoApp.WaitInteractive(page);
         Assert.Equal("rgb(37, 37, 44)", await page.EvaluateAsync<string>(background));

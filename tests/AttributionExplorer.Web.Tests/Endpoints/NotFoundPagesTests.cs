@@ -33,12 +33,15 @@ public sealed class NotFoundPagesTests(NotFoundPagesTests.App app) : IClassFixtu
     }
 
     private long Dataset => app.Seeded.DatasetId;
+    private static string? token;
 
     private async Task<(HttpStatusCode Status, string? MediaType, string Body)> Browse(string path, string? cookie = null)
     {
         using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        // Signed in (every page needs it): an API token stands for the sign-in cookie here.
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ??= app.Seeded.TokenFor("pages-admin", AttributionExplorer.Core.Accounts.UserRoles.Admin));
         if (cookie is not null) request.Headers.Add("Cookie", cookie);
         using var response = await client.SendAsync(request);
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
@@ -84,6 +87,7 @@ public sealed class NotFoundPagesTests(NotFoundPagesTests.App app) : IClassFixtu
         }
         // An API client still gets JSON.
         using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token ??= app.Seeded.TokenFor("pages-admin", AttributionExplorer.Core.Accounts.UserRoles.Admin));
         var json = await client.GetAsync($"/api/datasets/{Dataset}/exports/999/download?format=txt");
         Assert.Equal((HttpStatusCode.NotFound, "application/json"), (json.StatusCode, json.Content.Headers.ContentType?.MediaType));
     }

@@ -178,12 +178,12 @@ public class ImagePagesTests : BunitContext, IAsyncLifetime
         // Clicking the object (image pixel (1, 0); the 3×2 image is shown 320 px high, 80 px cropped on each side)
         // makes it the target.
         page.Find(".region-picker").Click(new Microsoft.AspNetCore.Components.Web.MouseEventArgs { OffsetX = 100, OffsetY = 50 });
-        Assert.EndsWith($"target=object%3A{annotation.Id}", Navigation.Uri);
+        Assert.EndsWith($"target=object%3A{annotation.CocoId}", Navigation.Uri);
 
         // The target in the address is outlined on the image, the rest dimmed: one layer, named after the chip.
         var picked = Render<HeldOutImagePage>(p => p.Add(c => c.DatasetId, db.DatasetId).Add(c => c.Id, db.HeldOut));
         var focus = picked.Find("img.focus-layer");
-        Assert.Equal($"object:{annotation.Id}", focus.GetAttribute("data-selected"));
+        Assert.Equal($"object:{annotation.CocoId}", focus.GetAttribute("data-selected"));
         Assert.Equal($"/api/datasets/{db.DatasetId}/images/{db.HeldOut}/masks/focus.png?annotation={annotation.Id}", focus.GetAttribute("src"));
         Assert.Contains("Outlined: object: cat #1", picked.Find(".focus-caption").TextContent);
         Assert.Equal("true", picked.Find("button.target-chip[data-kind='object']").GetAttribute("aria-pressed"));
