@@ -146,6 +146,25 @@ public sealed class DemoApp : IAsyncLifetime
         }
     }
 
+    /// <summary>The smallest non-crowd object of a demo image (by COCO id) and its mask pixel nearest the mask's centroid
+    /// (a pixel no other object covers, since the page picks the smallest object under the cursor); the object's COCO id.</summary>
+    public (long CocoId, int X, int Y, int Width) ObjectPixel(long imageCocoId)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT a.coco_id, a.rle_height, a.rle_width, a.rle_counts FROM annotations a JOIN images i ON i.id = a.image_id " +
+            $"WHERE i.dataset_id = {DemoId} AND i.coco_id = {imageCocoId} AND a.is_crowd = 0 ORDER BY a.area LIMIT 1";
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) throw new InvalidOperationException($"demo image {imageCocoId} has no object");
+        int h = reader.GetInt32(1), w = reader.GetInt32(2);
+        var mask = Core.Masks.RleCodec.Decode(new Core.Masks.RleMask(h, w, Core.Masks.RleCodec.FromCompressedString(reader.GetString(3))));
+        var pixels = Enumerable.Range(0, mask.Length).Where(i => mask[i]).Select(i => (X: i % w, Y: i / w)).ToList();
+        double cx = pixels.Average(p => p.X), cy = pixels.Average(p => p.Y);
+        var best = pixels.MinBy(p => (p.X - cx) * (p.X - cx) + (p.Y - cy) * (p.Y - cy));
+        return (reader.GetInt64(0), best.X, best.Y, w);
+    }
+
     /// <summary>Fills and sends the sign-in form of a page that shows it.</summary>
     public static async Task SignInAsync(IPage page, string user, string password)
     {

@@ -12,25 +12,6 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
     /// <summary>A score on its column's fixed scale: signed (true minus), fixed decimals, never scientific notation.</summary>
     [GeneratedRegex(@"(^|\s)[+\u2212]?\d+\.\d+(\s|$)")] private static partial Regex Score();
 
-    /// <summary>The smallest non-crowd object of an image (by COCO id) and its mask pixel nearest the mask's centroid (a
-    /// pixel no other object covers, since the page picks the smallest object under the cursor); the object's COCO id.</summary>
-    private (long CocoId, int X, int Y, int Width) ObjectPixel(long imageCocoId)
-    {
-        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT a.coco_id, a.rle_height, a.rle_width, a.rle_counts FROM annotations a JOIN images i ON i.id = a.image_id " +
-            $"WHERE i.dataset_id = {app.DemoId} AND i.coco_id = {imageCocoId} AND a.is_crowd = 0 ORDER BY a.area LIMIT 1";
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), $"image {imageCocoId} has no object");
-        int h = reader.GetInt32(1), w = reader.GetInt32(2);
-        var mask = Core.Masks.RleCodec.Decode(new Core.Masks.RleMask(h, w, Core.Masks.RleCodec.FromCompressedString(reader.GetString(3))));
-        var pixels = Enumerable.Range(0, mask.Length).Where(i => mask[i]).Select(i => (X: i % w, Y: i / w)).ToList();
-        double cx = pixels.Average(p => p.X), cy = pixels.Average(p => p.Y);
-        var best = pixels.MinBy(p => (p.X - cx) * (p.X - cx) + (p.Y - cy) * (p.Y - cy));
-        return (reader.GetInt64(0), best.X, best.Y, w);
-    }
-
     private static async Task<int> TilesIn(IPage page, string column) =>
         await page.Locator($"section.method-column[aria-label='{column}'] a.influencer-tile").CountAsync();
 
@@ -70,7 +51,7 @@ public partial class ExploringATargetJourney(DemoApp app, ITestOutputHelper outp
 
         // Clicking an object on the image picks it as the target, named in the address by its COCO annotation id.
         long imageId = long.Parse(new Uri(page.Url).AbsolutePath.Split('/').Last());
-        var (annotationId, x, y, width) = ObjectPixel(imageId);
+        var (annotationId, x, y, width) = app.ObjectPixel(imageId);
         await page.Locator("[data-action='draw-region']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         var picker = (await page.Locator(".region-picker").BoundingBoxAsync())!;
         double scale = picker.Width / width;

@@ -89,7 +89,7 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         Assert.Equal(0, await page.Locator("img.focus-layer").CountAsync());
 
         long cocoImageId = long.Parse(new Uri(page.Url).AbsolutePath.Split('/').Last());
-        var (annotationId, x, y, width) = ObjectPixel(cocoImageId);
+        var (annotationId, x, y, width) = app.ObjectPixel(cocoImageId);
         var picker = (await page.Locator(".region-picker").BoundingBoxAsync())!;
         double scale = picker.Width / width;
         await page.Mouse.ClickAsync((float)(picker.X + (x + 0.5) * scale), (float)(picker.Y + (y + 0.5) * scale));
@@ -280,24 +280,5 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         await DemoApp.WaitInteractive(page);
         await page.CloseAsync();
         return new PaintTimes(t[0], t[1], t[2], content);
-    }
-
-    /// <summary>The smallest non-crowd object of an image (by COCO ids, as the addresses name them) and its mask pixel
-    /// nearest the mask's centroid.</summary>
-    private (long CocoId, int X, int Y, int Width) ObjectPixel(long cocoImageId)
-    {
-        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath};Mode=ReadOnly");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT a.coco_id, a.rle_height, a.rle_width, a.rle_counts FROM annotations a JOIN images i ON i.id = a.image_id " +
-            $"WHERE i.dataset_id = {app.DemoId} AND i.coco_id = {cocoImageId} AND a.is_crowd = 0 ORDER BY a.area LIMIT 1";
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read(), $"image {cocoImageId} has no object");
-        int h = reader.GetInt32(1), w = reader.GetInt32(2);
-        var mask = Core.Masks.RleCodec.Decode(new Core.Masks.RleMask(h, w, Core.Masks.RleCodec.FromCompressedString(reader.GetString(3))));
-        var pixels = Enumerable.Range(0, mask.Length).Where(i => mask[i]).Select(i => (X: i % w, Y: i / w)).ToList();
-        double cx = pixels.Average(p => p.X), cy = pixels.Average(p => p.Y);
-        var best = pixels.MinBy(p => (p.X - cx) * (p.X - cx) + (p.Y - cy) * (p.Y - cy));
-        return (reader.GetInt64(0), best.X, best.Y, w);
     }
 }
