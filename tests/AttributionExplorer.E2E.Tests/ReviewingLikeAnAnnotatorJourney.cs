@@ -35,8 +35,11 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
 
         // Off on one page is off on every page with tiles.
         await page.Locator("a.gallery-tile").First.ClickAsync();
+        await DemoApp.WaitForLocation(page, $@"^/datasets/{app.DemoId}/images/\d+");
         await page.Locator("a.influencer-tile img.tile-mask").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         Assert.False(await Shown(page.Locator("a.influencer-tile img.tile-mask").First));
+        // The prerendered switch ignores a click until the circuit is up.
+        await DemoApp.WaitInteractive(page);
         await page.Locator("input[data-action='tile-masks']").CheckAsync();
         await page.WaitForFunctionAsync("() => document.documentElement.dataset.tileMasks === 'on'");
     }
