@@ -11,15 +11,6 @@ public sealed class RequestGuardsTests(SecuredApp app) : IClassFixture<SecuredAp
 {
     private string Exports => $"/api/datasets/{app.DatasetId}/exports";
 
-    private static MultipartFormDataContent Png()
-    {
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(PngBytes.Rgb(3, 2));
-        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
-        form.Add(file, "file", "x.png");
-        return form;
-    }
-
     private static HttpRequestMessage Post(string url, HttpContent content, params (string Name, string Value)[] headers)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
@@ -33,7 +24,7 @@ public sealed class RequestGuardsTests(SecuredApp app) : IClassFixture<SecuredAp
     public async Task ACrossOriginUploadIsRefusedWith403ProblemDetailsEvenWithAValidToken()
     {
         using var admin = app.TokenClient("cors.admin", UserRoles.Admin);
-        var response = await admin.SendAsync(Post($"/api/datasets/{app.DatasetId}/uploads", Png(), ("Origin", "http://evil.example")));
+        var response = await admin.SendAsync(Post($"/api/datasets/{app.DatasetId}/uploads", SecuredApp.PngUpload(), ("Origin", "http://evil.example")));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -133,16 +124,10 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
     public async Task UploadsOverTheLimitGet429WithRetryAfter()
     {
         using var admin = app.TokenClient("busy.admin", UserRoles.Admin);
-        HttpContent Png()
-        {
-            var form = new MultipartFormDataContent();
-            form.Add(new ByteArrayContent(PngBytes.Rgb(3, 2)), "file", "x.png");
-            return form;
-        }
-        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/datasets/{app.DatasetId}/uploads", Png())).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/datasets/{app.DatasetId}/uploads", Png())).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/datasets/{app.DatasetId}/uploads", SecuredApp.PngUpload())).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/datasets/{app.DatasetId}/uploads", SecuredApp.PngUpload())).StatusCode);
 
-        var refused = await admin.PostAsync($"/api/datasets/{app.DatasetId}/uploads", Png());
+        var refused = await admin.PostAsync($"/api/datasets/{app.DatasetId}/uploads", SecuredApp.PngUpload());
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 600);
@@ -151,7 +136,7 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
         Assert.StartsWith("Too many uploads requests: at most 2 per 600 s (AttributionExplorer:Security:RateLimits:Uploads).", detail);
         // Another user has their own budget.
         using var other = app.TokenClient("other.admin", UserRoles.Admin);
-        Assert.Equal(HttpStatusCode.Accepted, (await other.PostAsync($"/api/datasets/{app.DatasetId}/uploads", Png())).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await other.PostAsync($"/api/datasets/{app.DatasetId}/uploads", SecuredApp.PngUpload())).StatusCode);
     }
 
     [Fact]

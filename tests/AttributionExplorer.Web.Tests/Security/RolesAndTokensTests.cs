@@ -13,15 +13,6 @@ public sealed class RolesAndTokensTests(SecuredApp app) : IClassFixture<SecuredA
 {
     private string Api => $"/api/datasets/{app.DatasetId}";
 
-    private static MultipartFormDataContent Png()
-    {
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(PngBytes.Rgb(3, 2));
-        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
-        form.Add(file, "file", "x.png");
-        return form;
-    }
-
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     private static async Task<string> Detail(HttpResponseMessage response)
@@ -37,7 +28,7 @@ public sealed class RolesAndTokensTests(SecuredApp app) : IClassFixture<SecuredA
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"{Api}/ranking-methods")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"{Api}/exports")).StatusCode);
 
-        var upload = await viewer.PostAsync($"{Api}/uploads", Png());
+        var upload = await viewer.PostAsync($"{Api}/uploads", SecuredApp.PngUpload());
         Assert.Equal(HttpStatusCode.Forbidden, upload.StatusCode);
         Assert.Equal("Your role may not do this.", await Detail(upload));
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"{Api}/images/{app.Seeded.HeldOut}/region-jobs", Json("{\"x\":0,\"y\":0,\"width\":1,\"height\":1}"))).StatusCode);
@@ -52,7 +43,7 @@ public sealed class RolesAndTokensTests(SecuredApp app) : IClassFixture<SecuredA
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         long id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("exportId").GetInt64();
         Assert.Equal("ann.o", (await annotator.GetFromJsonAsync<JsonElement>($"{Api}/exports/{id}")).GetProperty("author").GetString());
-        Assert.Equal(HttpStatusCode.Forbidden, (await annotator.PostAsync($"{Api}/uploads", Png())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await annotator.PostAsync($"{Api}/uploads", SecuredApp.PngUpload())).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await annotator.PostAsync($"{Api}/images/{app.Seeded.HeldOut}/region-jobs", Json("{\"x\":0,\"y\":0,\"width\":1,\"height\":1}"))).StatusCode);
     }
 
@@ -60,7 +51,7 @@ public sealed class RolesAndTokensTests(SecuredApp app) : IClassFixture<SecuredA
     public async Task AnAdminUploadsAndQueuesJobs()
     {
         using var admin = app.TokenClient("root.admin", UserRoles.Admin);
-        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"{Api}/uploads", Png())).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"{Api}/uploads", SecuredApp.PngUpload())).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"{Api}/images/{app.Seeded.HeldOut}/region-jobs", Json("{\"x\":0,\"y\":0,\"width\":1,\"height\":1}"))).StatusCode);
     }
 

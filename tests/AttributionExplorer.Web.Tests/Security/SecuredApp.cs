@@ -22,6 +22,16 @@ public class SecuredApp : WebApplicationFactory<Program>
     protected SecuredApp(IReadOnlyDictionary<string, string>? settings) => this.settings = settings;
 
     public const string Password = "a long enough password";
+
+    /// <summary>A valid 3×2 PNG as the upload form's "file" field.</summary>
+    public static MultipartFormDataContent PngUpload()
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(AttributionExplorer.Tests.Shared.PngBytes.Rgb(3, 2));
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+        form.Add(file, "file", "x.png");
+        return form;
+    }
     internal SeededDatabase Seeded { get; } = new();
     public string DataRoot { get; } = Directory.CreateTempSubdirectory("ae-web-sec").FullName;
     public long DatasetId => Seeded.DatasetId;
