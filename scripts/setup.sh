@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs (idempotent; skips what is present).
 #   --browser  also Debian's chromium, which the browser tests drive through Playwright (no browser download).
+# PostgreSQL's server binaries are for the storage tests, which start a throwaway cluster of their own with initdb/pg_ctl;
+# the Debian service is not started (a policy-rc.d refuses it during the install where none is in place).
 set -euo pipefail
 need=()
 command -v readelf >/dev/null 2>&1 || need+=(binutils)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 if [ "${1:-}" = "--browser" ] && [ -z "${AE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
-  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  policy=/usr/sbin/policy-rc.d; added_policy=""
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && added_policy=1; fi
+  rc=0
+  { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; } || rc=$?
+  [ -z "$added_policy" ] || $sudo rm -f "$policy"
+  [ $rc -eq 0 ] || exit $rc
 fi
 command -v dotnet >/dev/null 2>&1 || { echo "setup: the .NET 10 SDK is required (https://dot.net)"; exit 1; }

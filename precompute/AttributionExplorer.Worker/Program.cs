@@ -4,7 +4,7 @@ using AttributionExplorer.Worker.Commands;
 using AttributionExplorer.Worker.Infrastructure;
 using Microsoft.Data.Sqlite;
 
-var root = new RootCommand("AttributionExplorer precompute worker: import data, train models, compute TRAK scores into SQLite.");
+var root = new RootCommand("AttributionExplorer precompute worker: import data, train models, compute TRAK scores into SQLite or PostgreSQL.");
 foreach (var command in WorkerCommands.All()) root.Subcommands.Add(command);
 try
 {
@@ -14,6 +14,12 @@ catch (SqliteException e)
 {
     // A read-only or full database is an operator's problem to fix, not a stack trace to read.
     Console.Error.WriteLine($"error: {SqliteErrors.Describe(e, DatabasePath(args))}");
+    return 1;
+}
+catch (Npgsql.NpgsqlException e)
+{
+    // An unreachable server, a wrong password or a full disk: the server's own words, no stack trace.
+    Console.Error.WriteLine($"error: PostgreSQL (AttributionExplorer:Storage:ConnectionString): {e.Message}");
     return 1;
 }
 catch (Exception e)

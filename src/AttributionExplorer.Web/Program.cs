@@ -26,7 +26,14 @@ if (problems.Count > 0)
     return 1;
 }
 builder.Services.AddOptionSections(options);
-builder.Services.AddAttributionStorage(PathResolver.Resolve(options.DatabasePath), PathResolver.Resolve(options.DataRoot));
+AttributionExplorer.Storage.StorageBackend storage;
+try { storage = AttributionExplorer.Storage.Providers.StorageProvider.Open(options); }
+catch (Npgsql.NpgsqlException e)
+{
+    Console.Error.WriteLine($"error: PostgreSQL ({AppOptions.Section}:Storage:ConnectionString): {e.Message}");
+    return 1;
+}
+builder.Services.AddAttributionStorage(storage);
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddErrorResponses();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using AttributionExplorer.Core.Options;
+using AttributionExplorer.Storage.Providers;
 using AttributionExplorer.Worker.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Spectre.Console;
@@ -23,7 +24,10 @@ public static class BackupCommand
             string source = "(database)";
             try
             {
-                source = PathResolver.Resolve(WorkerSettings.Load(r.GetValue(config)).DatabasePath);
+                var options = WorkerSettings.Load(r.GetValue(config));
+                if (StorageProvider.SqliteOnly(options, "backup") is { } notSqlite)
+                    throw new DatabaseBackupException($"{notSqlite}; back up PostgreSQL with pg_dump (README, \"Running on a cluster\")");
+                source = PathResolver.Resolve(options.DatabasePath);
                 var clock = Stopwatch.StartNew();
                 var result = DatabaseBackup.Run(source, r.GetValue(to)!, r.GetValue(force));
                 AnsiConsole.MarkupLine($"backed up [bold]{Markup.Escape(source)}[/] to [bold]{Markup.Escape(result.Path)}[/]: " +

@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using AttributionExplorer.Core.Accounts;
 using AttributionExplorer.Core.Options;
-using AttributionExplorer.Storage;
-using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Storage.Providers;
 using AttributionExplorer.Worker.Accounts;
 using AttributionExplorer.Worker.Infrastructure;
 
@@ -134,9 +133,8 @@ public static class UsersCommand
         try
         {
             var options = WorkerSettings.Load(r.GetValue(config));
-            var database = new SqliteDatabase(PathResolver.Resolve(options.DatabasePath), PathResolver.Resolve(options.DataRoot));
-            database.Migrate();
-            action(new UserAdmin(new UserRepository(database), options.Security.PasswordMinLength), output);
+            using var storage = StorageProvider.Open(options);
+            action(new UserAdmin(storage.Users, options.Security.PasswordMinLength), output);
             return 0;
         }
         catch (Exception e) when (e is UserAdminException or ArgumentException or FileNotFoundException or IOException or UnauthorizedAccessException)

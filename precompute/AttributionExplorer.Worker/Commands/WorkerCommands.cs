@@ -186,7 +186,7 @@ public static class WorkerCommands
         try
         {
             var context = new PipelineContext(WorkerSettings.Load(result.GetValue(Config)));
-            AnsiConsole.MarkupLine($"[grey]database: {Markup.Escape(context.Database.Path)}[/]");
+            AnsiConsole.MarkupLine($"[grey]database: {Markup.Escape(context.Storage.Location)}[/]");
             work(context);
             var table = new Table().Title("Summary").AddColumns("step", "result", "seconds");
             foreach (var (step, outcome, seconds) in context.Summary) table.AddRow(Markup.Escape(step), Markup.Escape(outcome), seconds.ToString("F1"));

@@ -3,31 +3,30 @@ using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Ports;
 using AttributionExplorer.Core.Runs;
 using AttributionExplorer.Storage;
-using AttributionExplorer.Storage.Repositories;
+using AttributionExplorer.Storage.Providers;
 
 namespace AttributionExplorer.Worker.Pipeline;
 
-/// <summary>Options, the storage ports (SQLite adapters behind them), the run executor and the artifact store shared by
+/// <summary>Options, the storage ports (the configured SQLite or PostgreSQL adapters behind them), the run executor and the artifact store shared by
 /// the steps of one command.</summary>
 public sealed class PipelineContext
 {
     public PipelineContext(AppOptions options, TimeSpan? lease = null)
     {
         Options = options;
-        Database = new SqliteDatabase(PathResolver.Resolve(options.DatabasePath), PathResolver.Resolve(options.DataRoot));
-        Database.Migrate();
-        Datasets = new DatasetRepository(Database);
-        Checkpoints = new CheckpointRepository(Database);
-        RankingRuns = new RankingRunRepository(Database);
-        Scores = new ScoreRepository(Database);
-        TrainRankings = new TrainRankingRepository(Database);
-        Agreement = new AgreementRepository(Database);
-        ScoringMatrices = new ScoringMatrixRepository(Database);
-        Embeddings = new EmbeddingRepository(Database);
-        Jobs = new JobRepository(Database);
-        Evaluations = new EvaluationRepository(Database);
-        Plugins = new PluginCatalogRepository(Database);
-        Ledger = new RunLedgerRepository(Database);
+        Storage = StorageProvider.Open(options);
+        Datasets = Storage.Datasets;
+        Checkpoints = Storage.Checkpoints;
+        RankingRuns = Storage.RankingRuns;
+        Scores = Storage.Scores;
+        TrainRankings = Storage.TrainRankings;
+        Agreement = Storage.Agreement;
+        ScoringMatrices = Storage.ScoringMatrices;
+        Embeddings = Storage.Embeddings;
+        Jobs = Storage.Jobs;
+        Evaluations = Storage.Evaluations;
+        Plugins = Storage.Plugins;
+        Ledger = Storage.Ledger;
         WorkerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
         Lease = lease ?? RunExecutor.DefaultLease;
         Runs = new RunExecutor(Ledger, WorkerName, Lease);
@@ -36,7 +35,13 @@ public sealed class PipelineContext
     }
 
     public AppOptions Options { get; }
-    public SqliteDatabase Database { get; }
+    /// <summary>The configured storage (SQLite or PostgreSQL), migrated.</summary>
+    public StorageBackend Storage { get; }
+    /// <summary>The SQLite file, for the few SQLite-only uses (tests reading it directly).</summary>
+    public SqliteDatabase Database => sqlite ??= Storage.Provider == StorageBackend.Sqlite
+        ? new SqliteDatabase(Storage.Location, Storage.Paths.Root)
+        : throw new InvalidOperationException($"{AppOptions.Section}:Storage:Provider = {Storage.Provider}: there is no SQLite file");
+    private SqliteDatabase? sqlite;
     public IDatasetRepository Datasets { get; }
     public ICheckpointRepository Checkpoints { get; }
     public IRankingRunRepository RankingRuns { get; }
@@ -73,7 +78,7 @@ public sealed class PipelineContext
     public TorchSharp.torch.Device Device => device ??= Precompute.Training.ComputeDevice.Resolve(Options.Device);
 
     public Core.Domain.DatasetInfo RequireDataset(string name) => Datasets.FindByName(name)
-        ?? throw new InvalidOperationException($"no dataset named '{name}' in {Database.Path}; import it first (import-coco or demo)");
+        ?? throw new InvalidOperationException($"no dataset named '{name}' in {Storage.Location}; import it first (import-coco or demo)");
 }
 
 /// <summary>The model, training, TRAK and similarity sizes a command uses (the Demo section's with --demo-sizes).</summary>

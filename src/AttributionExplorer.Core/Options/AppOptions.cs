@@ -8,6 +8,8 @@ public sealed class AppOptions
 {
     public const string Section = "AttributionExplorer";
     public string DatabasePath { get; set; } = "data/attribution.db";
+    /// <summary>SQLite (DatabasePath) or PostgreSQL (a connection string).</summary>
+    public StorageOptions Storage { get; set; } = new();
     public string DataRoot { get; set; } = "data";
     /// <summary>"cpu" or "cuda"/"cuda:N" for training, TRAK and evaluations (CUDA needs a CUDA LibTorchSharp; README "GPU").</summary>
     public string Device { get; set; } = "cpu";

@@ -61,6 +61,7 @@ public static class OptionsProblems
         Check(options.Demo.ValImages >= 1, "Demo:ValImages", options.Demo.ValImages, "must be ≥ 1");
         Check(options.Demo.ImageSize >= 32, "Demo:ImageSize", options.Demo.ImageSize, "must be ≥ 32");
         Check(options.Demo.LabelErrorRate is >= 0 and < 1, "Demo:LabelErrorRate", options.Demo.LabelErrorRate, "must be in [0, 1)");
+        problems.AddRange(options.Storage.Problems());
         problems.AddRange(options.Evaluation.Problems());
         problems.AddRange(options.Security.Problems());
         return problems;

@@ -14,7 +14,7 @@ public static class AccountEndpoints
 
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (SqliteDatabase database) => Results.Ok(new { status = "ok", schemaVersion = database.SchemaVersion })).AllowAnonymous();
+        app.MapGet("/healthz", (StorageBackend storage) => Results.Ok(new { status = "ok", schemaVersion = storage.SchemaVersion })).AllowAnonymous();
 
         app.MapPost("/account/signin", async ([FromForm] string? name, [FromForm] string? password, [FromForm] string? returnUrl,
             SignInManager<AppUser> signIn, SecurityOptions security) =>

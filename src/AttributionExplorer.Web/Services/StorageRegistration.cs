@@ -1,44 +1,41 @@
 using AttributionExplorer.Storage;
-using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Web.Services;
 
 public static class StorageRegistration
 {
-    /// <summary>Registers the SQLite repositories. The schema is migrated once at start-up (an empty file gets the
-    /// current schema, so the app shows its empty state instead of failing).</summary>
-    public static IServiceCollection AddAttributionStorage(this IServiceCollection services, string databasePath, string dataRoot)
+    /// <summary>Registers the SQLite repositories of the file at <paramref name="databasePath"/> (migrated first).</summary>
+    public static IServiceCollection AddAttributionStorage(this IServiceCollection services, string databasePath, string dataRoot) =>
+        services.AddAttributionStorage(SqliteStorage.Open(databasePath, dataRoot));
+
+    /// <summary>Registers every port of the configured storage (<see cref="Storage.Providers.StorageProvider"/>). The schema
+    /// was migrated when it was opened (an empty database gets the current schema, so the app shows its empty state).</summary>
+    public static IServiceCollection AddAttributionStorage(this IServiceCollection services, StorageBackend storage)
     {
-        var database = new SqliteDatabase(databasePath, dataRoot);
-        database.Migrate();
-        services.AddSingleton(database);
-        services.AddSingleton<IDatasetRepository>(new DatasetRepository(database));
-        services.AddSingleton<ICheckpointRepository>(new CheckpointRepository(database));
-        var runs = new RankingRunRepository(database);
-        var scores = new ScoreRepository(database);
-        var trainRankings = new TrainRankingRepository(database);
-        var agreement = new AgreementRepository(database);
-        services.AddSingleton<IRankingRunRepository>(runs);
-        services.AddSingleton<IScoreRepository>(scores);
-        services.AddSingleton<ITrainRankingRepository>(trainRankings);
-        services.AddSingleton<IAgreementRepository>(agreement);
-        services.AddSingleton<IScoringMatrixRepository>(new ScoringMatrixRepository(database));
-        services.AddSingleton<IAttributionRepository>(new AttributionReads(runs, scores, trainRankings, agreement));
-        services.AddSingleton<AttributionExplorer.Core.Runs.IRunLedger>(new RunLedgerRepository(database));
-        services.AddSingleton<IEmbeddingRepository>(new EmbeddingRepository(database));
-        services.AddSingleton<IJobRepository>(new JobRepository(database));
-        var flags = new FlagRepository(database);
-        services.AddSingleton<IFlagRepository>(flags);
-        services.AddSingleton<IExportRepository>(new ExportRepository(database));
-        services.AddSingleton<IEvaluationRepository>(new EvaluationRepository(database));
-        services.AddSingleton<AttributionExplorer.Core.Plugins.IPluginCatalog>(new PluginCatalogRepository(database));
+        services.AddSingleton(storage);
+        services.AddSingleton(storage.Datasets);
+        services.AddSingleton(storage.Checkpoints);
+        services.AddSingleton(storage.RankingRuns);
+        services.AddSingleton(storage.Scores);
+        services.AddSingleton(storage.TrainRankings);
+        services.AddSingleton(storage.Agreement);
+        services.AddSingleton(storage.ScoringMatrices);
+        services.AddSingleton<IAttributionRepository>(new AttributionReads(storage.RankingRuns, storage.Scores, storage.TrainRankings, storage.Agreement));
+        services.AddSingleton(storage.Ledger);
+        services.AddSingleton(storage.Embeddings);
+        services.AddSingleton(storage.Jobs);
+        var flags = storage.Flags;
+        services.AddSingleton(flags);
+        services.AddSingleton(storage.Exports);
+        services.AddSingleton(storage.Evaluations);
+        services.AddSingleton(storage.Plugins);
         // Flagged image ids for (dataset, flag states), for export rules that drop flagged images.
         services.AddSingleton<Func<long, IReadOnlyList<string>, IReadOnlySet<long>>>((datasetId, states) => flags.FlaggedImageIds(datasetId, states));
         services.AddSingleton<ExportService>();
         services.AddSingleton<LabelErrorQueue>();
         services.AddSingleton<TargetRankings>();
         services.AddScoped<MissingResource>();
-        services.AddSingleton<IUserRepository>(new UserRepository(database));
+        services.AddSingleton(storage.Users);
         return services;
     }
 }

@@ -13,7 +13,7 @@ public abstract class CheckpointRepositoryContract
         new(0, datasetId, seed, Path.Combine(s.DataRoot, "checkpoints", $"m{seed}.bin"), 0.5, "{\"lr\":1}", 2.5,
             new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), runId);
 
-    [Fact]
+    [SkippableFact]
     public void CheckpointsOfCompleteTrainingRunsAreListedAndEveryOneIsFoundByItsRun()
     {
         using var s = CreateStorage();
@@ -39,7 +39,7 @@ public abstract class CheckpointRepositoryContract
 
     /// <summary>A run's trajectory: several checkpoints with their epochs, listed by run in epoch order, whatever order
     /// they were written in.</summary>
-    [Fact]
+    [SkippableFact]
     public void ATrainingRunsTrajectoryCheckpointsAreListedInEpochOrder()
     {
         using var s = CreateStorage();
@@ -59,7 +59,7 @@ public abstract class CheckpointRepositoryContract
         Assert.Empty(s.Checkpoints.ListByRun(run.Id + 1000));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ACheckpointOfAFailedRunIsNotListed()
     {
         using var s = CreateStorage();
@@ -73,7 +73,7 @@ public abstract class CheckpointRepositoryContract
         Assert.Equal(RunState.Failed, s.Ledger.List(d.Id).Single().State);
     }
 
-    [Fact]
+    [SkippableFact]
     public void PredictionsRoundTripThroughCompression()
     {
         using var s = CreateStorage();

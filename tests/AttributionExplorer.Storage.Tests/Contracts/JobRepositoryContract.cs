@@ -12,7 +12,7 @@ public abstract class JobRepositoryContract
     private static readonly string[] Kinds = ["job." + JobKinds.TrakRegion];
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
-    [Fact]
+    [SkippableFact]
     public void EnqueuedJobsReadBackQueued()
     {
         using var s = CreateStorage();
@@ -32,7 +32,7 @@ public abstract class JobRepositoryContract
         Assert.Null(s.Jobs.Get(id + 1000));
     }
 
-    [Fact]
+    [SkippableFact]
     public void JobsAreClaimedOldestFirstAndOnlyOnce()
     {
         using var s = CreateStorage();
@@ -50,7 +50,7 @@ public abstract class JobRepositoryContract
         Assert.Null(s.Ledger.ClaimNext(Kinds, "w3", Lease, DateTime.UtcNow, 3));
     }
 
-    [Fact]
+    [SkippableFact]
     public void CompletionAndFailureAreRecorded()
     {
         using var s = CreateStorage();
@@ -74,7 +74,7 @@ public abstract class JobRepositoryContract
         Assert.Equal(new[] { bad }, s.Jobs.ListRecent(d.Id, 1).Select(j => j.Id));
     }
 
-    [Fact]
+    [SkippableFact]
     public void AJobsResultNamesTheTargetItProduced()
     {
         using var s = CreateStorage();
@@ -86,7 +86,7 @@ public abstract class JobRepositoryContract
         Assert.Equal((JobStatus.Done, (long?)17, "{\"pixels\":4}"), (job.Status, job.ResultTargetId, job.ResultJson));
     }
 
-    [Fact]
+    [SkippableFact]
     public void RunningJobsOfAStoppedWorkerAreClaimedAgainOnceTheirLeaseExpires()
     {
         using var s = CreateStorage();
@@ -101,7 +101,7 @@ public abstract class JobRepositoryContract
         Assert.Equal("new", s.Jobs.Get(id)!.Worker);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ACancelledJobReadsAsFailed()
     {
         using var s = CreateStorage();
@@ -112,7 +112,7 @@ public abstract class JobRepositoryContract
         Assert.Equal((JobStatus.Failed, "cancelled"), (job.Status, job.Error));
     }
 
-    [Fact]
+    [SkippableFact]
     public void OnlyTheLeaseHolderRecordsProgressAndQueuedJobsKnowHowManyWaitBeforeThem()
     {
         using var s = CreateStorage();

@@ -13,7 +13,7 @@ public abstract class RankingContract
 
     private sealed class Failure(string message) : Exception(message);
 
-    [Fact]
+    [SkippableFact]
     public void IncompleteAndFailedRunsAreInvisible()
     {
         using var s = CreateStorage();
@@ -39,7 +39,7 @@ public abstract class RankingContract
         Assert.Equal(RunStatus.Failed, s.RankingRuns.Get(failed.Id)!.Status);
     }
 
-    [Fact]
+    [SkippableFact]
     public void CompletedRunHasTopKBothSignsAndOverallMeans()
     {
         using var s = CreateStorage();
@@ -74,7 +74,7 @@ public abstract class RankingContract
         Assert.Equal(2, s.Scores.GetTargetsOfRun(run).Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ACompleteRankingIsReusedAndAChangedIdentityMakesANewRun()
     {
         using var s = CreateStorage();
@@ -93,7 +93,7 @@ public abstract class RankingContract
 
     /// <summary>An object detector's ordering of annotations: pages follow the ranks, each row keeps its image, and a
     /// second write of the same run replaces the first.</summary>
-    [Fact]
+    [SkippableFact]
     public void ObjectRankingsPageInRankOrderAndARewriteReplacesThem()
     {
         using var s = CreateStorage();
@@ -113,7 +113,7 @@ public abstract class RankingContract
         Assert.Equal(0, s.TrainRankings.CountObjects(run.Id + 1000));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ARetriedRunStartsItsRowsAfresh()
     {
         using var s = CreateStorage();
@@ -132,7 +132,7 @@ public abstract class RankingContract
         Assert.Equal(d.Val[1], target.ImageId);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ScoresOfTheWrongLengthAreRejectedAndNothingIsWritten()
     {
         using var s = CreateStorage();
@@ -145,7 +145,7 @@ public abstract class RankingContract
         Assert.Throws<KeyNotFoundException>(() => s.Scores.WriteScores(run + 1000, [(ImageTarget(d.Val[0]), [1f, 2f, 3f, 4f])], ScoreDtype.Float32));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ARunWithoutScoredTargetsCannotBeSummarized()
     {
         using var s = CreateStorage();
@@ -154,7 +154,7 @@ public abstract class RankingContract
         Assert.Throws<InvalidOperationException>(() => s.Scores.Summarize(run, 2));
     }
 
-    [Fact]
+    [SkippableFact]
     public void OnDemandTargetsGoToOneRunWithTheBaseTrainOrder()
     {
         using var s = CreateStorage();
@@ -183,7 +183,7 @@ public abstract class RankingContract
         Assert.Single(s.Scores.GetTargetsOfRun(run));
     }
 
-    [Fact]
+    [SkippableFact]
     public void OnDemandOfAMissingBaseRunIsAnError()
     {
         using var s = CreateStorage();
@@ -192,7 +192,7 @@ public abstract class RankingContract
         Assert.Throws<KeyNotFoundException>(() => s.RankingRuns.BeginOnDemand(run.Id, 424242));
     }
 
-    [Fact]
+    [SkippableFact]
     public void NaNMarksNonCandidatesThatNeverRankAndHaveNoOverallInfluence()
     {
         using var s = CreateStorage();
@@ -207,7 +207,7 @@ public abstract class RankingContract
         Assert.Null(s.TrainRankings.Of(run, train[0]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void AgreementAndScoringMatricesRoundTrip()
     {
         using var s = CreateStorage();
@@ -230,7 +230,7 @@ public abstract class RankingContract
         Assert.Empty(s.ScoringMatrices.Get(other));
     }
 
-    [Fact]
+    [SkippableFact]
     public void AppearancesAndHistogramWithPlantedErrors()
     {
         using var s = CreateStorage();
@@ -256,7 +256,7 @@ public abstract class RankingContract
         Assert.Throws<ArgumentOutOfRangeException>(() => s.TrainRankings.Histogram(run, 0));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ADetectorOrderingIsWrittenMostSuspectFirstAndReplacesAnEarlierOne()
     {
         using var s = CreateStorage();

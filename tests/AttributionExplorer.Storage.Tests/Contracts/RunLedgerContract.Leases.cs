@@ -6,7 +6,7 @@ namespace AttributionExplorer.Storage.Tests.Contracts;
 /// <summary>Leases: one owner at a time (also under races), expiry hands the run over, a lost lease stops every write.</summary>
 public abstract partial class RunLedgerContract
 {
-    [Fact]
+    [SkippableFact]
     public void TryClaimGivesTheRunToOneOwnerAndALiveLeaseBlocksAnother()
     {
         using var s = CreateStorage();
@@ -29,7 +29,7 @@ public abstract partial class RunLedgerContract
         Assert.Equal("w1", s.Ledger.Get(run.Id)!.LeaseOwner);
     }
 
-    [Fact]
+    [SkippableFact]
     public void TwoThreadsRacingForOneRunGiveItToExactlyOneOwner()
     {
         using var s = CreateStorage();
@@ -43,7 +43,7 @@ public abstract partial class RunLedgerContract
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void RacingClaimNextHandsEveryRunToExactlyOneOwner()
     {
         using var s = CreateStorage();
@@ -60,7 +60,7 @@ public abstract partial class RunLedgerContract
         Assert.All(s.Ledger.List(d.Id), r => Assert.Equal((RunState.Running, 1), (r.State, r.Attempts)));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ClaimNextTakesTheOldestQueuedRunOfTheGivenKinds()
     {
         using var s = CreateStorage();
@@ -75,7 +75,7 @@ public abstract partial class RunLedgerContract
         Assert.Equal(RunState.Queued, s.Ledger.Get(other.Id)!.State);
     }
 
-    [Fact]
+    [SkippableFact]
     public void AnExpiredLeaseIsClaimedByAnotherOwnerUntilTheAttemptsRunOut()
     {
         using var s = CreateStorage();
@@ -99,7 +99,7 @@ public abstract partial class RunLedgerContract
         Assert.Equal(3, s.Ledger.TryClaim(run.Id, "w3", Minute, T0 + TimeSpan.FromMinutes(5))!.Attempts);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ALostLeaseMakesEveryWriteOfTheOldOwnerThrow()
     {
         using var s = CreateStorage();

@@ -38,7 +38,7 @@ public static class LdsStudyCommand
                 r.GetValue(modelSize), r.GetValue(epochs), r.GetValue(models), r.GetValue(trajectory), r.GetValue(subsets), r.GetValue(alpha),
                 r.GetValue(subsetSeed), r.GetValue(k), r.GetValue(lambda), r.GetValue(threads), r.GetValue(objects), r.GetValue(replicates), r.GetValue(sameSeed));
             var context = new PipelineContext(WorkerSettings.Load(r.GetValue(config)));
-            Console.WriteLine($"database: {context.Database.Path}");
+            Console.WriteLine($"database: {context.Storage.Location}");
             var outcome = LdsStudy.Run(context, study, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"));
             if (r.GetValue(output) is { } path && outcome is not null)
                 File.WriteAllText(path, JsonSerializer.Serialize(new { study, run = outcome.Run.Id, outcome.Result }, new JsonSerializerOptions { WriteIndented = true }));

@@ -1,0 +1,46 @@
+using AttributionExplorer.Storage.Postgres.Repositories;
+
+namespace AttributionExplorer.Storage.Postgres;
+
+/// <summary>The PostgreSQL adapters behind <see cref="StorageBackend"/>.</summary>
+public static class PostgresStorage
+{
+    /// <summary>Connects, migrates and wires every port; file paths are stored relative to <paramref name="dataRoot"/>.</summary>
+    public static StorageBackend Open(string connectionString, string dataRoot)
+    {
+        var database = new PostgresDatabase(connectionString, dataRoot);
+        try
+        {
+            database.Migrate();
+            return On(database);
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every port on an already migrated database; disposing the backend closes its connections.</summary>
+    public static StorageBackend On(PostgresDatabase database) => new(() => database.SchemaVersion, database)
+    {
+        Provider = StorageBackend.Postgres,
+        Location = database.Location,
+        Paths = database.Paths,
+        Datasets = new PgDatasetRepository(database),
+        Checkpoints = new PgCheckpointRepository(database),
+        Embeddings = new PgEmbeddingRepository(database),
+        RankingRuns = new PgRankingRunRepository(database),
+        Scores = new PgScoreRepository(database),
+        TrainRankings = new PgTrainRankingRepository(database),
+        Agreement = new PgAgreementRepository(database),
+        ScoringMatrices = new PgScoringMatrixRepository(database),
+        Jobs = new PgJobRepository(database),
+        Evaluations = new PgEvaluationRepository(database),
+        Flags = new PgFlagRepository(database),
+        Exports = new PgExportRepository(database),
+        Ledger = new PgRunLedgerRepository(database),
+        Plugins = new PgPluginCatalogRepository(database),
+        Users = new PgUserRepository(database),
+    };
+}

@@ -1,0 +1,46 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AttributionExplorer.Storage.Postgres.Repositories;
+
+/// <summary>Bulk writes inside the caller's transaction: ids reserved from a table's identity in one round trip, rows
+/// sent with binary COPY (one stream instead of a round trip per row).</summary>
+internal static class PgBulk
+{
+    /// <summary><paramref name="count"/> new ids of <paramref name="table"/>.id, ascending, so rows keep insertion order.</summary>
+    public static long[] ReserveIds(NpgsqlConnection c, string table, int count)
+    {
+        if (count == 0) return [];
+        using var command = new NpgsqlCommand($"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, @n)", c);
+        command.Parameters.AddWithValue("n", count);
+        var ids = new long[count];
+        using (var reader = command.ExecuteReader())
+            for (int i = 0; reader.Read(); i++) ids[i] = reader.GetInt64(0);
+        Array.Sort(ids);
+        return ids;
+    }
+
+    /// <summary>COPY <paramref name="table"/> (<paramref name="columns"/>) from <paramref name="rows"/>; each row writes
+    /// its values in column order through <see cref="Row"/>.</summary>
+    public static void Copy<T>(NpgsqlConnection c, string table, string columns, IEnumerable<T> rows, Action<Row, T> write)
+    {
+        using var importer = c.BeginBinaryImport($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)");
+        var row = new Row(importer);
+        foreach (var item in rows)
+        {
+            importer.StartRow();
+            write(row, item);
+        }
+        importer.Complete();
+    }
+
+    public sealed class Row(NpgsqlBinaryImporter importer)
+    {
+        public Row Long(long value) { importer.Write(value, NpgsqlDbType.Bigint); return this; }
+        public Row Long(long? value) { if (value is { } v) importer.Write(v, NpgsqlDbType.Bigint); else importer.WriteNull(); return this; }
+        public Row Double(double value) { importer.Write(value, NpgsqlDbType.Double); return this; }
+        public Row Double(double? value) { if (value is { } v) importer.Write(v, NpgsqlDbType.Double); else importer.WriteNull(); return this; }
+        public Row Text(string? value) { if (value is null) importer.WriteNull(); else importer.Write(value, NpgsqlDbType.Text); return this; }
+        public Row Bytes(byte[] value) { importer.Write(value, NpgsqlDbType.Bytea); return this; }
+    }
+}

@@ -1,0 +1,143 @@
+using AttributionExplorer.Core.Domain;
+using AttributionExplorer.Core.Scores;
+using Dapper;
+using Npgsql;
+
+namespace AttributionExplorer.Storage.Postgres.Repositories;
+
+/// <summary>Targets, their score rows and top-k lists; every bulk write is binary COPY in one transaction.</summary>
+public sealed class PgScoreRepository(PostgresDatabase database) : IScoreRepository
+{
+    private const string TargetColumns = "t.id, t.run_id, t.image_id, t.kind, t.category_coco_id, t.annotation_id, t.split_half";
+
+    public void WriteScores(long runId, IReadOnlyList<(NewTarget Target, float[] Scores)> rows, ScoreDtype dtype)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        int trainCount = c.ExecuteScalar<int?>("SELECT train_count FROM attribution_runs WHERE id = @runId", new { runId }, tx)
+            ?? throw new KeyNotFoundException($"run {runId} has not begun (no ranking row)");
+        foreach (var (target, scores) in rows)
+            if (scores.Length != trainCount)
+                throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {trainCount}");
+        var ids = PgBulk.ReserveIds(c, "targets", rows.Count);
+        CopyTargets(c, runId, rows.Select((r, i) => (ids[i], r.Target)));
+        PgBulk.Copy(c, "scores", "target_id, dtype, data", rows.Select((r, i) => (Id: ids[i], r.Scores)),
+            (row, r) => row.Long(r.Id).Long((int)dtype).Bytes(ScoreCodec.Encode(r.Scores, dtype)));
+        tx.Commit();
+    }
+
+    public void Summarize(long runId, int topK)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        var order = TrainOrder(c, tx, runId);
+        var sums = new double[order.Length];
+        var counts = new int[order.Length];
+        c.Execute("DELETE FROM topk WHERE target_id IN (SELECT id FROM targets WHERE run_id = @runId)", new { runId }, tx);
+        c.Execute("DELETE FROM overall_influence WHERE run_id = @runId", new { runId }, tx);
+        // The score rows are read completely before COPY starts: one connection runs one command at a time.
+        var top = new List<(long TargetId, bool Positive, int Rank, long ImageId, float Score)>();
+        int targets = 0;
+        foreach (var (targetId, dtype, data) in c.Query<(long, long, byte[])>(
+                     "SELECT t.id, s.dtype, s.data FROM targets t JOIN scores s ON s.target_id = t.id WHERE t.run_id = @runId", new { runId }, tx))
+        {
+            var scores = ScoreCodec.Decode(data, (ScoreDtype)dtype);
+            for (int i = 0; i < scores.Length; i++)
+            {
+                if (float.IsNaN(scores[i])) continue;
+                sums[i] += scores[i];
+                counts[i]++;
+            }
+            targets++;
+            AddTopK(top, targetId, scores, order, topK);
+        }
+        if (targets == 0) throw new InvalidOperationException($"run {runId} has no scored targets; it cannot be completed");
+        CopyTopK(c, top);
+        // NaN-aware: a training image that is no target's candidate (similarity methods) has no overall influence.
+        var means = sums.Select((s, i) => counts[i] == 0 ? float.NaN : (float)(s / counts[i])).ToArray();
+        PgTrainRankingRepository.Insert(c, runId, order, means, TopK.Smallest(means, means.Length));
+        tx.Commit();
+    }
+
+    public long AppendTarget(long runId, NewTarget target, float[] scores, ScoreDtype dtype, int topK)
+    {
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        var order = TrainOrder(c, tx, runId);
+        if (scores.Length != order.Length)
+            throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {order.Length}");
+        long targetId = c.ExecuteScalar<long>(
+            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half) VALUES (@runId, @ImageId, @Kind, @CategoryCocoId, @AnnotationId, @SplitHalf) RETURNING id",
+            new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf }, tx);
+        c.Execute("INSERT INTO scores (target_id, dtype, data) VALUES (@targetId, @dtype, @data)",
+            new { targetId, dtype = (long)dtype, data = ScoreCodec.Encode(scores, dtype) }, tx);
+        var top = new List<(long, bool, int, long, float)>();
+        AddTopK(top, targetId, scores, order, topK);
+        CopyTopK(c, top);
+        tx.Commit();
+        return targetId;
+    }
+
+    public AttributionTarget? GetTarget(long targetId) => QueryTargets("WHERE t.id = @targetId", new { targetId }).FirstOrDefault();
+
+    public IReadOnlyList<AttributionTarget> GetTargets(long runId, long imageId) =>
+        QueryTargets("WHERE t.run_id = @runId AND t.image_id = @imageId ORDER BY t.id", new { runId, imageId });
+
+    public IReadOnlyList<AttributionTarget> GetTargetsOfRun(long runId) => QueryTargets("WHERE t.run_id = @runId ORDER BY t.id", new { runId });
+
+    public IReadOnlyList<Influencer> GetInfluencers(long targetId, bool positive, int skip, int k)
+    {
+        using var c = database.Open();
+        return c.Query<(long Rank, long ImageId, double Score)>(
+                "SELECT rank, train_image_id, score FROM topk WHERE target_id = @targetId AND positive = @p AND rank > @skip AND rank <= @last ORDER BY rank",
+                new { targetId, p = positive ? 1L : 0L, skip = (long)skip, last = (long)skip + k })
+            .Select(r => new Influencer((int)r.Rank, r.ImageId, (float)r.Score)).ToList();
+    }
+
+    public float[] GetScores(long targetId)
+    {
+        using var c = database.Open();
+        var row = c.QueryFirstOrDefault<(long Dtype, byte[] Data)?>("SELECT dtype, data FROM scores WHERE target_id = @targetId", new { targetId })
+            ?? throw new KeyNotFoundException($"target {targetId} has no scores");
+        return ScoreCodec.Decode(row.Data, (ScoreDtype)row.Dtype);
+    }
+
+    public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit)
+    {
+        if (runIds.Count == 0) return [];
+        using var c = database.Open();
+        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation, double? SplitHalf, long Positive, long Rank, double Score)>(
+                $"SELECT {TargetColumns}, k.positive, k.rank, k.score FROM topk k JOIN targets t ON t.id = k.target_id " +
+                "WHERE k.train_image_id = @trainImageId AND t.run_id = ANY(@runIds) ORDER BY k.rank, k.positive DESC, t.id LIMIT @limit",
+                new { trainImageId, runIds = runIds.ToArray(), limit })
+            .Select(r => new Appearance(new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation, r.SplitHalf), r.Positive != 0, (int)r.Rank, (float)r.Score))
+            .ToList();
+    }
+
+    private static void CopyTargets(NpgsqlConnection c, long runId, IEnumerable<(long Id, NewTarget Target)> targets) =>
+        PgBulk.Copy(c, "targets", "id, run_id, image_id, kind, category_coco_id, annotation_id, split_half", targets,
+            (row, t) => row.Long(t.Id).Long(runId).Long(t.Target.ImageId).Text(t.Target.Kind).Long(t.Target.CategoryCocoId).Long(t.Target.AnnotationId).Double(t.Target.SplitHalf));
+
+    private static long[] TrainOrder(NpgsqlConnection c, NpgsqlTransaction tx, long runId) =>
+        c.Query<long>("SELECT image_id FROM run_train_order WHERE run_id = @runId ORDER BY position", new { runId }, tx).ToArray();
+
+    private static void AddTopK(List<(long, bool, int, long, float)> top, long targetId, float[] scores, long[] order, int topK)
+    {
+        foreach (bool positive in new[] { true, false })
+        {
+            var best = positive ? TopK.Largest(scores, topK) : TopK.Smallest(scores, topK);
+            for (int r = 0; r < best.Length; r++) top.Add((targetId, positive, r + 1, order[best[r]], scores[best[r]]));
+        }
+    }
+
+    private static void CopyTopK(NpgsqlConnection c, List<(long TargetId, bool Positive, int Rank, long ImageId, float Score)> top) =>
+        PgBulk.Copy(c, "topk", "target_id, positive, rank, train_image_id, score", top,
+            (row, t) => row.Long(t.TargetId).Long(t.Positive ? 1 : 0).Long(t.Rank).Long(t.ImageId).Double(t.Score));
+
+    private IReadOnlyList<AttributionTarget> QueryTargets(string where, object args)
+    {
+        using var c = database.Open();
+        return c.Query<(long Id, long RunId, long ImageId, string Kind, long? Category, long? Annotation, double? SplitHalf)>($"SELECT {TargetColumns} FROM targets t {where}", args)
+            .Select(r => new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation, r.SplitHalf)).ToList();
+    }
+}
