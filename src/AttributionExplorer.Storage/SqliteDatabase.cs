@@ -48,7 +48,7 @@ public sealed class SqliteDatabase
     }
 
     private static readonly (string Table, string Column)[] PathColumns =
-        [("datasets", "image_root"), ("checkpoints", "path"), ("trak_scoring_matrices", "path"), ("run_artifacts", "path"), ("embedding_sets", "source")];
+        [("datasets", "image_root"), ("checkpoints", "path"), ("trak_scoring_matrices", "path"), ("run_artifacts", "path"), ("embedding_sets", "source"), ("score_shards", "path")];
 
     /// <summary>Databases written before paths were stored relative hold absolute ones: rewrite those under the data root.</summary>
     private void RelativizeStoredPaths()

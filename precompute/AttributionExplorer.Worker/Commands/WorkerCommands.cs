@@ -175,6 +175,7 @@ public static class WorkerCommands
         var threads = new Option<int>("--threads") { Description = "libtorch CPU threads (default 1, see README)" };
         var command = new Command("bench", "TRAK throughput: per-example gradients + projection (examples/s) and scoring (pairs/s), with in-process baselines")
             { device, train, targets, k, batch, full, threads, Config };
+        command.Subcommands.Add(BenchScaleCommand.Create());
         command.SetAction(r => Execute(r, context => AttributionExplorer.Worker.Bench.BenchStep.Run(context, new AttributionExplorer.Worker.Bench.BenchRequest(r.GetValue(device), r.GetValue(train),
             r.GetValue(targets), r.GetValue(k), r.GetValue(batch), r.GetValue(full), r.GetValue(threads)))));
         return command;

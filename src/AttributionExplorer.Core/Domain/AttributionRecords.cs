@@ -70,6 +70,9 @@ public sealed record Appearance(AttributionTarget Target, bool Positive, int Ran
 /// <summary>Histogram of overall influence: <see cref="Planted"/> counts the planted label errors in each bin (demo).</summary>
 public sealed record InfluenceHistogram(double Min, double Max, int[] Counts, int[] Planted)
 {
+    /// <summary>The queue page's bin count: a ranking's histogram of this many bins is stored when the ranking is written.</summary>
+    public const int QueueBins = 40;
+
     public double BinWidth => Counts.Length == 0 ? 0 : (Max - Min) / Counts.Length;
 
     /// <summary>Equal-width bins over [min, max] of the finite values (NaN = not a candidate, skipped); the maximum
@@ -77,11 +80,46 @@ public sealed record InfluenceHistogram(double Min, double Max, int[] Counts, in
     public static InfluenceHistogram Of(IEnumerable<float> values, int bins)
     {
         if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins));
-        var finite = values.Where(float.IsFinite).Select(v => (double)v).ToArray();
-        if (finite.Length == 0) return new InfluenceHistogram(0, 0, [], []);
-        double lo = finite.Min(), hi = Math.Max(finite.Max(), lo + 1e-12);
+        // One pass for the range and one for the bins, no copies: the image page draws this for 118k scores.
+        var all = values as float[] ?? values.ToArray();
+        double lo = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (float v in all)
+        {
+            if (!float.IsFinite(v)) continue;
+            lo = Math.Min(lo, v);
+            max = Math.Max(max, v);
+        }
+        if (double.IsPositiveInfinity(lo)) return new InfluenceHistogram(0, 0, [], []);
+        double hi = Math.Max(max, lo + 1e-12);
         var counts = new int[bins];
-        foreach (double v in finite) counts[Math.Min(bins - 1, (int)((v - lo) / (hi - lo) * bins))]++;
+        foreach (float v in all)
+            if (float.IsFinite(v)) counts[Math.Min(bins - 1, (int)((v - lo) / (hi - lo) * bins))]++;
         return new InfluenceHistogram(lo, hi, counts, new int[bins]);
+    }
+
+    /// <summary>Equal-width bins over [min, max] of a ranking's finite scores (a single value gets a width of 1e-12),
+    /// with the images of <paramref name="planted"/> counted per bin; the maximum falls in the last bin.</summary>
+    public static InfluenceHistogram OfRanking(IReadOnlyList<(long ImageId, double Score)> rows, IReadOnlySet<long> planted, int bins)
+    {
+        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins));
+        double lo = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (var (_, score) in rows)
+        {
+            if (!double.IsFinite(score)) continue;
+            lo = Math.Min(lo, score);
+            max = Math.Max(max, score);
+        }
+        if (double.IsInfinity(lo)) return new InfluenceHistogram(0, 0, [], []);
+        double hi = max > lo ? max : lo + 1e-12;
+        var counts = new int[bins];
+        var plantedCounts = new int[bins];
+        foreach (var (imageId, score) in rows)
+        {
+            if (!double.IsFinite(score)) continue;
+            int bin = Math.Min(bins - 1, (int)((score - lo) / (hi - lo) * bins));
+            counts[bin]++;
+            if (planted.Contains(imageId)) plantedCounts[bin]++;
+        }
+        return new InfluenceHistogram(lo, hi, counts, plantedCounts);
     }
 }

@@ -24,6 +24,16 @@ public static class ScoreCodec
         int width = (int)dtype / 8;
         if (data.Length % width != 0) throw new FormatException($"a {dtype} score blob cannot have {data.Length} bytes");
         var scores = new float[data.Length / width];
+        if (BitConverter.IsLittleEndian)
+        {
+            if (dtype == ScoreDtype.Float32) System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data).CopyTo(scores);
+            else
+            {
+                var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(data);
+                for (int i = 0; i < scores.Length; i++) scores[i] = (float)halves[i];
+            }
+            return scores;
+        }
         for (int i = 0; i < scores.Length; i++)
             scores[i] = dtype == ScoreDtype.Float32
                 ? BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..])

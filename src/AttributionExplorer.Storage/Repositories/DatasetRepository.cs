@@ -91,10 +91,10 @@ public sealed class DatasetRepository(SqliteDatabase database) : IDatasetReposit
     public IReadOnlyList<ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds)
     {
         using var c = database.Open();
-        var result = new List<ImageRecord>();
-        foreach (var chunk in imageIds.Chunk(500))
-            result.AddRange(c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE id IN @chunk", new { chunk }).Select(r => r.ToRecord()));
-        return result;
+        if (imageIds.Count == 0) return [];
+        // The ids as one JSON array parameter: one statement however many (an export reads 59k).
+        return c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE id IN (SELECT value FROM json_each(@ids))",
+            new { ids = System.Text.Json.JsonSerializer.Serialize(imageIds) }).Select(r => r.ToRecord()).ToList();
     }
 
     private const string AnnotationColumns = "id AS Id, image_id AS ImageId, coco_id AS CocoId, category_coco_id AS CategoryCocoId, is_crowd AS IsCrowd, rle_height AS RleHeight, rle_width AS RleWidth, rle_counts AS RleCounts, bbox AS Bbox, area AS Area";

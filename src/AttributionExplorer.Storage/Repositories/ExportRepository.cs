@@ -31,14 +31,15 @@ public sealed class ExportRepository(SqliteDatabase database) : IExportRepositor
             "INSERT INTO exports (dataset_id, author, created_utc, rule_json, run_id, image_count, sha256, ledger_run_id) VALUES (@datasetId, @author, @created, @ruleJson, @runId, @count, @sha, @ledgerRunId) RETURNING id",
             new { datasetId, author = author.Trim(), created, ruleJson = rule.ToJson(), runId = rule.RunId, count = ids.Length, sha, ledgerRunId }, tx);
 
-        using var datasetOf = PreparedCommand.Create(connection, tx, "SELECT dataset_id FROM images WHERE id = $i", "$i");
-        using var insert = PreparedCommand.Create(connection, tx, "INSERT INTO export_images (export_id, position, image_id) VALUES ($e, $p, $i)", "$e", "$p", "$i");
-        for (int position = 0; position < ids.Length; position++)
-        {
-            if (PreparedCommand.Scalar(datasetOf, ids[position]) is not long owner || owner != datasetId)
-                throw new ArgumentException($"keptImageIds: image {ids[position]} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
-            PreparedCommand.Execute(insert, exportId, position, ids[position]);
-        }
+        // Two statements for all ids (a JSON array parameter): check each is an image of the dataset, then insert them.
+        string idList = System.Text.Json.JsonSerializer.Serialize(ids);
+        long? foreign = connection.QueryFirstOrDefault<long?>(
+            "SELECT j.value FROM json_each(@idList) j LEFT JOIN images i ON i.id = j.value " +
+            "WHERE i.id IS NULL OR i.dataset_id <> @datasetId ORDER BY j.key LIMIT 1", new { idList, datasetId }, tx);
+        if (foreign is long bad)
+            throw new ArgumentException($"keptImageIds: image {bad} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
+        connection.Execute("INSERT INTO export_images (export_id, position, image_id) SELECT @exportId, key, value FROM json_each(@idList)",
+            new { exportId, idList }, tx);
         tx.Commit();
         return exportId;
     }

@@ -23,6 +23,9 @@ public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunR
         using var insert = PreparedCommand.Create(c, tx, "INSERT INTO run_train_order VALUES ($r, $p, $i)", "$r", "$p", "$i");
         for (int p = 0; p < trainImageIdsInScoreOrder.Count; p++) PreparedCommand.Execute(insert, runId, p, trainImageIdsInScoreOrder[p]);
         tx.Commit();
+        // The earlier attempt's score shards went with its rows; their files go too.
+        string shards = database.Paths.ToFull(ScoreRepository.RunFolder(runId));
+        if (Directory.Exists(shards)) Directory.Delete(shards, recursive: true);
     }
 
     public void BeginOnDemand(long runId, long baseRunId)

@@ -10,24 +10,37 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
 {
     private const string TargetColumns = "t.id, t.run_id, t.image_id, t.kind, t.category_coco_id, t.annotation_id, t.split_half";
 
+    /// <summary>The folder of a run's score shards, relative to the data root.</summary>
+    internal static string RunFolder(long runId) => $"scores/run-{runId}";
+
     public void WriteScores(long runId, IReadOnlyList<(NewTarget Target, float[] Scores)> rows, ScoreDtype dtype)
     {
         using var c = database.Open();
         using var tx = c.BeginTransaction();
         int trainCount = c.ExecuteScalar<int?>("SELECT train_count FROM attribution_runs WHERE id = @runId", new { runId }, tx)
             ?? throw new KeyNotFoundException($"run {runId} has not begun (no ranking row)");
-        using var insertTarget = PreparedCommand.Create(c, tx,
-            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half) VALUES ($r, $i, $k, $c, $a, $h) RETURNING id",
-            "$r", "$i", "$k", "$c", "$a", "$h");
-        using var insertScores = PreparedCommand.Create(c, tx, "INSERT INTO scores VALUES ($t, $d, $b)", "$t", "$d", "$b");
         foreach (var (target, scores) in rows)
-        {
             if (scores.Length != trainCount)
                 throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {trainCount}");
-            long targetId = (long)PreparedCommand.Scalar(insertTarget, runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf)!;
-            PreparedCommand.Execute(insertScores, targetId, (int)dtype, ScoreCodec.Encode(scores, dtype));
+        if (rows.Count == 0) return;
+        var (shardId, file) = WriteShard(c, tx, runId, rows.Select(r => r.Scores).ToList(), trainCount, dtype);
+        try
+        {
+            using var insertTarget = PreparedCommand.Create(c, tx,
+                "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half, score_shard, score_row) VALUES ($r, $i, $k, $c, $a, $h, $s, $w)",
+                "$r", "$i", "$k", "$c", "$a", "$h", "$s", "$w");
+            for (int row = 0; row < rows.Count; row++)
+            {
+                var target = rows[row].Target;
+                PreparedCommand.Execute(insertTarget, runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf, shardId, row);
+            }
+            tx.Commit();
         }
-        tx.Commit();
+        catch
+        {
+            File.Delete(file);
+            throw;
+        }
     }
 
     public void Summarize(long runId, int topK)
@@ -40,18 +53,41 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
         int targets = 0;
         c.Execute("DELETE FROM topk WHERE target_id IN (SELECT id FROM targets WHERE run_id = @runId); DELETE FROM overall_influence WHERE run_id = @runId", new { runId }, tx);
         using var insertTop = InsertTopCommand(c, tx);
-        foreach (var (targetId, dtype, data) in c.Query<(long, long, byte[])>(
-                     "SELECT t.id, s.dtype, s.data FROM targets t JOIN scores s ON s.target_id = t.id WHERE t.run_id = @runId", new { runId }, tx))
+        var shardPaths = c.Query<(long Id, string Path, long Cols)>("SELECT id, path, cols FROM score_shards WHERE run_id = @runId", new { runId }, tx)
+            .ToDictionary(s => s.Id, s => (s.Path, s.Cols));
+        ScoreShardFile.Reader? open = null;
+        long? openShard = null;
+        try
         {
-            var scores = ScoreCodec.Decode(data, (ScoreDtype)dtype);
-            for (int i = 0; i < scores.Length; i++)
+            foreach (var (targetId, shard, row) in c.Query<(long, long?, long?)>(
+                         "SELECT id, score_shard, score_row FROM targets WHERE run_id = @runId ORDER BY score_shard, score_row, id", new { runId }, tx).ToList())
             {
-                if (float.IsNaN(scores[i])) continue;
-                sums[i] += scores[i];
-                counts[i]++;
+                float[]? scores;
+                if (shard is long shardId)
+                {
+                    if (openShard != shardId)
+                    {
+                        open?.Dispose();
+                        open = OpenShard(shardId, shardPaths[shardId].Path, shardPaths[shardId].Cols);
+                        openShard = shardId;
+                    }
+                    scores = open!.Row((int)row!.Value);
+                }
+                else scores = LegacyScores(c, tx, targetId);
+                if (scores is null) continue;
+                for (int i = 0; i < scores.Length; i++)
+                {
+                    if (float.IsNaN(scores[i])) continue;
+                    sums[i] += scores[i];
+                    counts[i]++;
+                }
+                targets++;
+                InsertTopK(insertTop, targetId, scores, order, topK);
             }
-            targets++;
-            InsertTopK(insertTop, targetId, scores, order, topK);
+        }
+        finally
+        {
+            open?.Dispose();
         }
         if (targets == 0) throw new InvalidOperationException($"run {runId} has no scored targets; it cannot be completed");
         // NaN-aware: a training image that is no target's candidate (similarity methods) has no overall influence.
@@ -67,15 +103,53 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
         var order = TrainOrder(c, tx, runId);
         if (scores.Length != order.Length)
             throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {order.Length}");
-        long targetId = c.ExecuteScalar<long>(
-            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half) VALUES (@runId, @ImageId, @Kind, @CategoryCocoId, @AnnotationId, @SplitHalf) RETURNING id",
-            new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf }, tx);
-        c.Execute("INSERT INTO scores VALUES (@targetId, @dtype, @data)", new { targetId, dtype = (int)dtype, data = ScoreCodec.Encode(scores, dtype) }, tx);
-        using var insertTop = InsertTopCommand(c, tx);
-        InsertTopK(insertTop, targetId, scores, order, topK);
-        tx.Commit();
-        return targetId;
+        var (shardId, file) = WriteShard(c, tx, runId, [scores], order.Length, dtype);
+        try
+        {
+            long targetId = c.ExecuteScalar<long>(
+                "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half, score_shard, score_row) " +
+                "VALUES (@runId, @ImageId, @Kind, @CategoryCocoId, @AnnotationId, @SplitHalf, @shardId, 0) RETURNING id",
+                new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf, shardId }, tx);
+            using var insertTop = InsertTopCommand(c, tx);
+            InsertTopK(insertTop, targetId, scores, order, topK);
+            tx.Commit();
+            return targetId;
+        }
+        catch
+        {
+            File.Delete(file);
+            throw;
+        }
     }
+
+    /// <summary>Records a shard of the run and writes its file (named by the shard's id, so a shard of a rolled-back
+    /// transaction is overwritten by the next); returns the id and the file's full path.</summary>
+    private (long ShardId, string File) WriteShard(SqliteConnection c, SqliteTransaction tx, long runId, IReadOnlyList<float[]> rows, int columns, ScoreDtype dtype)
+    {
+        long shardId = c.ExecuteScalar<long>("INSERT INTO score_shards (run_id, path, dtype, rows, cols) VALUES (@runId, '', @dtype, @rows, @columns) RETURNING id",
+            new { runId, dtype = (int)dtype, rows = rows.Count, columns }, tx);
+        string stored = $"{RunFolder(runId)}/shard-{shardId}.aescores";
+        c.Execute("UPDATE score_shards SET path = @stored WHERE id = @shardId", new { stored, shardId }, tx);
+        string file = database.Paths.ToFull(stored);
+        ScoreShardFile.Write(file, rows, columns, dtype);
+        return (shardId, file);
+    }
+
+    private ScoreShardFile.Reader OpenShard(long shardId, string storedPath, long columns)
+    {
+        var reader = ScoreShardFile.Open(database.Paths.ToFull(storedPath));
+        if (reader.Columns != columns)
+        {
+            reader.Dispose();
+            throw new InvalidDataException($"score file {reader.Path} has {reader.Columns} columns but its shard {shardId} was written with {columns}");
+        }
+        return reader;
+    }
+
+    private static float[]? LegacyScores(SqliteConnection c, SqliteTransaction? tx, long targetId) =>
+        c.QueryFirstOrDefault<(long Dtype, byte[] Data)?>("SELECT dtype, data FROM scores WHERE target_id = @targetId", new { targetId }, tx) is { } row
+            ? ScoreCodec.Decode(row.Data, (ScoreDtype)row.Dtype)
+            : null;
 
     public AttributionTarget? GetTarget(long targetId) => QueryTargets("WHERE t.id = @targetId", new { targetId }).FirstOrDefault();
 
@@ -93,12 +167,18 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
             .Select(r => new Influencer((int)r.Rank, r.ImageId, (float)r.Score)).ToList();
     }
 
+    /// <summary>The target's row of its shard file, or (written before score files) its row of `scores`.</summary>
     public float[] GetScores(long targetId)
     {
         using var c = database.Open();
-        var row = c.QueryFirstOrDefault<(long Dtype, byte[] Data)?>("SELECT dtype, data FROM scores WHERE target_id = @targetId", new { targetId })
-            ?? throw new KeyNotFoundException($"target {targetId} has no scores");
-        return ScoreCodec.Decode(row.Data, (ScoreDtype)row.Dtype);
+        var shard = c.QueryFirstOrDefault<(long ShardId, string Path, long Cols, long Row)?>(
+            "SELECT s.id, s.path, s.cols, t.score_row FROM targets t JOIN score_shards s ON s.id = t.score_shard WHERE t.id = @targetId", new { targetId });
+        if (shard is { } found)
+        {
+            using var reader = OpenShard(found.ShardId, found.Path, found.Cols);
+            return reader.Row((int)found.Row);
+        }
+        return LegacyScores(c, null, targetId) ?? throw new KeyNotFoundException($"target {targetId} has no scores");
     }
 
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit)
