@@ -47,13 +47,20 @@ for stage in featurize finalize score; do
   echo "submitted $stage: array job $previous (0-$((shards - 1)))"
 done
 # shellcheck disable=SC2086
-if [ -n "$wait" ]; then
-  echo "submitting merge after job $previous and waiting for it"
-  sbatch --wait --kill-on-invalid-dep=yes --dependency="afterok:$previous" --job-name=trak-merge --output="$dir/logs/merge.out" \
-    ${MERGE_SBATCH_ARGS:-} "$here/trak-merge.sbatch" "$dir" > /dev/null || { echo "merge failed or was cancelled:"; tail -20 "$dir/logs/merge.out" 2>/dev/null; tail -5 "$dir"/logs/*-*.out 2>/dev/null; exit 1; }
-  grep '^merged' "$dir/logs/merge.out"
-else
-  merge=$(sbatch --parsable --kill-on-invalid-dep=yes --dependency="afterok:$previous" --job-name=trak-merge --output="$dir/logs/merge.out" \
-    ${MERGE_SBATCH_ARGS:-} "$here/trak-merge.sbatch" "$dir")
-  echo "submitted merge: job ${merge%%;*} (log $dir/logs/merge.out)"
+merge=$(sbatch --parsable --kill-on-invalid-dep=yes --dependency="afterok:$previous" --job-name=trak-merge --output="$dir/logs/merge.out" \
+  ${MERGE_SBATCH_ARGS:-} "$here/trak-merge.sbatch" "$dir")
+merge="${merge%%;*}"
+echo "submitted merge: job $merge (log $dir/logs/merge.out)"
+[ -n "$wait" ] || exit 0
+# Polled every second (sbatch --wait backs off to half a minute between polls).
+state=""
+while :; do
+  state="$(scontrol show job "$merge" 2> /dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -1)"
+  case "$state" in PENDING | RUNNING | CONFIGURING | COMPLETING | SUSPENDED | "") sleep 1 ;; *) break ;; esac
+done
+if [ "$state" != COMPLETED ]; then
+  echo "merge job $merge ended $state"
+  for log in "$dir"/logs/*.out; do echo "--- $log"; tail -5 "$log"; done
+  exit 1
 fi
+grep '^merged' "$dir/logs/merge.out"

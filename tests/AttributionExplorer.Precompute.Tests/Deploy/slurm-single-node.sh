@@ -11,7 +11,7 @@ root="$(cd "$here/../../.." && pwd)"
 shards="${1:-4}"
 skip() { echo "SKIP: $*"; exit 77; }
 for tool in munged slurmctld slurmd sbatch sinfo scontrol; do
-  command -v "$tool" > /dev/null 2>&1 || skip "$tool is not installed (scripts/setup.sh installs Debian's slurm-wlm and munge)"
+  command -v "$tool" > /dev/null 2>&1 || skip "$tool is not installed (`scripts/setup.sh --slurm`, which test.sh runs, installs Debian's slurmctld, slurmd, slurm-client and munge)"
 done
 [ "$(id -u)" -eq 0 ] || skip "the test starts slurmd as root (SlurmdUser=root) and this user is $(id -un)"
 [ -f "$root/precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll" ] || { echo "build the worker first (Release)"; exit 1; }
@@ -31,7 +31,7 @@ cleanup() {
     [ $alive -eq 0 ] && break
     sleep 0.1
   done
-  rm -rf "$tmp"
+  [ -n "${KEEP_SLURM_TMP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 daemon_failed() { # name, log: the daemon did not come up — say why and skip
@@ -66,6 +66,8 @@ TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 SchedulerType=sched/backfill
+# Schedule every second (default 60 s): the stages are seconds long and wait on each other.
+SchedulerParameters=sched_interval=1,bf_interval=1,sched_min_interval=100000
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SwitchType=switch/none
