@@ -5,7 +5,7 @@ cd "$(dirname "$0")"
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
-./scripts/setup.sh --browser --slurm
+./scripts/setup.sh --browser --cluster
 
 dotnet build AttributionExplorer.sln -c Release -nologo -clp:ErrorsOnly
 build_rc=$?

@@ -11,7 +11,7 @@ root="$(cd "$here/../../.." && pwd)"
 shards="${1:-4}"
 skip() { echo "SKIP: $*"; exit 77; }
 for tool in munged slurmctld slurmd sbatch sinfo scontrol; do
-  command -v "$tool" > /dev/null 2>&1 || skip "$tool is not installed (`scripts/setup.sh --slurm`, which test.sh runs, installs Debian's slurmctld, slurmd, slurm-client and munge)"
+  command -v "$tool" > /dev/null 2>&1 || skip "$tool is not installed (`scripts/setup.sh --cluster`, which test.sh runs, installs Debian's slurmctld, slurmd, slurm-client and munge)"
 done
 [ "$(id -u)" -eq 0 ] || skip "the test starts slurmd as root (SlurmdUser=root) and this user is $(id -un)"
 [ -f "$root/precompute/AttributionExplorer.Worker/bin/Release/net10.0/precompute.dll" ] || { echo "build the worker first (Release)"; exit 1; }
