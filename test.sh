@@ -5,7 +5,7 @@ cd "$(dirname "$0")"
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
-./scripts/setup.sh --browser
+./scripts/setup.sh --browser --cluster
 # The storage contracts also run on PostgreSQL (a throwaway cluster the tests start); here a missing server fails them
 # instead of skipping them.
 export AE_REQUIRE_POSTGRES=1

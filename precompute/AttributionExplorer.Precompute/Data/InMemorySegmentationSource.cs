@@ -10,7 +10,9 @@ public sealed class InMemorySegmentationSource : ISegmentationSource
     private readonly float[]?[] pixels;
     private readonly int size;
 
-    public InMemorySegmentationSource(IReadOnlyList<SegmentationExample> examples, int numClasses, int size)
+    /// <param name="decoded">Pixels already decoded, one CHW array per example (e.g. read back from a sharded TRAK
+    /// plan's snapshot); null decodes each image file on first use.</param>
+    public InMemorySegmentationSource(IReadOnlyList<SegmentationExample> examples, int numClasses, int size, IReadOnlyList<float[]?>? decoded = null)
     {
         foreach (var e in examples)
             if (e.Labels.Length != size * size)
@@ -18,7 +20,11 @@ public sealed class InMemorySegmentationSource : ISegmentationSource
         this.examples = examples;
         this.size = size;
         NumClasses = numClasses;
-        pixels = new float[examples.Count][];
+        if (decoded is not null && decoded.Count != examples.Count)
+            throw new ArgumentException($"{decoded.Count} decoded images for {examples.Count} examples");
+        if (decoded?.FirstOrDefault(p => p is not null && p.Length != 3 * size * size) is { } wrong)
+            throw new ArgumentException($"a decoded image has {wrong.Length} numbers, expected 3×{size}×{size}");
+        pixels = decoded?.ToArray() ?? new float[examples.Count][];
         ImageIds = examples.Select(e => e.ImageId).ToArray();
     }
 
@@ -28,7 +34,7 @@ public sealed class InMemorySegmentationSource : ISegmentationSource
 
     /// <summary>A source over the given example indices (repeats allowed), e.g. one row per attribution target.</summary>
     public InMemorySegmentationSource Select(IReadOnlyList<int> indices) =>
-        new(indices.Select(i => examples[i]).ToArray(), NumClasses, size);
+        new(indices.Select(i => examples[i]).ToArray(), NumClasses, size, indices.Select(i => pixels[i]).ToArray());
     public IReadOnlyList<long> ImageIds { get; }
     public int NumClasses { get; }
 

@@ -14,14 +14,24 @@ namespace AttributionExplorer.Worker.Commands;
 /// evaluation gets its subcommand without an edit here.</summary>
 public static class WorkerCommands
 {
-    private static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
+    internal static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Rank(), Serve(), Bench(), Eval(), Runs(), BackupCommand.Create(), UsersCommand.Create(), Study.StudyCommand.Create()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Rank(), Serve(), Bench(), Eval(), Runs(), TrakShardCommand.Create(), BackupCommand.Create(), UsersCommand.Create(), Study.StudyCommand.Create()];
 
     private static Command Demo()
     {
-        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → every registered ranking method (TRAK for image, class, object targets; MoCo, ESVM, cosine, CLIP if configured; label-error detectors) → rank agreement → SQLite; completed runs are reused") { Config };
-        command.SetAction(r => Execute(r, context => DemoPipeline.Run(context)));
+        var trainOnly = new Option<bool>("--train-only") { Description = "stop after generating, importing and training (e.g. before a sharded TRAK run, README \"Running on a cluster\")" };
+        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → every registered ranking method (TRAK for image, class, object targets; MoCo, ESVM, cosine, CLIP if configured; label-error detectors) → rank agreement → SQLite; completed runs are reused") { trainOnly, Config };
+        command.SetAction(r => Execute(r, context =>
+        {
+            if (!r.GetValue(trainOnly))
+            {
+                DemoPipeline.Run(context);
+                return;
+            }
+            var sizes = PipelineSizes.Of(context.Options, demo: true);
+            TrainStep.Run(context, DemoStep.EnsureImported(context), sizes.Model, sizes.Training);
+        }));
         return command;
     }
 
@@ -47,8 +57,8 @@ public static class WorkerCommands
         return command;
     }
 
-    private static readonly Option<string> Dataset = new("--dataset") { Description = "dataset name", Required = true };
-    private static readonly Option<bool> DemoSizes = new("--demo-sizes") { Description = "use the Demo section's model/training/TRAK sizes" };
+    internal static readonly Option<string> Dataset = new("--dataset") { Description = "dataset name", Required = true };
+    internal static readonly Option<bool> DemoSizes = new("--demo-sizes") { Description = "use the Demo section's model/training/TRAK sizes" };
 
     private static Command Train()
     {
@@ -181,7 +191,7 @@ public static class WorkerCommands
         return command;
     }
 
-    private static int Execute(ParseResult result, Action<PipelineContext> work)
+    internal static int Execute(ParseResult result, Action<PipelineContext> work)
     {
         var clock = Stopwatch.StartNew();
         try

@@ -135,12 +135,15 @@ public static class TrainStep
     public static DeepLabV3 Load(PipelineContext context, CheckpointRecord checkpoint, TorchSharp.torch.Device? device = null)
     {
         var parameters = TrainParameters(context, checkpoint);
-        string path = checkpoint.RunId != 0 && context.Ledger.Artifacts(checkpoint.RunId)
+        return CheckpointFile.Load(VerifiedPath(context, checkpoint), parameters.Model, parameters.NumClasses, device);
+    }
+
+    /// <summary>The checkpoint's file, verified against the SHA-256 its training run recorded (when it recorded one).</summary>
+    public static string VerifiedPath(PipelineContext context, CheckpointRecord checkpoint) =>
+        checkpoint.RunId != 0 && context.Ledger.Artifacts(checkpoint.RunId)
                 .FirstOrDefault(a => a.Name.StartsWith(CheckpointArtifact, StringComparison.Ordinal) && context.Artifacts.FullPath(a.RelativePath) == checkpoint.Path) is { } artifact
             ? context.Artifacts.Verified(artifact, "retrain it: `precompute train` (the run with this checkpoint must be deleted first)")
             : checkpoint.Path;
-        return CheckpointFile.Load(path, parameters.Model, parameters.NumClasses, device);
-    }
 
     public static TrainRunParameters TrainParameters(PipelineContext context, CheckpointRecord checkpoint) =>
         System.Text.Json.JsonSerializer.Deserialize<TrainRunParameters>(checkpoint.HyperparametersJson, RunParameters.JsonOptions)

@@ -24,13 +24,15 @@ public static class TrakFeaturizeStage
                 report => TrakFeatures.Compute(model, range, _ => TrainLoss.Instance, projection.Settings(0, context.GradientMethod), done => report(done, null)));
             using (features)
             {
-                scope.AddArtifact(context.Artifacts.Write(FeaturesArtifact,
-                    Path.Combine("trak", dataset.Name, $"run{scope.RunId}-features.bin"), temporary => ScoringMatrixFile.Save(temporary, features)));
+                scope.AddArtifact(context.Artifacts.Write(FeaturesArtifact, ArtifactPath(dataset, scope.RunId), temporary => ScoringMatrixFile.Save(temporary, features)));
                 return new TrakFeaturizeResult((int)features.shape[0], (int)features.shape[1], parameterCount);
             }
         });
         return outcome.Run;
     }
+
+    /// <summary>Where a featurize run's features go, relative to the data root.</summary>
+    public static string ArtifactPath(DatasetInfo dataset, long runId) => Path.Combine("trak", dataset.Name, $"run{runId}-features.bin");
 
     /// <summary>The features of a complete featurize run, verified against their recorded SHA-256.</summary>
     public static torch.Tensor Load(PipelineContext context, Core.Runs.RunRecord run)

@@ -23,14 +23,18 @@ public static class TrakFinalizeStage
             var phi = torch.cat(featureRanges.Select(r => TrakFeaturizeStage.Load(context, r)).ToList(), 0);
             var scoring = TrakScorer.ScoringMatrix(phi, lambda);
             var spectrum = Spectrum(phi, lambda);
-            scope.AddArtifact(context.Artifacts.Write(ScoringArtifact,
-                Path.Combine("trak", dataset.Name, $"run{scope.RunId}-checkpoint{checkpoint.Id}.scoring.bin"), temporary => ScoringMatrixFile.Save(temporary, scoring)));
+            scope.AddArtifact(context.Artifacts.Write(ScoringArtifact, ArtifactPath(dataset, scope.RunId, checkpoint.Id),
+                temporary => ScoringMatrixFile.Save(temporary, scoring)));
             long parameterCount = featureRanges.Select(RunExecutor.ReadResult<TrakFeaturizeResult>).First().ParameterCount;
             return spectrum with { ParameterCount = parameterCount };
         }).Run;
     }
 
-    private static TrakFinalizeResult Spectrum(Tensor phi, double lambda)
+    /// <summary>Where a finalize run's scoring matrix goes, relative to the data root.</summary>
+    public static string ArtifactPath(DatasetInfo dataset, long runId, long checkpointId) =>
+        Path.Combine("trak", dataset.Name, $"run{runId}-checkpoint{checkpointId}.scoring.bin");
+
+    internal static TrakFinalizeResult Spectrum(Tensor phi, double lambda)
     {
         using var scope = torch.NewDisposeScope();
         var phi64 = phi.to(ScalarType.Float64);

@@ -20,48 +20,64 @@ namespace AttributionExplorer.Worker.Pipeline.Trak;
 public static class TrakScoreStage
 {
     public static RunOutcome<TrakScoreResult> Run(PipelineContext context, DatasetInfo dataset, ITargetKind kind, TrakScoreParameters parameters,
-        IReadOnlyList<(CheckpointRecord Checkpoint, RunRecord Finalize)> members, InMemorySegmentationSource train, InMemorySegmentationSource val)
+        IReadOnlyList<(CheckpointRecord Checkpoint, RunRecord Finalize)> members, InMemorySegmentationSource train, InMemorySegmentationSource val) =>
+        Run(context, dataset, kind, parameters, members, train.ImageIds, val, (plan, targets, m) =>
+        {
+            var (checkpoint, finalize) = members[m];
+            var scoring = TrakFinalizeStage.LoadScoring(context, finalize, checkpoint.Id);
+            using var model = TrainStep.Load(context, checkpoint, context.Device);
+            var (psi, _) = StepProgress.Run($"TRAK {kind.Info.Name} targets, checkpoint {m + 1}/{members.Count}", targets.Count,
+                report => TrakFeatures.Compute(model, targets, t => plan.Targets[t].Output, parameters.Projection.Settings(parameters.Lambda, context.GradientMethod), done => report(done, null)));
+            return TrakScorer.Score(psi, scoring.to(psi.device)).cpu();
+        });
+
+    /// <summary>The scores [targets, n] of every planned target under checkpoint <c>member</c> (float32, the run's target
+    /// and training-image order). Tensors made inside belong to the caller's dispose scope.</summary>
+    public delegate Tensor CheckpointScoresOf(TargetPlan plan, InMemorySegmentationSource targets, int member);
+
+    /// <summary>The score run with the per-checkpoint scores coming from <paramref name="scoresOf"/>: computed here
+    /// (single process) or read from the shards of a sharded computation (<see cref="Sharded.ShardMerge"/>).</summary>
+    public static RunOutcome<TrakScoreResult> Run(PipelineContext context, DatasetInfo dataset, ITargetKind kind, TrakScoreParameters parameters,
+        IReadOnlyList<(CheckpointRecord Checkpoint, RunRecord Finalize)> members, IReadOnlyList<long> trainImageIds, InMemorySegmentationSource val,
+        CheckpointScoresOf scoresOf)
     {
+        int trainCount = trainImageIds.Count;
         return context.Runs.Execute(dataset.Id, dataset.Version, parameters, members.Select(m => m.Finalize.Id).ToList(), scope =>
         {
             var clock = Stopwatch.StartNew();
-            using var plan = TargetPlanner.Plan(val, context.Datasets.GetCategories(dataset.Id), id => context.Datasets.GetImage(id)!,
-                context.Datasets.GetAnnotations, [kind], imageId => members.Select(m => context.Checkpoints.GetPrediction(m.Checkpoint.Id, imageId)?.Labels
-                    ?? throw new InvalidOperationException($"checkpoint {m.Checkpoint.Id} has no stored prediction of held-out image {imageId}; retrain it")).ToList());
-            if (plan.Targets.Count == 0) throw new InvalidOperationException($"no {kind.Info.Name} targets in the held-out split of '{dataset.Name}'");
+            using var plan = Plan(context, dataset, kind, members.Select(m => m.Checkpoint).ToList(), val);
             var targets = val.Select(plan.Targets.Select(t => t.ExampleIndex).ToArray());
             var seconds = new Dictionary<string, double>();
             var perCheckpoint = new List<Tensor>();
             using var outer = torch.NewDisposeScope();
             for (int m = 0; m < members.Count; m++)
             {
-                var (checkpoint, finalize) = members[m];
+                var checkpoint = members[m].Checkpoint;
                 string unitKey = $"checkpoint{checkpoint.Id}";
+                int member = m;
                 var unit = scope.Unit(unitKey, () =>
                 {
                     using var inner = torch.NewDisposeScope();
-                    var scoring = TrakFinalizeStage.LoadScoring(context, finalize, checkpoint.Id);
-                    using var model = TrainStep.Load(context, checkpoint, context.Device);
-                    var (psi, _) = StepProgress.Run($"TRAK {kind.Info.Name} targets, checkpoint {m + 1}/{members.Count}", targets.Count,
-                        report => TrakFeatures.Compute(model, targets, t => plan.Targets[t].Output, parameters.Projection.Settings(parameters.Lambda, context.GradientMethod), done => report(done, null)));
-                    var scores = TrakScorer.Score(psi, scoring.to(psi.device)).cpu();
+                    var scores = scoresOf(plan, targets, member);
+                    if (scores.shape[0] != targets.Count || scores.shape[1] != trainCount)
+                        throw new InvalidDataException($"scores of checkpoint {checkpoint.Id} are [{string.Join(", ", scores.shape)}], expected [{targets.Count}, {trainCount}]");
                     var artifact = context.Artifacts.Write(unitKey, Path.Combine("trak", dataset.Name, $"run{scope.RunId}-{unitKey}.scores.bin"),
                         temporary => ScoringMatrixFile.Save(temporary, scores));
                     scope.AddArtifact(artifact);
                     return new ScoreUnit(artifact.Sha256);
                 });
                 var stored = context.Ledger.Artifacts(scope.RunId).Single(a => a.Name == unitKey);
-                perCheckpoint.Add(ScoringMatrixFile.Load(context.Artifacts.Verified(stored, "rerun `precompute trak`"), targets.Count, train.Count, unit.Sha256));
+                perCheckpoint.Add(ScoringMatrixFile.Load(context.Artifacts.Verified(stored, "rerun `precompute trak`"), targets.Count, trainCount, unit.Sha256));
             }
             seconds["score"] = clock.Elapsed.TotalSeconds;
             var mean = torch.stack(perCheckpoint).mean([0]);
             var flat = mean.data<float>().ToArray();
             int firstBad = Array.FindIndex(flat, s => !float.IsFinite(s));
-            if (firstBad >= 0) throw new InvalidOperationException($"TRAK produced non-finite scores for {plan.Targets[firstBad / train.Count].Target}");
-            var (runReliability, targetReliability) = Reliabilities(members.Select(m => m.Checkpoint).ToList(), perCheckpoint, targets.Count, train.Count);
-            var rows = plan.Targets.Select((p, t) => (p.Target with { SplitHalf = targetReliability[t].SplitHalf }, flat.AsSpan(t * train.Count, train.Count).ToArray())).ToList();
+            if (firstBad >= 0) throw new InvalidOperationException($"TRAK produced non-finite scores for {plan.Targets[firstBad / trainCount].Target}");
+            var (runReliability, targetReliability) = Reliabilities(members.Select(m => m.Checkpoint).ToList(), perCheckpoint, targets.Count, trainCount);
+            var rows = plan.Targets.Select((p, t) => (p.Target with { SplitHalf = targetReliability[t].SplitHalf }, flat.AsSpan(t * trainCount, trainCount).ToArray())).ToList();
 
-            context.RankingRuns.Begin(scope.RunId, dataset.Id, AttributionMethods.Trak, kind.Info.Name, train.ImageIds);
+            context.RankingRuns.Begin(scope.RunId, dataset.Id, AttributionMethods.Trak, kind.Info.Name, trainImageIds);
             context.Scores.WriteScores(scope.RunId, rows, parameters.Dtype);
             context.RankingRuns.RecordReliability(scope.RunId, runReliability);
             context.RankingRuns.RecordKernels(scope.RunId, members.Select(m => RunExecutor.ReadResult<TrakFinalizeResult>(m.Finalize).Figures(m.Checkpoint.Id)).ToList());
@@ -71,6 +87,22 @@ public static class TrakScoreStage
             seconds["total"] = clock.Elapsed.TotalSeconds;
             return new TrakScoreResult(rows.Count, plan.Targets.Count, plan.SkippedObjects, seconds);
         });
+    }
+
+    /// <summary>The targets of one kind on the held-out split, planned from the database (the class kind uses the
+    /// checkpoints' stored predictions), in the order the run stores them.</summary>
+    public static TargetPlan Plan(PipelineContext context, DatasetInfo dataset, ITargetKind kind, IReadOnlyList<CheckpointRecord> checkpoints,
+        InMemorySegmentationSource val)
+    {
+        var plan = TargetPlanner.Plan(val, context.Datasets.GetCategories(dataset.Id), id => context.Datasets.GetImage(id)!,
+            context.Datasets.GetAnnotations, [kind], imageId => checkpoints.Select(c => context.Checkpoints.GetPrediction(c.Id, imageId)?.Labels
+                ?? throw new InvalidOperationException($"checkpoint {c.Id} has no stored prediction of held-out image {imageId}; retrain it")).ToList());
+        if (plan.Targets.Count == 0)
+        {
+            plan.Dispose();
+            throw new InvalidOperationException($"no {kind.Info.Name} targets in the held-out split of '{dataset.Name}'");
+        }
+        return plan;
     }
 
     /// <summary>Split-half reliability from the per-checkpoint scores [targets, n] already in memory: per target, the

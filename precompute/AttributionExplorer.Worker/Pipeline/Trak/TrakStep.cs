@@ -18,19 +18,11 @@ public static class TrakStep
         IReadOnlyList<CheckpointRecord> checkpoints, IReadOnlyList<ITargetKind> kinds)
     {
         if (checkpoints.Count == 0) throw new InvalidOperationException($"dataset '{dataset.Name}' has no checkpoints; run train first");
-        var projection = TrakProjection.Of(trak);
-        int trainCount = context.Datasets.CountImages(dataset.Id, Splits.Train);
-        var ranges = Ranges(trainCount, trak.FeaturizeRangeSize);
-
         // Identities first (cheap): featurize → finalize → score. Only what is not complete gets computed.
-        var featurize = checkpoints.ToDictionary(c => c.Id, c => ranges.Select(r =>
-            context.Runs.Ensure(dataset.Id, dataset.Version, TrakFeaturizeParameters.For(c, projection, r.Start, r.Count, trainCount), [c.RunId])).ToList());
-        var finalize = checkpoints.ToDictionary(c => c.Id, c =>
-            context.Runs.Ensure(dataset.Id, dataset.Version, TrakFinalizeParameters.For(c, projection, trak.Lambda), featurize[c.Id].Select(r => r.Id).ToList()));
-        var scoreParameters = kinds.ToDictionary(k => k.Info.Name, k => new TrakScoreParameters(k.Info.Name, TrakScoreParameters.OutputOf(k), projection,
-            trak.Lambda, trak.ScoreDtype, trak.TopK, "mean over checkpoints", checkpoints.Select(c => c.RunId).ToArray(), TrakScoreParameters.EpochsOf(checkpoints)));
-        var scoreRuns = kinds.ToDictionary(k => k.Info.Name, k =>
-            context.Runs.Ensure(dataset.Id, dataset.Version, scoreParameters[k.Info.Name], checkpoints.Select(c => finalize[c.Id].Id).ToList()));
+        var identities = TrakStages.Ensure(context, dataset, trak, checkpoints, kinds);
+        var (projection, trainCount, ranges, featurize, finalize, scoreParameters) = (identities.Projection, identities.TrainCount,
+            identities.Ranges, identities.Featurize, identities.Finalize, identities.ScoreParameters);
+        var scoreRuns = new Dictionary<string, RunRecord>(identities.ScoreRuns);
         if (scoreRuns.Values.All(r => r.IsComplete))
         {
             WarnAboutRegime(context, checkpoints, finalize);
@@ -67,7 +59,7 @@ public static class TrakStep
     }
 
     /// <summary>One CLI warning per checkpoint whose kernel is degenerate (<see cref="Core.LabelErrors.KernelRegime"/>), with the figures.</summary>
-    private static void WarnAboutRegime(PipelineContext context, IReadOnlyList<CheckpointRecord> checkpoints, IReadOnlyDictionary<long, RunRecord> finalize)
+    internal static void WarnAboutRegime(PipelineContext context, IReadOnlyList<CheckpointRecord> checkpoints, IReadOnlyDictionary<long, RunRecord> finalize)
     {
         foreach (var checkpoint in checkpoints)
         {
