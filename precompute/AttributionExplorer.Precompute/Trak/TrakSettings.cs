@@ -28,10 +28,20 @@ public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKi
 
     /// <summary>The gradient computer these settings name: exact per-example gradients (loop or batched), or, for the
     /// structured projection, rows already projected to about ProjectionDim numbers.</summary>
-    public IPerExampleGradients CreateGradients(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model) =>
-        ProjectionKind == ProjectionKind.Structured && ProjectionDim > 0
-            ? new KroneckerProjectedGradients(model, ProjectionDim, ProjectionSeed)
-            : PerExampleGradients.Create(model, Gradients);
+    public IPerExampleGradients CreateGradients(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model)
+    {
+        if (ProjectionKind != ProjectionKind.Structured || ProjectionDim <= 0) return PerExampleGradients.Create(model, Gradients);
+        try
+        {
+            return new KroneckerProjectedGradients(model, ProjectionDim, ProjectionSeed);
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "k")
+        {
+            // The minimum depends on the model's layers, so it cannot be checked with the other options at start-up.
+            throw new ArgumentException($"Trak:ProjectionDim = {ProjectionDim} (AttributionExplorer:Trak:ProjectionDim, or " +
+                $"AttributionExplorer:Demo:Trak:ProjectionDim for the demo) is too small for this model: {e.Message.Split(" (Parameter")[0]}", e);
+        }
+    }
 }
 
 public sealed record TrakProgress(string Stage, int Checkpoint, int Done, int Total);
