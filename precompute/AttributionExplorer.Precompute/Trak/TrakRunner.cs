@@ -31,8 +31,11 @@ public static class TrakRunner
         Training.TorchThreads.Configure(settings.Threads);
         var seconds = new Dictionary<string, double> { ["featurize_train"] = 0, ["kernel"] = 0, ["featurize_targets"] = 0, ["score"] = 0 };
         var sum = torch.zeros(targets.Count, train.Count, dtype: ScalarType.Float32);
+        // Checkpoint 0's gradient computer is made once, here: its ParameterCount is the projected dimension when the
+        // projection is structured (the same for every checkpoint).
+        IPerExampleGradients? first = settings.CreateGradients(checkpoints[0]);
         long parameterCount = settings.ProjectionKind == ProjectionKind.Structured && settings.ProjectionDim > 0
-            ? settings.CreateGradients(checkpoints[0]).ParameterCount // the projected dimension: the same for every checkpoint
+            ? first.ParameterCount
             : checkpoints[0].parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         // One projector for all checkpoints (same p, same seed: the same matrix), so a cached matrix is generated once.
         var projector = settings.CreateProjector(parameterCount, settings.ProjectionCacheBytes);
@@ -40,7 +43,9 @@ public static class TrakRunner
         for (int m = 0; m < checkpoints.Count; m++)
         {
             using var scope = torch.NewDisposeScope();
-            var gradients = settings.CreateGradients(checkpoints[m]);
+            var gradients = first ?? settings.CreateGradients(checkpoints[m]);
+            first = null;
+            using var ownedGradients = gradients as IDisposable;
             if (gradients.ParameterCount != parameterCount)
                 throw new ArgumentException($"checkpoint {m} has {gradients.ParameterCount} parameters, checkpoint 0 has {parameterCount}");
 
