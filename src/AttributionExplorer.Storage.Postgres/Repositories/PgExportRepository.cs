@@ -33,13 +33,14 @@ public sealed class PgExportRepository(PostgresDatabase database) : IExportRepos
             "INSERT INTO exports (dataset_id, author, created_utc, rule_json, run_id, image_count, sha256, ledger_run_id) VALUES (@datasetId, @author, @created, @ruleJson, @runId, @count, @sha, @ledgerRunId) RETURNING id",
             new { datasetId, author = author.Trim(), created, ruleJson = rule.ToJson(), runId = rule.RunId, count = ids.Length, sha, ledgerRunId }, tx);
 
-        var owners = connection.Query<(long Id, long DatasetId)>("SELECT id, dataset_id FROM images WHERE id = ANY(@ids)", new { ids }, tx)
-            .ToDictionary(r => r.Id, r => r.DatasetId);
-        foreach (long id in ids)
-            if (!owners.TryGetValue(id, out long owner) || owner != datasetId)
-                throw new ArgumentException($"keptImageIds: image {id} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
-        PgBulk.Copy(connection, "export_images", "export_id, position, image_id", Enumerable.Range(0, ids.Length),
-            (row, position) => row.Long(exportId).Long(position).Long(ids[position]));
+        // Two statements for all ids (one array parameter): check each is an image of the dataset, then insert them.
+        long? foreign = connection.QueryFirstOrDefault<long?>(
+            "SELECT x.id FROM unnest(@ids) WITH ORDINALITY AS x(id, n) LEFT JOIN images i ON i.id = x.id " +
+            "WHERE i.id IS NULL OR i.dataset_id <> @datasetId ORDER BY x.n LIMIT 1", new { ids, datasetId }, tx);
+        if (foreign is long bad)
+            throw new ArgumentException($"keptImageIds: image {bad} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
+        connection.Execute("INSERT INTO export_images (export_id, position, image_id) SELECT @exportId, x.n - 1, x.id FROM unnest(@ids) WITH ORDINALITY AS x(id, n)",
+            new { exportId, ids }, tx);
         tx.Commit();
         return exportId;
     }
