@@ -28,3 +28,20 @@ CREATE TABLE influence_histograms (
 
 -- Objects of a run looked up by image (the baseline already has ix_planted_errors_image).
 CREATE INDEX ix_object_rankings_image ON object_rankings (run_id, train_image_id);
+
+-- An export's images are checked in one statement when the export is written and kept from deletion by a trigger,
+-- instead of a per-row foreign key: its check locked every image row (FOR KEY SHARE), about 0.45 s of a 59k-image
+-- export. Deleting an image that an export lists still fails (at commit, so a dataset delete that removes its exports
+-- too passes); the writer of an export holds advisory lock 0x414545585053 shared, the check takes it exclusively, so
+-- an export written while an image is deleted is seen by the check.
+ALTER TABLE export_images DROP CONSTRAINT export_images_image_id_fkey;
+CREATE FUNCTION export_images_keep_image() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(x'414545585053'::bigint);
+    IF EXISTS (SELECT 1 FROM export_images e WHERE e.image_id = OLD.id) THEN
+        RAISE EXCEPTION 'image % is listed in an export; an exported image cannot be deleted', OLD.id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER export_images_keep_image AFTER DELETE ON images DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION export_images_keep_image();

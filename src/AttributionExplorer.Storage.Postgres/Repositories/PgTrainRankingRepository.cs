@@ -131,7 +131,9 @@ public sealed class PgTrainRankingRepository(PostgresDatabase database) : ITrain
     private static QueueSlice ByFlagState(NpgsqlConnection c, QueueSql q, DynamicParameters args, string state, int offset, int limit)
     {
         bool unflagged = state == QueueFilter.Unflagged;
-        var flagged = c.Query<long>($"SELECT r.rank FROM flags f JOIN {q.Table} r ON r.run_id = @runId AND r.train_image_id = f.image_id " +
+        // Each flag looks up its image's rows by index (OFFSET 0 keeps the planner from hashing the whole ranking instead).
+        var flagged = c.Query<long>($"SELECT r.rank FROM flags f CROSS JOIN LATERAL (SELECT r.rank FROM {q.Table} r " +
+                                    $"WHERE r.run_id = @runId AND r.train_image_id = f.image_id OFFSET 0) r " +
                                     $"{(unflagged ? "" : "WHERE f.state = @state")} ORDER BY r.rank", args).ToArray();
         var ranks = new List<long>(limit);
         int total;

@@ -38,7 +38,7 @@ public static class ScaleStoreFactory
             Storage = new StorageOptions { Provider = provider, ConnectionString = provider == Postgres ? connection : "" },
         };
         var backend = StorageProvider.Open(options);
-        return new ScaleStore($"{(provider == Sqlite ? "SQLite" : "PostgreSQL")} {backend.Location}, score files under {backend.Paths.Root}", backend,
+        return new ScaleStore($"{(provider == Sqlite ? "SQLite " : "")}{backend.Location}, score files under {backend.Paths.Root}", backend,
             backend.Datasets, backend.RankingRuns, backend.Scores, backend.TrainRankings, backend.Agreement, backend.Checkpoints, backend.Flags,
             backend.Exports, backend.Ledger);
     }
