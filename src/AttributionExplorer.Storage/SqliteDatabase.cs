@@ -114,6 +114,9 @@ public sealed class SqliteDatabase
         }
     }
 
+    /// <summary>The schema version this program migrates to (a restore refuses a newer backup).</summary>
+    public static int LatestSchemaVersion => EmbeddedMigrations().Count;
+
     internal static IReadOnlyList<string> EmbeddedMigrations()
     {
         var assembly = Assembly.GetExecutingAssembly();

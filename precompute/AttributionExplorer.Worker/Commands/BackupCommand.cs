@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace AttributionExplorer.Worker.Commands;
 
 /// <summary>`precompute backup --to FILE`: a consistent copy of the database made with SQLite's online backup API
-/// while the app and workers keep running.</summary>
+/// while the app and workers keep running, and the score shard files it lists in FILE.data.</summary>
 public static class BackupCommand
 {
     public static Command Create()
@@ -17,7 +17,7 @@ public static class BackupCommand
         var to = new Option<string>("--to") { Description = "file to write the copy to (a new SQLite database)", Required = true };
         var force = new Option<bool>("--force") { Description = "replace FILE if it exists" };
         var config = new Option<string?>("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
-        var command = new Command("backup", "copy the database with SQLite's online backup API (safe while the app and workers run); restore = stop them and copy the file back")
+        var command = new Command("backup", "copy the database with SQLite's online backup API (safe while the app and workers run) and the score files it lists (into FILE.data); `precompute restore --from FILE` puts both back")
             { to, force, config };
         command.SetAction(r =>
         {
@@ -29,9 +29,10 @@ public static class BackupCommand
                     throw new DatabaseBackupException($"{notSqlite}; back up PostgreSQL with pg_dump (README, \"Running on a cluster\")");
                 source = PathResolver.Resolve(options.DatabasePath);
                 var clock = Stopwatch.StartNew();
-                var result = DatabaseBackup.Run(source, r.GetValue(to)!, r.GetValue(force));
+                var result = DatabaseBackup.Run(source, r.GetValue(to)!, r.GetValue(force), PathResolver.Resolve(options.DataRoot));
                 AnsiConsole.MarkupLine($"backed up [bold]{Markup.Escape(source)}[/] to [bold]{Markup.Escape(result.Path)}[/]: " +
-                    $"{result.Bytes} bytes, {result.Pages} pages, schema version {result.SchemaVersion}, integrity ok ({clock.Elapsed.TotalSeconds:F1} s)");
+                    $"{result.Bytes} bytes, {result.Pages} pages, schema version {result.SchemaVersion}, integrity ok; " +
+                    $"{result.ScoreFiles} score files ({result.ScoreBytes} bytes, every row checked) in {Markup.Escape(BackupScoreFiles.FolderOf(result.Path))} ({clock.Elapsed.TotalSeconds:F1} s)");
                 return 0;
             }
             catch (Exception e) when (e is DatabaseBackupException or IOException or UnauthorizedAccessException)
@@ -46,17 +47,19 @@ public static class BackupCommand
 
 public sealed class DatabaseBackupException(string message) : Exception(message);
 
-public sealed record BackupResult(string Path, long Bytes, long Pages, long SchemaVersion);
+public sealed record BackupResult(string Path, long Bytes, long Pages, long SchemaVersion, int ScoreFiles = 0, long ScoreBytes = 0);
 
 public static class DatabaseBackup
 {
     /// <summary>Copies <paramref name="databasePath"/> page by page into a temporary file next to
-    /// <paramref name="destination"/>, checks it (integrity_check, schema version) and renames it into place, so
-    /// FILE is either a complete backup or absent.</summary>
-    public static BackupResult Run(string databasePath, string destination, bool overwrite) => Run(databasePath, destination, overwrite, null);
+    /// <paramref name="destination"/>, checks it (integrity_check, schema version), copies the score files the copy
+    /// lists from under <paramref name="dataRoot"/> (default: the database's folder) into a temporary folder, checking
+    /// each, and renames both into place (FILE and FILE.data), so FILE is either a complete backup or untouched.</summary>
+    public static BackupResult Run(string databasePath, string destination, bool overwrite, string? dataRoot = null) =>
+        Run(databasePath, destination, overwrite, null, dataRoot);
 
     /// <param name="prepareCopy">Runs on the copy's connection before the backup (tests cap its size to play a full disk).</param>
-    internal static BackupResult Run(string databasePath, string destination, bool overwrite, Action<SqliteConnection>? prepareCopy)
+    internal static BackupResult Run(string databasePath, string destination, bool overwrite, Action<SqliteConnection>? prepareCopy, string? dataRoot = null)
     {
         string source = Path.GetFullPath(databasePath), target = Path.GetFullPath(destination);
         if (!File.Exists(source)) throw new DatabaseBackupException($"the database {source} does not exist (check AttributionExplorer:DatabasePath)");
@@ -66,9 +69,12 @@ public static class DatabaseBackup
         string folder = Path.GetDirectoryName(target)!;
         if (!Directory.Exists(folder)) throw new DatabaseBackupException($"the folder {folder} does not exist");
         string partial = Path.Combine(folder, $".{Path.GetFileName(target)}.partial-{Environment.ProcessId}");
+        string partialData = partial + ".data", targetData = BackupScoreFiles.FolderOf(target);
+        string root = Path.GetFullPath(dataRoot ?? Path.GetDirectoryName(source)!);
         try
         {
-            long pages, version;
+            long pages, version, scoreBytes;
+            IReadOnlyList<ListedScoreFile> scoreFiles;
             using (var from = OpenSource(source))
             using (var into = Open(partial, SqliteOpenMode.ReadWriteCreate, target))
             {
@@ -83,10 +89,18 @@ public static class DatabaseBackup
                 pages = Scalar<long>(into, "PRAGMA page_count");
                 // The copy is a standalone file: no -wal next to it.
                 Scalar<string>(into, "PRAGMA journal_mode = DELETE");
+                // Shard files never change once written, so the ones the copy lists are the ones it needs; a run
+                // retried meanwhile has deleted its files (the error says to back up again).
+                scoreFiles = BackupScoreFiles.Listed(into);
             }
             SqliteConnection.ClearAllPools();
+            if (Directory.Exists(partialData)) Directory.Delete(partialData, recursive: true);
+            scoreBytes = BackupScoreFiles.Copy(scoreFiles, root, partialData,
+                "a run was retried while the backup ran (or the data root is not AttributionExplorer:DataRoot); nothing was written, back up again");
             File.Move(partial, target, overwrite);
-            return new BackupResult(target, new FileInfo(target).Length, pages, version);
+            if (Directory.Exists(targetData)) Directory.Delete(targetData, recursive: true);
+            if (Directory.Exists(partialData)) Directory.Move(partialData, targetData);
+            return new BackupResult(target, new FileInfo(target).Length, pages, version, scoreFiles.Count, scoreBytes);
         }
         catch (IOException e) when (IsDiskFull(e))
         {
@@ -97,6 +111,7 @@ public static class DatabaseBackup
             SqliteConnection.ClearAllPools();
             foreach (string leftover in new[] { partial, partial + "-journal", partial + "-wal", partial + "-shm" })
                 if (File.Exists(leftover)) File.Delete(leftover);
+            if (Directory.Exists(partialData)) Directory.Delete(partialData, recursive: true);
         }
     }
 

@@ -20,18 +20,23 @@ public static class BenchScaleCommand
         var seed = new Option<int>("--seed") { Description = "seed of the synthetic store", DefaultValueFactory = _ => 1 };
         var repeats = new Option<int>("--repeats") { Description = "timed calls per page read (the export: at most 5)", DefaultValueFactory = _ => 50 };
         var provider = new Option<string>("--provider") { Description = $"storage provider: {string.Join(" or ", ScaleStoreFactory.Providers)}", DefaultValueFactory = _ => ScaleStoreFactory.Sqlite };
-        var connection = new Option<string?>("--connection") { Description = "SQLite: the store's database file (default: DataRoot/bench-scale/scale.db; score files go next to it)" };
+        var connection = new Option<string?>("--connection") { Description = "SQLite: the store's database file (default: DataRoot/bench-scale/scale.db; score files go next to it); PostgreSQL: the connection string (required)" };
+        var dataRoot = new Option<string?>("--data-root") { Description = "folder of the store's score files (default: the SQLite file's folder; PostgreSQL: DataRoot/bench-scale)" };
         var config = new Option<string?>("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
         var command = new Command("scale", "generate (or reuse) a synthetic store of COCO size (118k train, 5k held-out, 500k objects) and time the pages' reads: gallery, influencers, queue, flag write, export")
-            { train, heldOut, objects, topK, dtype, seed, repeats, provider, connection, config };
+            { train, heldOut, objects, topK, dtype, seed, repeats, provider, connection, dataRoot, config };
         command.SetAction(r =>
         {
             try
             {
                 var shape = new ScaleShape(r.GetValue(train), r.GetValue(heldOut), r.GetValue(objects), r.GetValue(topK), ScoreCodec.Parse(r.GetValue(dtype)!), r.GetValue(seed));
-                string where = r.GetValue(connection)
-                    ?? Path.Combine(PathResolver.Resolve(WorkerSettings.Load(r.GetValue(config)).DataRoot), "bench-scale", "scale.db");
-                var store = ScaleStoreFactory.Open(r.GetValue(provider)!, where);
+                string chosen = r.GetValue(provider)!;
+                string BenchFolder() => Path.Combine(PathResolver.Resolve(WorkerSettings.Load(r.GetValue(config)).DataRoot), "bench-scale");
+                string where = r.GetValue(connection) ?? (chosen == ScaleStoreFactory.Postgres
+                    ? throw new ArgumentException("--connection: give the PostgreSQL connection string (Host=…;Database=…;Username=…)")
+                    : Path.Combine(BenchFolder(), "scale.db"));
+                string? root = r.GetValue(dataRoot) ?? (chosen == ScaleStoreFactory.Postgres ? BenchFolder() : null);
+                using var store = ScaleStoreFactory.Open(chosen, where, root);
                 var report = ScaleBench.Run(store, shape, r.GetValue(repeats), line => AnsiConsole.WriteLine(line));
                 Print(report);
                 return report.WithinBudgets ? 0 : 2;

@@ -16,7 +16,7 @@ public static class WorkerCommands
 {
     internal static readonly Option<string?> Config = new("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
 
-    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Rank(), Serve(), Bench(), Eval(), Runs(), TrakShardCommand.Create(), BackupCommand.Create(), UsersCommand.Create(), Study.StudyCommand.Create()];
+    public static IEnumerable<Command> All() => [Demo(), ImportCoco(), Train(), Trak(), Similarity(), Rank(), Serve(), Bench(), Eval(), Runs(), TrakShardCommand.Create(), BackupCommand.Create(), RestoreCommand.Create(), UsersCommand.Create(), Study.StudyCommand.Create()];
 
     private static Command Demo()
     {

@@ -8,6 +8,8 @@ namespace AttributionExplorer.Storage.Postgres.Repositories;
 
 public sealed class PgExportRepository(PostgresDatabase database) : IExportRepository
 {
+    /// <summary>Held shared while an export is written; the trigger that keeps exported images takes it exclusively.</summary>
+    private const long ExportLock = 0x414545585053;
     private const string Columns = "id AS Id, dataset_id AS DatasetId, author AS Author, created_utc AS CreatedUtc, rule_json AS RuleJson, image_count AS ImageCount, sha256 AS Sha256";
 
     public long Save(long datasetId, string author, ExportRule rule, IReadOnlyList<long> keptImageIds)
@@ -33,13 +35,19 @@ public sealed class PgExportRepository(PostgresDatabase database) : IExportRepos
             "INSERT INTO exports (dataset_id, author, created_utc, rule_json, run_id, image_count, sha256, ledger_run_id) VALUES (@datasetId, @author, @created, @ruleJson, @runId, @count, @sha, @ledgerRunId) RETURNING id",
             new { datasetId, author = author.Trim(), created, ruleJson = rule.ToJson(), runId = rule.RunId, count = ids.Length, sha, ledgerRunId }, tx);
 
-        var owners = connection.Query<(long Id, long DatasetId)>("SELECT id, dataset_id FROM images WHERE id = ANY(@ids)", new { ids }, tx)
-            .ToDictionary(r => r.Id, r => r.DatasetId);
-        foreach (long id in ids)
-            if (!owners.TryGetValue(id, out long owner) || owner != datasetId)
-                throw new ArgumentException($"keptImageIds: image {id} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
-        PgBulk.Copy(connection, "export_images", "export_id, position, image_id", Enumerable.Range(0, ids.Length),
-            (row, position) => row.Long(exportId).Long(position).Long(ids[position]));
+        // Set-based, one array parameter: count the ids that are images of the dataset (only when some are not, find
+        // the first), then insert them all. The lock keeps an image deleted meanwhile from escaping the check (migration 2).
+        connection.Execute("SELECT pg_advisory_xact_lock_shared(@ExportLock)", new { ExportLock }, tx);
+        long owned = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM images WHERE id = ANY(@ids) AND dataset_id = @datasetId", new { ids, datasetId }, tx);
+        if (owned != ids.Length)
+        {
+            long bad = connection.QueryFirst<long>(
+                "SELECT x.id FROM unnest(@ids) WITH ORDINALITY AS x(id, n) LEFT JOIN images i ON i.id = x.id " +
+                "WHERE i.id IS NULL OR i.dataset_id <> @datasetId ORDER BY x.n LIMIT 1", new { ids, datasetId }, tx);
+            throw new ArgumentException($"keptImageIds: image {bad} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
+        }
+        connection.Execute("INSERT INTO export_images (export_id, position, image_id) SELECT @exportId, x.n - 1, x.id FROM unnest(@ids) WITH ORDINALITY AS x(id, n)",
+            new { exportId, ids }, tx);
         tx.Commit();
         return exportId;
     }

@@ -24,6 +24,8 @@ public sealed class PgRankingRunRepository(PostgresDatabase database) : IRanking
         PgBulk.Copy(c, "run_train_order", "run_id, position, image_id", Enumerable.Range(0, trainImageIdsInScoreOrder.Count),
             (row, p) => row.Long(runId).Long(p).Long(trainImageIdsInScoreOrder[p]));
         tx.Commit();
+        // The earlier attempt's score shards went with its rows; their files go too.
+        ScoreShards.DeleteRun(database.Paths, runId);
     }
 
     public void BeginOnDemand(long runId, long baseRunId)

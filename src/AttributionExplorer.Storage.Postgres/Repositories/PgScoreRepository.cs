@@ -5,7 +5,8 @@ using Npgsql;
 
 namespace AttributionExplorer.Storage.Postgres.Repositories;
 
-/// <summary>Targets, their score rows and top-k lists; every bulk write is binary COPY in one transaction.</summary>
+/// <summary>Targets, their dense scores (shard files under the data root, as the SQLite adapter writes them) and top-k
+/// lists; every bulk write is binary COPY in one transaction.</summary>
 public sealed class PgScoreRepository(PostgresDatabase database) : IScoreRepository
 {
     private const string TargetColumns = "t.id, t.run_id, t.image_id, t.kind, t.category_coco_id, t.annotation_id, t.split_half";
@@ -19,11 +20,24 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
         foreach (var (target, scores) in rows)
             if (scores.Length != trainCount)
                 throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {trainCount}");
-        var ids = PgBulk.ReserveIds(c, "targets", rows.Count);
-        CopyTargets(c, runId, rows.Select((r, i) => (ids[i], r.Target)));
-        PgBulk.Copy(c, "scores", "target_id, dtype, data", rows.Select((r, i) => (Id: ids[i], r.Scores)),
-            (row, r) => row.Long(r.Id).Long((int)dtype).Bytes(ScoreCodec.Encode(r.Scores, dtype)));
-        tx.Commit();
+        if (rows.Count == 0) return;
+        var (shardId, file) = WriteShard(c, tx, runId, rows.Select(r => r.Scores).ToList(), trainCount, dtype);
+        try
+        {
+            var ids = PgBulk.ReserveIds(c, "targets", rows.Count);
+            PgBulk.Copy(c, "targets", "id, run_id, image_id, kind, category_coco_id, annotation_id, split_half, score_shard, score_row", Enumerable.Range(0, rows.Count),
+                (row, r) =>
+                {
+                    var t = rows[r].Target;
+                    row.Long(ids[r]).Long(runId).Long(t.ImageId).Text(t.Kind).Long(t.CategoryCocoId).Long(t.AnnotationId).Double(t.SplitHalf).Long(shardId).Long(r);
+                });
+            tx.Commit();
+        }
+        catch
+        {
+            File.Delete(file);
+            throw;
+        }
     }
 
     public void Summarize(long runId, int topK)
@@ -35,27 +49,50 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
         var counts = new int[order.Length];
         c.Execute("DELETE FROM topk WHERE target_id IN (SELECT id FROM targets WHERE run_id = @runId)", new { runId }, tx);
         c.Execute("DELETE FROM overall_influence WHERE run_id = @runId", new { runId }, tx);
-        // The score rows are read completely before COPY starts: one connection runs one command at a time.
+        var shards = c.Query<(long Id, string Path, long Cols)>("SELECT id, path, cols FROM score_shards WHERE run_id = @runId", new { runId }, tx)
+            .ToDictionary(s => s.Id, s => (s.Path, s.Cols));
+        // Every read is done before COPY starts (one connection runs one command at a time); the top-k rows wait in memory.
         var top = new List<(long TargetId, bool Positive, int Rank, long ImageId, float Score)>();
         int targets = 0;
-        foreach (var (targetId, dtype, data) in c.Query<(long, long, byte[])>(
-                     "SELECT t.id, s.dtype, s.data FROM targets t JOIN scores s ON s.target_id = t.id WHERE t.run_id = @runId", new { runId }, tx))
+        ScoreShardFile.Reader? open = null;
+        long? openShard = null;
+        try
         {
-            var scores = ScoreCodec.Decode(data, (ScoreDtype)dtype);
-            for (int i = 0; i < scores.Length; i++)
+            foreach (var (targetId, shard, row) in c.Query<(long, long?, long?)>(
+                         "SELECT id, score_shard, score_row FROM targets WHERE run_id = @runId ORDER BY score_shard, score_row, id", new { runId }, tx).ToList())
             {
-                if (float.IsNaN(scores[i])) continue;
-                sums[i] += scores[i];
-                counts[i]++;
+                float[]? scores;
+                if (shard is long shardId)
+                {
+                    if (openShard != shardId)
+                    {
+                        open?.Dispose();
+                        open = ScoreShards.Open(database.Paths, shardId, shards[shardId].Path, shards[shardId].Cols);
+                        openShard = shardId;
+                    }
+                    scores = open!.Row((int)row!.Value);
+                }
+                else scores = LegacyScores(c, tx, targetId);
+                if (scores is null) continue;
+                for (int i = 0; i < scores.Length; i++)
+                {
+                    if (float.IsNaN(scores[i])) continue;
+                    sums[i] += scores[i];
+                    counts[i]++;
+                }
+                targets++;
+                AddTopK(top, targetId, scores, order, topK);
             }
-            targets++;
-            AddTopK(top, targetId, scores, order, topK);
+        }
+        finally
+        {
+            open?.Dispose();
         }
         if (targets == 0) throw new InvalidOperationException($"run {runId} has no scored targets; it cannot be completed");
         CopyTopK(c, top);
         // NaN-aware: a training image that is no target's candidate (similarity methods) has no overall influence.
         var means = sums.Select((s, i) => counts[i] == 0 ? float.NaN : (float)(s / counts[i])).ToArray();
-        PgTrainRankingRepository.Insert(c, runId, order, means, TopK.Smallest(means, means.Length));
+        PgTrainRankingRepository.Insert(c, tx, runId, order, means, TopK.Smallest(means, means.Length));
         tx.Commit();
     }
 
@@ -66,17 +103,42 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
         var order = TrainOrder(c, tx, runId);
         if (scores.Length != order.Length)
             throw new ArgumentException($"run {runId}: target on image {target.ImageId} has {scores.Length} scores, expected {order.Length}");
-        long targetId = c.ExecuteScalar<long>(
-            "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half) VALUES (@runId, @ImageId, @Kind, @CategoryCocoId, @AnnotationId, @SplitHalf) RETURNING id",
-            new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf }, tx);
-        c.Execute("INSERT INTO scores (target_id, dtype, data) VALUES (@targetId, @dtype, @data)",
-            new { targetId, dtype = (long)dtype, data = ScoreCodec.Encode(scores, dtype) }, tx);
-        var top = new List<(long, bool, int, long, float)>();
-        AddTopK(top, targetId, scores, order, topK);
-        CopyTopK(c, top);
-        tx.Commit();
-        return targetId;
+        var (shardId, file) = WriteShard(c, tx, runId, [scores], order.Length, dtype);
+        try
+        {
+            long targetId = c.ExecuteScalar<long>(
+                "INSERT INTO targets (run_id, image_id, kind, category_coco_id, annotation_id, split_half, score_shard, score_row) " +
+                "VALUES (@runId, @ImageId, @Kind, @CategoryCocoId, @AnnotationId, @SplitHalf, @shardId, 0) RETURNING id",
+                new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf, shardId }, tx);
+            var top = new List<(long, bool, int, long, float)>();
+            AddTopK(top, targetId, scores, order, topK);
+            CopyTopK(c, top);
+            tx.Commit();
+            return targetId;
+        }
+        catch
+        {
+            File.Delete(file);
+            throw;
+        }
     }
+
+    /// <summary>Records a shard of the run and writes its file; returns the id and the file's full path.</summary>
+    private (long ShardId, string File) WriteShard(NpgsqlConnection c, NpgsqlTransaction tx, long runId, IReadOnlyList<float[]> rows, int columns, ScoreDtype dtype)
+    {
+        long shardId = PgBulk.ReserveIds(c, "score_shards", 1)[0];
+        string stored = ScoreShards.StoredPath(runId, shardId);
+        c.Execute("INSERT INTO score_shards (id, run_id, path, dtype, rows, cols) VALUES (@shardId, @runId, @stored, @dtype, @rows, @columns)",
+            new { shardId, runId, stored, dtype = (long)dtype, rows = (long)rows.Count, columns = (long)columns }, tx);
+        string file = database.Paths.ToFull(stored);
+        ScoreShardFile.Write(file, rows, columns, dtype);
+        return (shardId, file);
+    }
+
+    private static float[]? LegacyScores(NpgsqlConnection c, NpgsqlTransaction? tx, long targetId) =>
+        c.QueryFirstOrDefault<(long Dtype, byte[] Data)?>("SELECT dtype, data FROM scores WHERE target_id = @targetId", new { targetId }, tx) is { } row
+            ? ScoreCodec.Decode(row.Data, (ScoreDtype)row.Dtype)
+            : null;
 
     public AttributionTarget? GetTarget(long targetId) => QueryTargets("WHERE t.id = @targetId", new { targetId }).FirstOrDefault();
 
@@ -94,12 +156,18 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
             .Select(r => new Influencer((int)r.Rank, r.ImageId, (float)r.Score)).ToList();
     }
 
+    /// <summary>The target's row of its shard file, or (written before score files) its row of `scores`.</summary>
     public float[] GetScores(long targetId)
     {
         using var c = database.Open();
-        var row = c.QueryFirstOrDefault<(long Dtype, byte[] Data)?>("SELECT dtype, data FROM scores WHERE target_id = @targetId", new { targetId })
-            ?? throw new KeyNotFoundException($"target {targetId} has no scores");
-        return ScoreCodec.Decode(row.Data, (ScoreDtype)row.Dtype);
+        var shard = c.QueryFirstOrDefault<(long ShardId, string Path, long Cols, long Row)?>(
+            "SELECT s.id, s.path, s.cols, t.score_row FROM targets t JOIN score_shards s ON s.id = t.score_shard WHERE t.id = @targetId", new { targetId });
+        if (shard is { } found)
+        {
+            using var reader = ScoreShards.Open(database.Paths, found.ShardId, found.Path, found.Cols);
+            return reader.Row((int)found.Row);
+        }
+        return LegacyScores(c, null, targetId) ?? throw new KeyNotFoundException($"target {targetId} has no scores");
     }
 
     public IReadOnlyList<Appearance> GetAppearances(long trainImageId, IReadOnlyCollection<long> runIds, int limit)
@@ -113,10 +181,6 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
             .Select(r => new Appearance(new AttributionTarget(r.Id, r.RunId, r.ImageId, r.Kind, (int?)r.Category, r.Annotation, r.SplitHalf), r.Positive != 0, (int)r.Rank, (float)r.Score))
             .ToList();
     }
-
-    private static void CopyTargets(NpgsqlConnection c, long runId, IEnumerable<(long Id, NewTarget Target)> targets) =>
-        PgBulk.Copy(c, "targets", "id, run_id, image_id, kind, category_coco_id, annotation_id, split_half", targets,
-            (row, t) => row.Long(t.Id).Long(runId).Long(t.Target.ImageId).Text(t.Target.Kind).Long(t.Target.CategoryCocoId).Long(t.Target.AnnotationId).Double(t.Target.SplitHalf));
 
     private static long[] TrainOrder(NpgsqlConnection c, NpgsqlTransaction tx, long runId) =>
         c.Query<long>("SELECT image_id FROM run_train_order WHERE run_id = @runId ORDER BY position", new { runId }, tx).ToArray();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Ports;
 using Dapper;
@@ -13,20 +14,35 @@ public sealed class PgTrainRankingRepository(PostgresDatabase database) : ITrain
         using var c = database.Open();
         using var tx = c.BeginTransaction();
         c.Execute("DELETE FROM overall_influence WHERE run_id = @runId", new { runId }, tx);
-        Insert(c, runId, mostSuspectFirst.Select(r => r.TrainImageId).ToArray(), mostSuspectFirst.Select(r => r.Score).ToArray(),
+        Insert(c, tx, runId, mostSuspectFirst.Select(r => r.TrainImageId).ToArray(), mostSuspectFirst.Select(r => r.Score).ToArray(),
             Enumerable.Range(0, mostSuspectFirst.Count).ToArray());
         tx.Commit();
     }
 
-    /// <summary>Rows for ids[order[r]] with rank r + 1, by COPY inside the caller's transaction.</summary>
-    internal static void Insert(NpgsqlConnection c, long runId, IReadOnlyList<long> ids, IReadOnlyList<float> scores, IReadOnlyList<int> order) =>
+    /// <summary>Rows for ids[order[r]] with rank r + 1 by COPY, and the queue page's histogram of them, inside the
+    /// caller's transaction.</summary>
+    internal static void Insert(NpgsqlConnection c, NpgsqlTransaction tx, long runId, IReadOnlyList<long> ids, IReadOnlyList<float> scores, IReadOnlyList<int> order)
+    {
+        var planted = PlantedImages(c, tx, runId);
         PgBulk.Copy(c, "overall_influence", "run_id, train_image_id, mean_score, rank", Enumerable.Range(0, order.Count),
             (row, r) => row.Long(runId).Long(ids[order[r]]).Double(scores[order[r]]).Long(r + 1));
+        var rows = order.Select(i => (ids[i], (double)scores[i])).ToList();
+        var histogram = InfluenceHistogram.OfRanking(rows, planted, InfluenceHistogram.QueueBins);
+        c.Execute("INSERT INTO influence_histograms (run_id, bins, min, max, counts, planted) VALUES (@runId, @bins, @Min, @Max, @counts, @planted) " +
+                  "ON CONFLICT (run_id, bins) DO UPDATE SET min = excluded.min, max = excluded.max, counts = excluded.counts, planted = excluded.planted",
+            new { runId, bins = (long)InfluenceHistogram.QueueBins, histogram.Min, histogram.Max, counts = JsonSerializer.Serialize(histogram.Counts),
+                planted = JsonSerializer.Serialize(histogram.Planted) }, tx);
+    }
 
+    private static HashSet<long> PlantedImages(NpgsqlConnection c, NpgsqlTransaction? tx, long runId) =>
+        c.Query<long>("SELECT p.image_id FROM planted_errors p JOIN attribution_runs a ON a.dataset_id = p.dataset_id WHERE a.id = @runId", new { runId }, tx).ToHashSet();
+
+    // Every writer numbers a run's ranks 1..count without gaps, so the count is the largest rank (an index seek, not
+    // a scan of 118k rows) and an unfiltered page is a range of ranks.
     public int Count(long runId)
     {
         using var c = database.Open();
-        return c.ExecuteScalar<int>("SELECT COUNT(*) FROM overall_influence WHERE run_id = @runId", new { runId });
+        return c.ExecuteScalar<int>("SELECT COALESCE(MAX(rank), 0) FROM overall_influence WHERE run_id = @runId", new { runId });
     }
 
     public IReadOnlyList<OverallInfluence> Page(long runId, int offset, int limit)
@@ -47,25 +63,23 @@ public sealed class PgTrainRankingRepository(PostgresDatabase database) : ITrain
             .Select(r => new OverallInfluence(r.ImageId, (float)r.Mean, (int)r.Rank)).FirstOrDefault();
     }
 
+    /// <summary>The histogram stored with the ranking (for <see cref="InfluenceHistogram.QueueBins"/>), else computed from
+    /// its rows (other bin counts, rankings written before histograms were stored).</summary>
     public InfluenceHistogram Histogram(long runId, int bins)
     {
         if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins));
         using var c = database.Open();
-        var (min, max) = c.QueryFirst<(double?, double?)>("SELECT MIN(mean_score), MAX(mean_score) FROM overall_influence WHERE run_id = @runId", new { runId });
-        if (min is null || max is null) return new InfluenceHistogram(0, 0, [], []);
-        double lo = min.Value, hi = max.Value > min.Value ? max.Value : min.Value + 1e-12;
-        var counts = new int[bins];
-        var planted = new int[bins];
-        foreach (var (bin, count, plantedCount) in c.Query<(long, long, long)>(
-                     "SELECT LEAST(@bins - 1, floor((o.mean_score - @lo) / (@hi - @lo) * @bins)::bigint) AS bin, COUNT(*), " +
-                     "COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM planted_errors p WHERE p.image_id = o.train_image_id)) " +
-                     "FROM overall_influence o WHERE o.run_id = @runId GROUP BY bin", new { runId, bins, lo, hi }))
-        {
-            counts[bin] = (int)count;
-            planted[bin] = (int)plantedCount;
-        }
-        return new InfluenceHistogram(lo, hi, counts, planted);
+        var stored = c.QueryFirstOrDefault<(double Min, double Max, string Counts, string Planted)?>(
+            "SELECT min, max, counts, planted FROM influence_histograms WHERE run_id = @runId AND bins = @bins", new { runId, bins = (long)bins });
+        if (stored is { } h)
+            return new InfluenceHistogram(h.Min, h.Max, Parse(h.Counts, runId, "counts"), Parse(h.Planted, runId, "planted"));
+        var rows = c.Query<(long ImageId, double? Score)>("SELECT train_image_id, mean_score FROM overall_influence WHERE run_id = @runId", new { runId })
+            .Select(r => (r.ImageId, r.Score ?? double.NaN)).ToList();
+        return InfluenceHistogram.OfRanking(rows, PlantedImages(c, null, runId), bins);
     }
+
+    private static int[] Parse(string json, long runId, string field) =>
+        JsonSerializer.Deserialize<int[]>(json) ?? throw new InvalidDataException($"influence_histograms.{field} of run {runId} is null");
 
     public void WriteObjects(long runId, IReadOnlyList<(long AnnotationId, long TrainImageId, float Score)> mostSuspectFirst)
     {
@@ -80,7 +94,7 @@ public sealed class PgTrainRankingRepository(PostgresDatabase database) : ITrain
     public int CountObjects(long runId)
     {
         using var c = database.Open();
-        return c.ExecuteScalar<int>("SELECT COUNT(*) FROM object_rankings WHERE run_id = @runId", new { runId });
+        return c.ExecuteScalar<int>("SELECT COALESCE(MAX(rank), 0) FROM object_rankings WHERE run_id = @runId", new { runId });
     }
 
     public IReadOnlyList<ObjectSuspicion> PageObjects(long runId, int offset, int limit)
@@ -99,9 +113,53 @@ public sealed class PgTrainRankingRepository(PostgresDatabase database) : ITrain
         if (limit < 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be 0 or more");
         var q = QueueSql.Of(objects, filter);
         using var c = database.Open();
-        var args = q.Args(runId, new { offset, limit });
-        int total = c.ExecuteScalar<int>($"SELECT COUNT(*) {q.From} WHERE {q.Where}", args);
-        var items = c.Query<QueueRow>($"SELECT {q.Select} {q.From} WHERE {q.Where} ORDER BY r.rank LIMIT @limit OFFSET @offset", args)
+        var args = q.Args(runId, new { offset = (long)offset, limit = (long)limit });
+        if (filter with { State = null } == QueueFilter.None && filter.State is not null) return ByFlagState(c, q, args, filter.State, offset, limit);
+        int total = c.ExecuteScalar<int>(filter.IsEmpty ? $"SELECT COALESCE(MAX(r.rank), 0) FROM {q.Table} r WHERE {q.Where}" : q.Count(""), args);
+        // Unfiltered, the page is the rank range (ranks have no gaps); filtered, the offset is skipped over the
+        // ranking and the filter's joins only, and the page's rows are joined to their images and flags afterwards.
+        var items = c.Query<QueueRow>(filter.IsEmpty
+                ? q.SelectRows("AND r.rank > @offset AND r.rank <= @offset + @limit", "ORDER BY r.rank")
+                : q.SelectRows("", "ORDER BY r.rank LIMIT @limit OFFSET @offset"), args)
+            .Select(QueueSql.Entry).ToList();
+        return new QueueSlice(total, items);
+    }
+
+    /// <summary>A queue narrowed by review state only, worked out from the flags (a few hundred) instead of the ranking
+    /// (118k rows): the ranks of the run's entries whose image has a flag, then the page's ranks among them (a state)
+    /// or between them (unflagged), then those rows.</summary>
+    private static QueueSlice ByFlagState(NpgsqlConnection c, QueueSql q, DynamicParameters args, string state, int offset, int limit)
+    {
+        bool unflagged = state == QueueFilter.Unflagged;
+        // Each flag looks up its image's rows by index (OFFSET 0 keeps the planner from hashing the whole ranking instead).
+        var flagged = c.Query<long>($"SELECT r.rank FROM flags f CROSS JOIN LATERAL (SELECT r.rank FROM {q.Table} r " +
+                                    $"WHERE r.run_id = @runId AND r.train_image_id = f.image_id OFFSET 0) r " +
+                                    $"{(unflagged ? "" : "WHERE f.state = @state")} ORDER BY r.rank", args).ToArray();
+        var ranks = new List<long>(limit);
+        int total;
+        if (!unflagged)
+        {
+            total = flagged.Length;
+            ranks.AddRange(flagged.Skip(offset).Take(limit));
+        }
+        else
+        {
+            long count = c.ExecuteScalar<long>($"SELECT COALESCE(MAX(r.rank), 0) FROM {q.Table} r WHERE r.run_id = @runId", args);
+            total = (int)count - flagged.Length;
+            // The (offset+1)-th unflagged rank: each flagged rank at or before the candidate pushes it one further.
+            long rank = offset + 1;
+            int next = 0;
+            while (next < flagged.Length && flagged[next] <= rank) { rank++; next++; }
+            for (; ranks.Count < limit && rank <= count; rank++)
+            {
+                if (next < flagged.Length && flagged[next] == rank) next++;
+                else ranks.Add(rank);
+            }
+        }
+        if (ranks.Count == 0) return new QueueSlice(total, []);
+        var page = new DynamicParameters(args);
+        page.Add("ranks", ranks.ToArray());
+        var items = c.Query<QueueRow>($"SELECT {q.Select} FROM {q.Table} r {q.DisplayJoins} WHERE r.run_id = @runId AND r.rank = ANY(@ranks) ORDER BY r.rank", page)
             .Select(QueueSql.Entry).ToList();
         return new QueueSlice(total, items);
     }
@@ -111,12 +169,10 @@ public sealed class PgTrainRankingRepository(PostgresDatabase database) : ITrain
         filter.Validate();
         var q = QueueSql.Of(objects, filter);
         using var c = database.Open();
-        var args = q.Args(runId, new { rank });
-        int before = c.ExecuteScalar<int>($"SELECT COUNT(*) {q.From} WHERE {q.Where} AND r.rank < @rank", args);
-        var previous = c.Query<QueueRow>($"SELECT {q.Select} {q.From} WHERE {q.Where} AND r.rank < @rank ORDER BY r.rank DESC LIMIT 1", args)
-            .Select(QueueSql.Entry).FirstOrDefault();
-        var next = c.Query<QueueRow>($"SELECT {q.Select} {q.From} WHERE {q.Where} AND r.rank > @rank ORDER BY r.rank LIMIT 1", args)
-            .Select(QueueSql.Entry).FirstOrDefault();
+        var args = q.Args(runId, new { rank = (long)rank });
+        int before = c.ExecuteScalar<int>(q.Count("AND r.rank < @rank"), args);
+        var previous = c.Query<QueueRow>(q.SelectRows("AND r.rank < @rank", "ORDER BY r.rank DESC LIMIT 1"), args).Select(QueueSql.Entry).FirstOrDefault();
+        var next = c.Query<QueueRow>(q.SelectRows("AND r.rank > @rank", "ORDER BY r.rank LIMIT 1"), args).Select(QueueSql.Entry).FirstOrDefault();
         return new QueuePosition(before, previous, next);
     }
 
@@ -136,30 +192,42 @@ public sealed class PgTrainRankingRepository(PostgresDatabase database) : ITrain
         public string? Updated { get; set; }
     }
 
-    /// <summary>The queue's SQL (as the SQLite adapter's): a run's ranking (r) joined to its images (i), their flags (f) and, for objects, the
-    /// annotations (a); the filter becomes WHERE clauses with named parameters.</summary>
-    private sealed record QueueSql(string Select, string From, string Where, QueueFilter Filter)
+    /// <summary>The queue's SQL (as the SQLite adapter's): a run's ranking (r) narrowed by the filter, which joins only
+    /// what it tests (the flags f for a state, the annotations a for an object's class); the rows it keeps are then
+    /// joined to their images (i), flags and, for objects, annotations.</summary>
+    private sealed record QueueSql(string Select, string Table, string FilterJoins, string DisplayJoins, string Where, QueueFilter Filter)
     {
         public static QueueSql Of(bool objects, QueueFilter filter)
         {
-            string from = objects
-                ? "FROM object_rankings r LEFT JOIN annotations a ON a.id = r.annotation_id JOIN images i ON i.id = r.train_image_id LEFT JOIN flags f ON f.image_id = r.train_image_id"
-                : "FROM overall_influence r JOIN images i ON i.id = r.train_image_id LEFT JOIN flags f ON f.image_id = r.train_image_id";
             string select = "r.rank AS Rank, r.train_image_id AS TrainImageId, i.coco_id AS CocoImageId, " +
                 (objects ? "r.score AS Score, r.annotation_id AS AnnotationId, a.coco_id AS AnnotationCocoId, a.category_coco_id AS CategoryCocoId, "
-                    : "r.mean_score AS Score, NULL AS AnnotationId, NULL AS AnnotationCocoId, NULL AS CategoryCocoId, ") +
+                    : "r.mean_score AS Score, NULL::bigint AS AnnotationId, NULL::bigint AS AnnotationCocoId, NULL::bigint AS CategoryCocoId, ") +
                 "f.state AS State, f.note AS Note, f.author AS Author, f.updated_utc AS Updated, f.version AS Version";
+            const string flags = "LEFT JOIN flags f ON f.image_id = r.train_image_id";
+            const string annotations = "LEFT JOIN annotations a ON a.id = r.annotation_id";
+            string display = (objects ? annotations + " " : "") + "JOIN images i ON i.id = r.train_image_id " + flags;
             string score = objects ? "r.score" : "r.mean_score";
+            var joins = new List<string>();
             var where = new List<string> { "r.run_id = @runId" };
+            if (filter.State is not null) joins.Add(flags);
             if (filter.State == QueueFilter.Unflagged) where.Add("f.image_id IS NULL");
             else if (filter.State is not null) where.Add("f.state = @state");
             if (filter.CategoryCocoId is not null)
+            {
+                if (objects) joins.Add(annotations);
                 where.Add(objects ? "a.category_coco_id = @category"
                     : "EXISTS (SELECT 1 FROM annotations c WHERE c.image_id = r.train_image_id AND c.category_coco_id = @category)");
+            }
             if (filter.MinScore is not null) where.Add($"{score} >= @minScore");
             if (filter.MaxScore is not null) where.Add($"{score} <= @maxScore");
-            return new QueueSql(select, from, string.Join(" AND ", where), filter);
+            return new QueueSql(select, objects ? "object_rankings" : "overall_influence", string.Join(" ", joins), display,
+                string.Join(" AND ", where), filter);
         }
+
+        public string Count(string extraWhere) => $"SELECT COUNT(*) FROM {Table} r {FilterJoins} WHERE {Where} {extraWhere}";
+
+        public string SelectRows(string extraWhere, string orderAndLimit) =>
+            $"SELECT {Select} FROM (SELECT r.* FROM {Table} r {FilterJoins} WHERE {Where} {extraWhere} {orderAndLimit}) r {DisplayJoins} ORDER BY r.rank{(orderAndLimit.Contains("DESC") ? " DESC" : "")}";
 
         public DynamicParameters Args(long runId, object extra)
         {

@@ -24,8 +24,7 @@ public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunR
         for (int p = 0; p < trainImageIdsInScoreOrder.Count; p++) PreparedCommand.Execute(insert, runId, p, trainImageIdsInScoreOrder[p]);
         tx.Commit();
         // The earlier attempt's score shards went with its rows; their files go too.
-        string shards = database.Paths.ToFull(ScoreRepository.RunFolder(runId));
-        if (Directory.Exists(shards)) Directory.Delete(shards, recursive: true);
+        ScoreShards.DeleteRun(database.Paths, runId);
     }
 
     public void BeginOnDemand(long runId, long baseRunId)

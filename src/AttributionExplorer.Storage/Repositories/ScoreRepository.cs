@@ -10,9 +10,6 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
 {
     private const string TargetColumns = "t.id, t.run_id, t.image_id, t.kind, t.category_coco_id, t.annotation_id, t.split_half";
 
-    /// <summary>The folder of a run's score shards, relative to the data root.</summary>
-    internal static string RunFolder(long runId) => $"scores/run-{runId}";
-
     public void WriteScores(long runId, IReadOnlyList<(NewTarget Target, float[] Scores)> rows, ScoreDtype dtype)
     {
         using var c = database.Open();
@@ -128,23 +125,14 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
     {
         long shardId = c.ExecuteScalar<long>("INSERT INTO score_shards (run_id, path, dtype, rows, cols) VALUES (@runId, '', @dtype, @rows, @columns) RETURNING id",
             new { runId, dtype = (int)dtype, rows = rows.Count, columns }, tx);
-        string stored = $"{RunFolder(runId)}/shard-{shardId}.aescores";
+        string stored = ScoreShards.StoredPath(runId, shardId);
         c.Execute("UPDATE score_shards SET path = @stored WHERE id = @shardId", new { stored, shardId }, tx);
         string file = database.Paths.ToFull(stored);
         ScoreShardFile.Write(file, rows, columns, dtype);
         return (shardId, file);
     }
 
-    private ScoreShardFile.Reader OpenShard(long shardId, string storedPath, long columns)
-    {
-        var reader = ScoreShardFile.Open(database.Paths.ToFull(storedPath));
-        if (reader.Columns != columns)
-        {
-            reader.Dispose();
-            throw new InvalidDataException($"score file {reader.Path} has {reader.Columns} columns but its shard {shardId} was written with {columns}");
-        }
-        return reader;
-    }
+    private ScoreShardFile.Reader OpenShard(long shardId, string storedPath, long columns) => ScoreShards.Open(database.Paths, shardId, storedPath, columns);
 
     private static float[]? LegacyScores(SqliteConnection c, SqliteTransaction? tx, long targetId) =>
         c.QueryFirstOrDefault<(long Dtype, byte[] Data)?>("SELECT dtype, data FROM scores WHERE target_id = @targetId", new { targetId }, tx) is { } row

@@ -74,3 +74,8 @@ public sealed class PostgresUserRepositoryContract : UserRepositoryContract
 {
     protected override IStorageUnderTest CreateStorage() => new PostgresStorageUnderTest();
 }
+
+public sealed class PostgresScoreFilesContract : ScoreFilesContract
+{
+    protected override IStorageUnderTest CreateStorage() => new PostgresStorageUnderTest();
+}

@@ -75,3 +75,8 @@ public sealed class SqliteUserRepositoryContract : UserRepositoryContract
 {
     protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
 }
+
+public sealed class SqliteScoreFilesContract : ScoreFilesContract
+{
+    protected override IStorageUnderTest CreateStorage() => new SqliteStorageUnderTest();
+}

@@ -1,20 +1,37 @@
 using AttributionExplorer.Core.Scores;
 using AttributionExplorer.Worker.Bench.Scale;
+using AttributionExplorer.Storage.Tests.Postgres;
 using Microsoft.Data.Sqlite;
 
 namespace AttributionExplorer.Precompute.Tests.Bench.Scale;
 
-/// <summary>`bench scale` at a tiny size: the store is generated through the ports with the asked shape, every measured
-/// page read returns what its page shows, a second run reuses the store, and a bad score file is named. Timings are
-/// the CLI's business, not asserted here.</summary>
-public sealed class ScaleBenchTests : IDisposable
+/// <summary>`bench scale` at a tiny size, on each storage provider: the store is generated through the ports with the
+/// asked shape, every measured page read returns what its page shows, a second run reuses the store, and a bad score
+/// file is named. Timings are the CLI's business, not asserted here.</summary>
+public abstract class ScaleBenchContract : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), $"ae-scale-{Guid.NewGuid():N}");
+    protected readonly string folder = Path.Combine(Path.GetTempPath(), $"ae-scale-{Guid.NewGuid():N}");
     private static readonly ScaleShape Tiny = new(Train: 2000, HeldOut: 50, Objects: 6000, TopK: 20, ScoreDtype.Float16, Seed: 3);
+    private readonly List<ScaleStore> opened = [];
 
-    private ScaleStore Store() => ScaleStoreFactory.Open(ScaleStoreFactory.Sqlite, Path.Combine(folder, "scale.db"));
+    /// <summary>A store on the provider under test whose score files go under <see cref="folder"/>; the same store each call.</summary>
+    protected abstract ScaleStore OpenStore();
 
-    [Fact]
+    private ScaleStore Store()
+    {
+        var store = OpenStore();
+        opened.Add(store);
+        return store;
+    }
+
+    /// <summary>Closes the connections of the stores opened so far (a second run opens the store afresh).</summary>
+    protected virtual void CloseStores()
+    {
+        foreach (var store in opened) store.Dispose();
+        opened.Clear();
+    }
+
+    [SkippableFact]
     public void EveryMeasuredReadHasThePagesShapeAndASecondRunReusesTheStore()
     {
         var log = new List<string>();
@@ -39,7 +56,7 @@ public sealed class ScaleBenchTests : IDisposable
         Assert.Equal(12, report.Figures.Count);
         Assert.All(report.Figures, f => Assert.True(f.P50Ms <= f.P95Ms && f.P95Ms <= f.MaxMs && f.P50Ms >= 0));
 
-        SqliteConnection.ClearAllPools();
+        CloseStores();
         var again = new List<string>();
         var second = ScaleBench.Run(Store(), Tiny, repeats: 1, again.Add);
         Assert.DoesNotContain(again, l => l.StartsWith("imported") || l.StartsWith("rank."));
@@ -47,7 +64,7 @@ public sealed class ScaleBenchTests : IDisposable
         Assert.Equal(report.Figures.Select(f => f.Name), second.Figures.Select(f => f.Name));
     }
 
-    [Fact]
+    [SkippableFact]
     public void TheScoresOfTheStoreRoundTripAndATruncatedShardIsNamed()
     {
         var store = Store();
@@ -61,23 +78,56 @@ public sealed class ScaleBenchTests : IDisposable
         var best = TopK.Largest(scores, Tiny.TopK).Select(i => order[i]);
         Assert.Equal(best, store.Scores.GetInfluencers(targets[0].Id, true, 0, Tiny.TopK).Select(i => i.TrainImageId));
 
-        string shard = Directory.GetFiles(Path.Combine(folder, "scores"), "*.aescores", SearchOption.AllDirectories).Single();
+        string shard = Directory.GetFiles(folder, "*.aescores", SearchOption.AllDirectories).Single();
         using (var stream = new FileStream(shard, FileMode.Open)) stream.SetLength(stream.Length / 2);
         var error = Assert.Throws<InvalidDataException>(() => store.Scores.GetScores(targets[0].Id));
         Assert.Contains(shard, error.Message);
         Assert.Contains("truncated", error.Message);
     }
 
+    public virtual void Dispose()
+    {
+        CloseStores();
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+}
+
+public sealed class SqliteScaleBenchTests : ScaleBenchContract
+{
+    protected override ScaleStore OpenStore() => ScaleStoreFactory.Open(ScaleStoreFactory.Sqlite, Path.Combine(folder, "scale.db"));
+
+    protected override void CloseStores()
+    {
+        base.CloseStores();
+        SqliteConnection.ClearAllPools();
+    }
+
     [Fact]
     public void AnUnknownOrMissingProviderIsAClearError()
     {
         Assert.Contains("--provider", Assert.Throws<ArgumentException>(() => ScaleStoreFactory.Open("oracle", "x")).Message);
-        Assert.Throws<ArgumentException>(() => ScaleBench.Run(Store(), Tiny with { Train = 1 }, 1, _ => { }));
+        Assert.Contains("--connection", Assert.Throws<ArgumentException>(() => ScaleStoreFactory.Open(ScaleStoreFactory.Postgres, "")).Message);
+        Assert.Contains("--data-root", Assert.Throws<ArgumentException>(() => ScaleStoreFactory.Open(ScaleStoreFactory.Postgres, "Host=127.0.0.1")).Message);
+        Assert.Throws<ArgumentException>(() => ScaleBench.Run(OpenStore(), new ScaleShape(1, 50, 0, 20, ScoreDtype.Float16, 3), 1, _ => { }));
+    }
+}
+
+/// <summary>The same on a fresh database of a throwaway PostgreSQL cluster (skipped without server binaries, failed
+/// under AE_REQUIRE_POSTGRES=1), score files under the test's folder.</summary>
+public sealed class PostgresScaleBenchTests : ScaleBenchContract
+{
+    private PostgresCluster.TestDatabase? database;
+
+    // Made in the test, not the constructor, so a missing server skips the test.
+    protected override ScaleStore OpenStore()
+    {
+        database ??= PostgresCluster.Require().CreateDatabase(migrated: false);
+        return ScaleStoreFactory.Open(ScaleStoreFactory.Postgres, database.ConnectionString, Path.Combine(folder, "data"));
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        base.Dispose();
+        database?.Dispose();
     }
 }
