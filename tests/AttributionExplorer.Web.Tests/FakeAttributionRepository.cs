@@ -18,7 +18,7 @@ internal sealed class FakeAttributionRepository(IReadOnlyList<Influencer> positi
     public IReadOnlyList<Influencer> GetInfluencers(long targetId, bool positiveSign, int skip, int k) =>
         (positiveSign ? positive : negative).Skip(skip).Take(k).ToList();
 
-    public AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind) => Run;
+    public LatestRuns LatestCompleteRuns(long datasetId) => new([Run]);
     public IReadOnlyList<AttributionRun> ListCompleteRuns(long datasetId) => [Run];
     public float[] GetScores(long targetId) => [];
     public int CountOverallInfluence(long runId) => 0;

@@ -12,6 +12,9 @@ public interface IRankingRunRepository
     AttributionRun? Get(long runId);
     AttributionRun? GetLatestComplete(long datasetId, string method, string targetKind);
     IReadOnlyList<AttributionRun> ListComplete(long datasetId);
+    /// <summary>The newest complete run of every (method, target kind) of the dataset, in one read: what
+    /// <see cref="GetLatestComplete"/> gives for each pair, for a page that shows many methods at once.</summary>
+    IReadOnlyList<AttributionRun> LatestCompletePerKind(long datasetId);
     IReadOnlyList<long> GetTrainOrder(long runId);
     /// <summary>Records ledger run <paramref name="runId"/> as the collector of on-demand region targets scored like
     /// <paramref name="baseRunId"/> (same method and training order); a no-op when it is recorded already.</summary>

@@ -51,6 +51,10 @@ public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunR
     public IReadOnlyList<AttributionRun> ListComplete(long datasetId) =>
         Query("WHERE a.dataset_id = @datasetId AND r.state = 'complete' ORDER BY a.id", new { datasetId });
 
+    public IReadOnlyList<AttributionRun> LatestCompletePerKind(long datasetId) =>
+        Query("WHERE a.id IN (SELECT MAX(l.id) FROM attribution_runs l JOIN runs lr ON lr.id = l.id " +
+              "WHERE l.dataset_id = @datasetId AND lr.state = 'complete' GROUP BY l.method, l.target_kind) ORDER BY a.id", new { datasetId });
+
     public IReadOnlyList<long> GetTrainOrder(long runId)
     {
         using var c = database.Open();

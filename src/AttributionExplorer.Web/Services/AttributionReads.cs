@@ -7,7 +7,8 @@ namespace AttributionExplorer.Web.Services;
 /// rankings, agreement). Pages ask this one service instead of five ports.</summary>
 public interface IAttributionRepository
 {
-    AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind);
+    /// <summary>The newest complete run of every (method, target kind) of the dataset, in one read.</summary>
+    LatestRuns LatestCompleteRuns(long datasetId);
     IReadOnlyList<AttributionRun> ListCompleteRuns(long datasetId);
     IReadOnlyList<AttributionTarget> GetTargets(long runId, long imageId);
     AttributionTarget? GetTarget(long targetId);
@@ -34,7 +35,7 @@ public interface IAttributionRepository
 public sealed class AttributionReads(IRankingRunRepository runs, IScoreRepository scores, ITrainRankingRepository trainRankings,
     IAgreementRepository agreement) : IAttributionRepository
 {
-    public AttributionRun? GetLatestCompleteRun(long datasetId, string method, string targetKind) => runs.GetLatestComplete(datasetId, method, targetKind);
+    public LatestRuns LatestCompleteRuns(long datasetId) => new(runs.LatestCompletePerKind(datasetId));
     public IReadOnlyList<AttributionRun> ListCompleteRuns(long datasetId) => runs.ListComplete(datasetId);
     public IReadOnlyList<AttributionTarget> GetTargets(long runId, long imageId) => scores.GetTargets(runId, imageId);
     public AttributionTarget? GetTarget(long targetId) => scores.GetTarget(targetId);

@@ -24,17 +24,18 @@ public sealed class LabelErrorQueue(IAttributionRepository attributions, IPlugin
     {
         string? name = datasets.Get(datasetId)?.Name;
         var methods = catalog.RankingMethods();
+        var latest = attributions.LatestCompleteRuns(datasetId);
         var detectors = methods.Where(m => m.Scope is RankingScope.TrainImages or RankingScope.TrainObjects).OrderBy(m => m.Order)
             .Where(m => m.Name != AttributionMethods.Trak)
             .Select(m => new QueueDetector(m.Name, m.Title, m.Description, CommandText.ForDataset(m.Command, name),
-                attributions.GetLatestCompleteRun(datasetId, m.Name, m.Scope == RankingScope.TrainObjects ? TrainObjectsTargetKind : TrainTargetKind),
+                latest.Of(m.Name, m.Scope == RankingScope.TrainObjects ? TrainObjectsTargetKind : TrainTargetKind),
                 m.QueueDefault, m.Evidence, m.Scope == RankingScope.TrainObjects))
             .ToList();
         var trak = methods.FirstOrDefault(m => m.Name == AttributionMethods.Trak);
         detectors.Add(new QueueDetector(AttributionMethods.Trak, $"{trak?.Title ?? "TRAK"} overall influence",
             "Mean TRAK score over all held-out images (full-image targets), most negative first: images that on average push the model away from the right answer.",
             CommandText.ForDataset(trak?.Command ?? "precompute trak --dataset NAME", name),
-            attributions.GetLatestCompleteRun(datasetId, AttributionMethods.Trak, TargetKinds.Image)));
+            latest.Of(AttributionMethods.Trak, TargetKinds.Image)));
         return detectors;
     }
 

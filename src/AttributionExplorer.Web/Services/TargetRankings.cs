@@ -25,9 +25,10 @@ public sealed class TargetRankings(IAttributionRepository attributions, IPluginC
     public IReadOnlyList<AttributionTarget> AvailableTargets(long datasetId, long imageId)
     {
         var methods = Methods();
+        var latest = attributions.LatestCompleteRuns(datasetId);
         return catalog.TargetKinds().OrderBy(k => k.Order)
             .SelectMany(kind => methods.Where(m => m.TargetKinds.Contains(kind.Name))
-                .Select(m => attributions.GetLatestCompleteRun(datasetId, m.Name, kind.Name))
+                .Select(m => latest.Of(m.Name, kind.Name))
                 .OfType<AttributionRun>()
                 .SelectMany(run => attributions.GetTargets(run.Id, imageId) is var targets
                     && (kind.Selector != TargetSelector.None || targets.Count == 1) ? targets : [])
@@ -42,9 +43,10 @@ public sealed class TargetRankings(IAttributionRepository attributions, IPluginC
         var columns = new List<MethodColumn>();
         int skip = (Math.Max(1, page) - 1) * k;
         string kindTitle = KindTitle(key.Kind);
+        var latest = attributions.LatestCompleteRuns(datasetId);
         foreach (var method in Methods().Where(m => onlyMethod is null || m.Name == onlyMethod))
         {
-            var run = method.TargetKinds.Contains(key.Kind) ? attributions.GetLatestCompleteRun(datasetId, method.Name, key.Kind) : null;
+            var run = method.TargetKinds.Contains(key.Kind) ? latest.Of(method.Name, key.Kind) : null;
             var target = run is null ? null : attributions.GetTargets(run.Id, imageId).FirstOrDefault(key.Matches);
             string? message = target is not null ? null : Missing(datasetId, method, key, kindTitle, run);
             if (method.Signed)
@@ -59,14 +61,17 @@ public sealed class TargetRankings(IAttributionRepository attributions, IPluginC
 
     /// <summary>How many ranks the deepest column of the target holds (its run's top-k per sign); 0 when no method has
     /// the target.</summary>
-    public int StoredRanks(long datasetId, long imageId, TargetKey key) =>
-        Methods().Where(m => m.TargetKinds.Contains(key.Kind))
-            .Select(m => attributions.GetLatestCompleteRun(datasetId, m.Name, key.Kind))
+    public int StoredRanks(long datasetId, long imageId, TargetKey key)
+    {
+        var latest = attributions.LatestCompleteRuns(datasetId);
+        return Methods().Where(m => m.TargetKinds.Contains(key.Kind))
+            .Select(m => latest.Of(m.Name, key.Kind))
             .OfType<AttributionRun>()
             .Select(run => attributions.GetTargets(run.Id, imageId).FirstOrDefault(key.Matches))
             .OfType<AttributionTarget>()
             .Select(t => attributions.GetInfluencers(t.Id, true, 0, int.MaxValue).Count)
             .DefaultIfEmpty(0).Max();
+    }
 
     public IReadOnlyList<ColumnAgreement> Agreement(IReadOnlyList<MethodColumn> columns)
     {

@@ -91,6 +91,34 @@ public abstract class RankingContract
         Assert.Equal(2, s.RankingRuns.ListComplete(d.Id).Count);
     }
 
+    [SkippableFact]
+    public void LatestCompletePerKindIsTheNewestCompleteRunOfEachMethodAndKind()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var other = ImportDataset(s, Import("other"));
+        var oldImage = CompleteRanking(s, d, AttributionMethods.Trak, TargetKinds.Image, [(ImageTarget(d.Val[0]), [1f, 2f, 3f, 4f])], ScoreDtype.Float32, 2).Run;
+        var newImage = CompleteRanking(s, d, AttributionMethods.Trak, TargetKinds.Image, [(ImageTarget(d.Val[0]), [4f, 3f, 2f, 1f])], ScoreDtype.Float32, 2, label: "newer").Run;
+        var esvm = CompleteRanking(s, d, AttributionMethods.Esvm, TargetKinds.Image, [(ImageTarget(d.Val[0]), [1f, 0f, 0f, 0f])], ScoreDtype.Float32, 2).Run;
+        CompleteRanking(s, other, AttributionMethods.Trak, TargetKinds.Image, [(ImageTarget(other.Val[0]), [1f, 0f, 0f, 0f])], ScoreDtype.Float32, 2);
+        // Newer runs that have not completed (still running, failed) are not what readers see.
+        RunningRanking(s, d, AttributionMethods.Trak, TargetKinds.Image, "running");
+        Assert.Throws<Failure>(() => Executor(s).Execute<TestRankingParameters, TestRunResult>(d.Id, d.Version,
+            new TestRankingParameters(AttributionMethods.Trak, TargetKinds.Image, "failed"), [], scope =>
+            {
+                s.RankingRuns.Begin(scope.RunId, d.Id, AttributionMethods.Trak, TargetKinds.Image, d.Train);
+                throw new Failure("stopped");
+            }));
+
+        var latest = s.RankingRuns.LatestCompletePerKind(d.Id);
+
+        Assert.Equal([newImage.Id, esvm.Id], latest.Select(r => r.Id).Order());
+        Assert.DoesNotContain(oldImage.Id, latest.Select(r => r.Id));
+        foreach (var run in latest)
+            Assert.Equal(s.RankingRuns.GetLatestComplete(d.Id, run.Method, run.TargetKind)!.Id, run.Id);
+        Assert.Empty(s.RankingRuns.LatestCompletePerKind(d.Id + 1000));
+    }
+
     /// <summary>An object detector's ordering of annotations: pages follow the ranks, each row keeps its image, and a
     /// second write of the same run replaces the first.</summary>
     [SkippableFact]

@@ -47,23 +47,26 @@ public sealed class ScalePages(ScaleStore store)
         store.Datasets.GetCategories(datasetId);
         store.Checkpoints.List(datasetId);
         var perTarget = Methods.Where(m => m.Scope == RankingScope.PerTarget).OrderBy(m => m.Order).ToList();
+        var latest = Latest(datasetId);
         foreach (var kind in Kinds.OrderBy(k => k.Order))
             foreach (var m in perTarget.Where(m => m.TargetKinds.Contains(kind.Name)))
-                if (store.RankingRuns.GetLatestComplete(datasetId, m.Name, kind.Name) is { } run)
+                if (latest(m.Name, kind.Name) is { } run)
                     store.Scores.GetTargets(run.Id, imageId);
 
         bool FullImage(AttributionTarget t) => t.Kind == TargetKinds.Image && t.CategoryCocoId is null && t.AnnotationId is null;
+        latest = Latest(datasetId);
         int storedRanks = perTarget.Where(m => m.TargetKinds.Contains(TargetKinds.Image))
-            .Select(m => store.RankingRuns.GetLatestComplete(datasetId, m.Name, TargetKinds.Image)).OfType<AttributionRun>()
+            .Select(m => latest(m.Name, TargetKinds.Image)).OfType<AttributionRun>()
             .Select(run => store.Scores.GetTargets(run.Id, imageId).FirstOrDefault(FullImage)).OfType<AttributionTarget>()
             .Select(t => store.Scores.GetInfluencers(t.Id, true, 0, int.MaxValue).Count).DefaultIfEmpty(0).Max();
         int lastPage = Math.Max(1, (storedRanks + k - 1) / k);
         int skip = (Math.Min(rankPage, lastPage) - 1) * k;
 
         var columns = new List<(RankingMethodInfo Method, bool Positive, AttributionRun? Run, AttributionTarget? Target, IReadOnlyList<Influencer> Items)>();
+        latest = Latest(datasetId);
         foreach (var method in perTarget)
         {
-            var run = method.TargetKinds.Contains(TargetKinds.Image) ? store.RankingRuns.GetLatestComplete(datasetId, method.Name, TargetKinds.Image) : null;
+            var run = method.TargetKinds.Contains(TargetKinds.Image) ? latest(method.Name, TargetKinds.Image) : null;
             var target = run is null ? null : store.Scores.GetTargets(run.Id, imageId).FirstOrDefault(FullImage);
             foreach (bool positive in method.Signed ? new[] { true, false } : [true])
             {
@@ -81,16 +84,24 @@ public sealed class ScalePages(ScaleStore store)
         return new PageShape(columns.Sum(c => c.Items.Count), storedRanks);
     }
 
+    /// <summary>LatestRuns (web): the newest complete run of every (method, kind), one read per page section.</summary>
+    private Func<string, string, AttributionRun?> Latest(long datasetId)
+    {
+        var runs = store.RankingRuns.LatestCompletePerKind(datasetId).ToDictionary(r => (r.Method, r.TargetKind));
+        return (method, kind) => runs.GetValueOrDefault((method, kind));
+    }
+
     /// <summary>QueuePage.razor OnParametersSet (with LabelErrorQueue.Detectors / Choose / Default): the label-error
     /// queue of detector <paramref name="method"/> (null: the default), page <paramref name="page"/>.</summary>
     public PageShape Queue(long datasetId, string? method, QueueFilter filter, int page)
     {
         var dataset = store.Datasets.Get(datasetId) ?? throw new KeyNotFoundException($"dataset {datasetId}");
+        var latest = Latest(datasetId);
         var detectors = Methods.Where(m => m.Scope is RankingScope.TrainImages or RankingScope.TrainObjects).OrderBy(m => m.Order)
             .Where(m => m.Name != AttributionMethods.Trak)
             .Select(m => new Detector(m.Name, m.QueueDefault, m.Scope == RankingScope.TrainObjects,
-                store.RankingRuns.GetLatestComplete(datasetId, m.Name, m.Scope == RankingScope.TrainObjects ? "train-objects" : "train")))
-            .Append(new Detector(AttributionMethods.Trak, false, false, store.RankingRuns.GetLatestComplete(datasetId, AttributionMethods.Trak, TargetKinds.Image)))
+                latest(m.Name, m.Scope == RankingScope.TrainObjects ? "train-objects" : "train")))
+            .Append(new Detector(AttributionMethods.Trak, false, false, latest(AttributionMethods.Trak, TargetKinds.Image)))
             .ToList();
         var detector = method is null
             ? detectors.FirstOrDefault(d => d.QueueDefault && d.Run is not null) ?? detectors.FirstOrDefault(d => d.Run is not null && !d.Objects) ?? detectors[^1]

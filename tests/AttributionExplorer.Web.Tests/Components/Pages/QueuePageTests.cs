@@ -60,7 +60,7 @@ public class QueuePageTests : BunitContext
         db.PublishAlso(SeededDatabase.Detector("confidence", 10));
         long confidence = db.AddDetectorRun("confidence", db.Train[3], db.Train[2], db.Train[1], db.Train[0]);
         db.RankingRuns.RecordReliability(confidence, new Core.Stability.Reliability(0.12, "half A: seed 0 (1 checkpoint); half B: seed 1 (1 checkpoint)"));
-        var trak = db.Attributions.GetLatestCompleteRun(db.DatasetId, AttributionMethods.Trak, TargetKinds.Image)!;
+        var trak = db.Attributions.LatestCompleteRuns(db.DatasetId).Of(AttributionMethods.Trak, TargetKinds.Image)!;
         db.RankingRuns.RecordReliability(trak.Id, Core.Stability.Reliability.None("one training run (seed 0, 2 checkpoints): train two or more seeds to have two halves"));
         db.RankingRuns.RecordKernels(trak.Id, [new KernelFigures(1, 4, 64, 1e-3, 0, 2.0, 60)]);
 
