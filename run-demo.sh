@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds everything, runs the demo precompute (generate → import → train → TRAK → SQLite; completed steps
+# Builds everything, runs the demo precompute (generate → import → train → TRAK → the database; completed steps
 # are skipped on later runs), then starts the web app and prints its URL.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -20,7 +20,7 @@ public static class WorkerCommands
 
     private static Command Demo()
     {
-        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → every registered ranking method (TRAK for image, class, object targets; MoCo, ESVM, cosine, CLIP if configured; label-error detectors) → rank agreement → SQLite; completed runs are reused") { Config };
+        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → every registered ranking method (TRAK for image, class, object targets; MoCo, ESVM, cosine, CLIP if configured; label-error detectors) → rank agreement, into the configured database (SQLite or PostgreSQL); completed runs are reused") { Config };
         command.SetAction(r => Execute(r, context => DemoPipeline.Run(context)));
         return command;
     }
