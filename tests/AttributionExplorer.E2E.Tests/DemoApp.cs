@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using AttributionExplorer.Tests.Shared;
 using Microsoft.Playwright;
 
 namespace AttributionExplorer.E2E.Tests;

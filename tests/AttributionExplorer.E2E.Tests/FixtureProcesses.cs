@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace AttributionExplorer.E2E.Tests;
+namespace AttributionExplorer.Tests.Shared;
 
 /// <summary>Every process a test fixture starts, stopped in every path: when the fixture is disposed, when its
 /// initialization fails (<see cref="InitializeOrStop"/>), when the test host exits (a process-exit hook), and even when

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AttributionExplorer.Tests.Shared;
 
 namespace AttributionExplorer.E2E.Tests;
 

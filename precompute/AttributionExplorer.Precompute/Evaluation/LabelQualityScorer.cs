@@ -35,15 +35,28 @@ public static class LabelQualityScorer
 
     /// <summary>Soft-minimum of the annotated class's probability over the non-ignored pixels of one example
     /// (probabilities [1,C,H,W], labels [1,H,W]); 1 when every pixel is ignored.</summary>
+    /// <remarks>Computed on copies in managed code: as tensor ops it made a TorchSharp Scalar per number argument (255,
+    /// 1, T) on every call, once per image, and such a Scalar can be freed by its finalizer while libtorch reads it
+    /// (README, "Known problems"); two PostgreSQL demos died here with "Unknown scalar type".</remarks>
     public static double SoftMinimum(Tensor probabilities, Tensor labels, double temperature)
     {
-        var y = labels.reshape(-1);
-        var valid = y.ne(255);
-        if (!valid.any().item<bool>()) return 1;
-        var p = probabilities[0].reshape(probabilities.shape[1], -1).t()
-            .gather(1, torch.where(valid, y, torch.zeros_like(y)).unsqueeze(1)).squeeze(1)
-            .masked_select(valid).to(ScalarType.Float64);
-        var weights = nn.functional.softmax((1 - p) / temperature, 0);
-        return (p * weights).sum().item<double>();
+        long classes = probabilities.shape[1], pixels = labels.numel();
+        if (probabilities.numel() != classes * pixels)
+            throw new ArgumentException($"probabilities {string.Join('×', probabilities.shape)} do not match labels {string.Join('×', labels.shape)}");
+        var p = probabilities.detach().cpu().to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        var y = labels.cpu().to(ScalarType.Int64).contiguous().data<long>().ToArray();
+        var annotated = new List<double>();
+        for (long i = 0; i < pixels; i++)
+            if (y[i] != 255) annotated.Add(p[y[i] * pixels + i]);
+        if (annotated.Count == 0) return 1;
+        // softmax((1 − p)/T) shifted by its largest exponent, as torch's softmax does.
+        double largest = annotated.Max(a => (1 - a) / temperature), weighted = 0, total = 0;
+        foreach (double a in annotated)
+        {
+            double w = Math.Exp((1 - a) / temperature - largest);
+            weighted += a * w;
+            total += w;
+        }
+        return weighted / total;
     }
 }

@@ -21,7 +21,7 @@ public static class WorkerCommands
     private static Command Demo()
     {
         var trainOnly = new Option<bool>("--train-only") { Description = "stop after generating, importing and training (e.g. before a sharded TRAK run, README \"Running on a cluster\")" };
-        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → every registered ranking method (TRAK for image, class, object targets; MoCo, ESVM, cosine, CLIP if configured; label-error detectors) → rank agreement → SQLite; completed runs are reused") { trainOnly, Config };
+        var command = new Command("demo", "generate the demo dataset → import → train checkpoints → every registered ranking method (TRAK for image, class, object targets; MoCo, ESVM, cosine, CLIP if configured; label-error detectors) → rank agreement, into the configured database (SQLite or PostgreSQL); completed runs are reused") { trainOnly, Config };
         command.SetAction(r => Execute(r, context =>
         {
             if (!r.GetValue(trainOnly))

@@ -74,11 +74,14 @@ public sealed class RegionJobHandler(PipelineContext context) : IDisposable
         double scoreSeconds = clock.Elapsed.TotalSeconds - loadSeconds;
         progress(0.95, "saving the scores");
         var parameters = BaseParameters(baseRun);
-        long run = context.Runs.Execute(dataset.Id, dataset.Version, new OnDemandRegionParameters(baseRun.Id), [baseRun.Id], scope =>
+        // Workers doing the first region jobs of a dataset together all need the one on-demand run: whoever claims it
+        // records it (milliseconds), the others wait for that instead of failing their job. Twice the lease bounds the
+        // wait even when the claimer died just after claiming.
+        long run = context.Runs.ExecuteOrWait(dataset.Id, dataset.Version, new OnDemandRegionParameters(baseRun.Id), [baseRun.Id], scope =>
         {
             context.RankingRuns.BeginOnDemand(scope.RunId, baseRun.Id);
             return new TrainRankingResult(0);
-        }).Run.Id;
+        }, poll: TimeSpan.FromMilliseconds(50), maxWait: 2 * context.Lease).Run.Id;
         long targetId = context.Scores.AppendTarget(run, new NewTarget(image.Id, TargetKinds.Region, null, null, reliability.SplitHalf), scores, ScoreDtype.Float32, parameters.TopK);
         return (targetId, JsonSerializer.Serialize(new
         {

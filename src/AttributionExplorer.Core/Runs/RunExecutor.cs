@@ -32,17 +32,44 @@ public sealed class RunExecutor(IRunLedger ledger, string owner, TimeSpan? lease
         Execute(Ensure(datasetId, datasetVersion, parameters, upstream), body);
 
     /// <summary>Runs (or reuses) an existing ledger entry, e.g. one the web app queued.</summary>
-    public RunOutcome<TResult> Execute<TResult>(RunRecord run, Func<RunScope, TResult> body)
+    public RunOutcome<TResult> Execute<TResult>(RunRecord run, Func<RunScope, TResult> body) =>
+        TryExecute(run, body, out var busy) ?? throw Busy(busy);
+
+    /// <summary><see cref="Execute{TParams,TResult}"/>, except that a run another worker is computing right now is waited
+    /// for (looked at every <paramref name="poll"/>): its result is reused once it completes, or this worker takes the run
+    /// over once the other's lease expires. For a small run that several workers need at the same moment, such as the
+    /// on-demand run the first region jobs on several workers all add to. Throws as Execute does after <paramref name="maxWait"/>.</summary>
+    public RunOutcome<TResult> ExecuteOrWait<TParams, TResult>(long datasetId, string datasetVersion, TParams parameters,
+        IReadOnlyList<long> upstream, Func<RunScope, TResult> body, TimeSpan poll, TimeSpan maxWait) where TParams : IRunParameters
     {
+        var run = Ensure(datasetId, datasetVersion, parameters, upstream);
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (TryExecute(run, body, out var busy) is { } outcome) return outcome;
+            if (waited.Elapsed >= maxWait) throw Busy(busy);
+            Thread.Sleep(poll);
+            run = busy;
+        }
+    }
+
+    private static InvalidOperationException Busy(RunRecord run) =>
+        new($"run {run.Id} ({run.Kind}) is being computed by {run.LeaseOwner} (lease until {run.LeaseExpiresUtc:u}); wait for it, or for its lease to expire if that worker died");
+
+    /// <summary>Reuses, or claims and runs; null (with the run as it stands in <paramref name="busy"/>) when another
+    /// worker holds its lease.</summary>
+    private RunOutcome<TResult>? TryExecute<TResult>(RunRecord run, Func<RunScope, TResult> body, out RunRecord busy)
+    {
+        busy = run;
         if (run.IsComplete) return new(run, ReadResult<TResult>(run), Reused: true);
         var claimed = ledger.TryClaim(run.Id, owner, lease, now());
         if (claimed is null)
         {
             var current = ledger.Get(run.Id) ?? throw new InvalidOperationException($"run {run.Id} disappeared");
             if (current.IsComplete) return new(current, ReadResult<TResult>(current), Reused: true);
-            throw new InvalidOperationException(current.State == RunState.Cancelled
-                ? $"run {run.Id} ({run.Kind}) was cancelled"
-                : $"run {run.Id} ({run.Kind}) is being computed by {current.LeaseOwner} (lease until {current.LeaseExpiresUtc:u}); wait for it, or for its lease to expire if that worker died");
+            if (current.State == RunState.Cancelled) throw new InvalidOperationException($"run {run.Id} ({run.Kind}) was cancelled");
+            busy = current;
+            return null;
         }
         var clockWatch = Stopwatch.StartNew();
         using var scope = new RunScope(ledger, claimed, owner, lease, now);

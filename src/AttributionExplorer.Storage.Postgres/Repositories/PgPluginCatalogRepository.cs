@@ -20,6 +20,9 @@ public sealed class PgPluginCatalogRepository(PostgresDatabase database) : IPlug
     {
         using var c = database.Open();
         using var tx = c.BeginTransaction();
+        // Workers starting together publish together: without the lock both delete nothing the other has committed,
+        // and the second one's inserts then collide with the first one's rows. The lock mode lets readers read on.
+        c.Execute("LOCK TABLE plugins IN SHARE ROW EXCLUSIVE MODE", transaction: tx);
         c.Execute("DELETE FROM plugins", transaction: tx);
         Insert(c, tx, Methods, methods.OrderBy(m => m.Order).Select(m => (m.Name, (object)m)));
         Insert(c, tx, Kinds, targetKinds.OrderBy(k => k.Order).Select(k => (k.Name, (object)k)));

@@ -19,8 +19,11 @@ public sealed class PgRunLedgerRepository(PostgresDatabase database) : IRunLedge
         using var c = database.Open();
         using var tx = c.BeginTransaction();
         // Of two racing inserts the second waits for the first to commit, then does nothing; the read below sees the row.
+        // ON CONFLICT takes an id from the sequence before it finds the conflict: the NOT EXISTS spares it when the run
+        // is there already (every rerun of a pipeline), so run numbers grow with new runs only.
         c.Execute("INSERT INTO runs (dataset_id, kind, identity, parameters_json, upstream_json, state, created_utc) " +
-                  "VALUES (@datasetId, @kind, @identity, @parametersJson, @upstream, 'queued', @now) ON CONFLICT (dataset_id, identity) DO NOTHING",
+                  "SELECT @datasetId, @kind, @identity, @parametersJson, @upstream, 'queued', @now " +
+                  "WHERE NOT EXISTS (SELECT 1 FROM runs WHERE dataset_id = @datasetId AND identity = @identity) ON CONFLICT (dataset_id, identity) DO NOTHING",
             new { datasetId, kind, identity, parametersJson, upstream = JsonSerializer.Serialize(upstream), now = Now() }, tx);
         // Asking again for a cancelled run means the user wants it after all.
         c.Execute("UPDATE runs SET state = 'queued', error = NULL, finished_utc = NULL WHERE dataset_id = @datasetId AND identity = @identity AND state = 'cancelled'",

@@ -50,4 +50,31 @@ public class EvaluationPiecesTests
         Assert.True(expected < 0.25); // close to the minimum, unlike the mean 0.55
         Assert.Equal(1, LabelQualityScorer.SoftMinimum(probabilities, torch.full([1, 1, 3], 255L), T));
     }
+
+    /// <summary>The managed soft-minimum equals the tensor formula it replaced (gather the annotated class, drop ignored
+    /// pixels, Σ p·softmax((1 − p)/T)) on random predictions of several classes.</summary>
+    [Fact]
+    public void SoftMinimumEqualsTheTensorFormulaOnRandomPredictions()
+    {
+        var random = new Random(11);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            int classes = random.Next(2, 6), height = random.Next(1, 9), width = random.Next(1, 9);
+            var logits = torch.tensor(Enumerable.Range(0, classes * height * width).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray(), [1, classes, height, width]);
+            var probabilities = torch.nn.functional.softmax(logits, 1);
+            var labels = torch.tensor(Enumerable.Range(0, height * width).Select(_ => random.Next(4) == 0 ? 255L : random.Next(classes)).ToArray(), [1, height, width]);
+            double T = 0.05 + random.NextDouble() * 0.5;
+
+            var y = labels.reshape(-1);
+            var valid = y.ne(255);
+            double expected = 1;
+            if (valid.any().item<bool>())
+            {
+                var p = probabilities[0].reshape(classes, -1).t().gather(1, torch.where(valid, y, torch.zeros_like(y)).unsqueeze(1)).squeeze(1)
+                    .masked_select(valid).to(torch.ScalarType.Float64);
+                expected = (p * torch.nn.functional.softmax((1 - p) / T, 0)).sum().item<double>();
+            }
+            Assert.Equal(expected, LabelQualityScorer.SoftMinimum(probabilities, labels, T), 12);
+        }
+    }
 }

@@ -40,4 +40,30 @@ public abstract class PluginCatalogContract
         // Nothing published for a category reads as before any publish: the built-ins.
         Assert.Equal(BuiltInPlugins.Evaluations, s.Plugins.Evaluations());
     }
+
+    /// <summary>Every worker publishes its plug-ins at start-up, and several start together: none fails, and the catalog
+    /// is one whole publish, never a mix or a double.</summary>
+    [SkippableFact]
+    public void WorkersPublishingTogetherLeaveOneWholeCatalog()
+    {
+        using var s = CreateStorage();
+        var publishes = Enumerable.Range(0, 8).Select(w => (IReadOnlyList<RankingMethodInfo>)
+            [Method("trak", 0), Method("esvm", 1), Method($"worker{w}", 2, RankingScope.TrainImages)]).ToList();
+        using var start = new Barrier(publishes.Count);
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var threads = publishes.Select(methods => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try { s.Plugins.Publish(methods, BuiltInPlugins.TargetKinds, BuiltInPlugins.Evaluations); }
+            catch (Exception e) { errors.Add(e); }
+        })).ToList();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+
+        Assert.Empty(errors);
+        var names = s.Plugins.RankingMethods().Select(m => m.Name).ToList();
+        Assert.Contains(publishes, p => p.Select(m => m.Name).SequenceEqual(names));
+        Assert.Equal(BuiltInPlugins.TargetKinds, s.Plugins.TargetKinds());
+        Assert.Equal(BuiltInPlugins.Evaluations, s.Plugins.Evaluations());
+    }
 }

@@ -146,4 +146,55 @@ public abstract partial class RunLedgerContract
         Assert.Equal((RunState.Cancelled, (string?)null), (cancelled.State, cancelled.Error));
         Assert.Equal(new[] { "u1" }, s.Ledger.Units(run.Id).Keys);
     }
+
+    [SkippableFact]
+    public void ExecuteOrWaitWaitsForTheWorkerComputingTheRunAndReusesItsResult()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var parameters = new TestRunParameters("rank.trak.region");
+        using var claimed = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var first = new Thread(() => Executor(s, "first").Execute(d.Id, d.Version, parameters, [], _ =>
+        {
+            claimed.Set();
+            release.Wait();
+            return new TestRunResult(7);
+        }));
+        first.Start();
+        claimed.Wait();
+        bool called = false;
+        // Released once the second worker has found the run busy a few times (it would have thrown at the first).
+        var releaser = new Thread(() => { Thread.Sleep(300); release.Set(); });
+        releaser.Start();
+        var outcome = Executor(s, "second").ExecuteOrWait(d.Id, d.Version, parameters, [], _ => { called = true; return new TestRunResult(-1); },
+            poll: TimeSpan.FromMilliseconds(20), maxWait: TimeSpan.FromSeconds(30));
+        first.Join();
+        releaser.Join();
+
+        Assert.False(called);
+        Assert.True(outcome.Reused);
+        Assert.Equal((7, RunState.Complete, 1), (outcome.Result.Count, outcome.Run.State, outcome.Run.Attempts));
+    }
+
+    [SkippableFact]
+    public void ExecuteOrWaitGivesUpAfterItsLimitAndTakesOverTheRunOfAWorkerThatDied()
+    {
+        using var s = CreateStorage();
+        var d = ImportDataset(s);
+        var executor = Executor(s, "second");
+        var busy = new TestRunParameters("rank.trak.region", 1);
+        Assert.NotNull(s.Ledger.TryClaim(executor.Ensure(d.Id, d.Version, busy, []).Id, "first", Minute, DateTime.UtcNow));
+        var error = Assert.Throws<InvalidOperationException>(() => executor.ExecuteOrWait(d.Id, d.Version, busy, [],
+            _ => new TestRunResult(1), poll: TimeSpan.FromMilliseconds(20), maxWait: TimeSpan.FromMilliseconds(100)));
+        Assert.Contains("first", error.Message);
+
+        // Claimed by a worker that died at once: its lease runs out while the next one waits, which then runs it.
+        var orphan = new TestRunParameters("rank.trak.region", 2);
+        Assert.NotNull(s.Ledger.TryClaim(executor.Ensure(d.Id, d.Version, orphan, []).Id, "died", TimeSpan.FromMilliseconds(300), DateTime.UtcNow));
+        var outcome = executor.ExecuteOrWait(d.Id, d.Version, orphan, [], _ => new TestRunResult(2),
+            poll: TimeSpan.FromMilliseconds(20), maxWait: TimeSpan.FromSeconds(30));
+        Assert.False(outcome.Reused);
+        Assert.Equal((2, RunState.Complete, 2), (outcome.Result.Count, outcome.Run.State, outcome.Run.Attempts));
+    }
 }

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using AttributionExplorer.Storage.Postgres;
 using Npgsql;
 
-namespace AttributionExplorer.Storage.Tests.Postgres;
+namespace AttributionExplorer.Tests.Shared;
 
 /// <summary>One throwaway PostgreSQL cluster per test run: initdb into a temporary folder, started with pg_ctl on a free
 /// port (as the "postgres" OS user when the tests run as root, which initdb refuses), stopped and deleted when the test

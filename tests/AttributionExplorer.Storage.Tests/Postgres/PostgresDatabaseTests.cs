@@ -1,5 +1,6 @@
 using AttributionExplorer.Storage.Postgres;
 using AttributionExplorer.Storage.Postgres.Repositories;
+using AttributionExplorer.Tests.Shared;
 using Dapper;
 
 namespace AttributionExplorer.Storage.Tests.Postgres;

@@ -3,6 +3,7 @@ using AttributionExplorer.Core.Plugins;
 using AttributionExplorer.Core.Runs;
 using AttributionExplorer.Storage.Postgres;
 using AttributionExplorer.Storage.Tests.Contracts;
+using AttributionExplorer.Tests.Shared;
 
 namespace AttributionExplorer.Storage.Tests.Postgres;
 

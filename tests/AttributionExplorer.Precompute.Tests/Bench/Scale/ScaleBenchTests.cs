@@ -1,6 +1,6 @@
 using AttributionExplorer.Core.Scores;
 using AttributionExplorer.Worker.Bench.Scale;
-using AttributionExplorer.Storage.Tests.Postgres;
+using AttributionExplorer.Tests.Shared;
 using Microsoft.Data.Sqlite;
 
 namespace AttributionExplorer.Precompute.Tests.Bench.Scale;
