@@ -1,4 +1,5 @@
 using AttributionExplorer.Storage.Postgres.Repositories;
+using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Storage.Postgres;
 
@@ -37,10 +38,10 @@ public static class PostgresStorage
         ScoringMatrices = new PgScoringMatrixRepository(database),
         Jobs = new PgJobRepository(database),
         Evaluations = new PgEvaluationRepository(database),
-        Flags = new PgFlagRepository(database),
+        Flags = new FlagRepository(database),
         Exports = new PgExportRepository(database),
         Ledger = new PgRunLedgerRepository(database),
         Plugins = new PgPluginCatalogRepository(database),
-        Users = new PgUserRepository(database),
+        Users = new UserRepository(database),
     };
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 
@@ -5,7 +6,7 @@ namespace AttributionExplorer.Storage;
 
 /// <summary>The SQLite file: a new connection per unit of work, WAL journal, schema migrations keyed on PRAGMA user_version.
 /// File paths are stored relative to <see cref="DataRoot"/> (<see cref="DataPaths"/>), so the data folder can move.</summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : ISqlDatabase
 {
     private readonly string connectionString;
 
@@ -21,6 +22,7 @@ public sealed class SqliteDatabase
 
     public string Path { get; }
     public DataPaths Paths { get; }
+    public SqlDialect Dialect => SqliteDialect.Instance;
 
     public SqliteConnection Open()
     {
@@ -31,6 +33,8 @@ public sealed class SqliteDatabase
         pragma.ExecuteNonQuery();
         return connection;
     }
+
+    DbConnection ISqlDatabase.Open() => Open();
 
     public int SchemaVersion
     {

@@ -1,0 +1,22 @@
+using System.Data.Common;
+using AttributionExplorer.Storage.Postgres.Repositories;
+using Npgsql;
+
+namespace AttributionExplorer.Storage.Postgres;
+
+/// <summary>PostgreSQL's spellings: an array parameter compared with ANY; bulk rows sent with binary COPY.</summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    private PostgresDialect() { }
+
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override bool IsUniqueViolation(DbException e, string constraint) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.ConstraintName?.Contains(constraint) == true;
+
+    // COPY runs inside the connection's open transaction; tx is that transaction.
+    public override void BulkInsert<T>(DbConnection c, DbTransaction tx, string table, string columns, IEnumerable<T> rows, Action<BulkRow, T> write) =>
+        PgBulk.Copy((NpgsqlConnection)c, table, columns, rows, write);
+}

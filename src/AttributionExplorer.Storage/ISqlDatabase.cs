@@ -1,0 +1,12 @@
+using System.Data.Common;
+
+namespace AttributionExplorer.Storage;
+
+/// <summary>What the repositories shared by the SQLite and PostgreSQL back ends need of a database: a new connection
+/// per unit of work, the data root stored paths are relative to, and the few spellings in which the two SQLs differ.</summary>
+public interface ISqlDatabase
+{
+    DataPaths Paths { get; }
+    SqlDialect Dialect { get; }
+    DbConnection Open();
+}

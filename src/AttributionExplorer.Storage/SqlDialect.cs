@@ -1,0 +1,30 @@
+using System.Data.Common;
+
+namespace AttributionExplorer.Storage;
+
+/// <summary>Where SQLite's and PostgreSQL's SQL (or their ADO.NET providers) differ, for the repositories both share.
+/// Everything else those repositories write is SQL both accept unchanged.</summary>
+public abstract class SqlDialect
+{
+    /// <summary>"<paramref name="column"/> is one of the values of <paramref name="parameter"/>", an array (or list) parameter.</summary>
+    public abstract string InList(string column, string parameter);
+
+    /// <summary>Whether <paramref name="e"/> is a unique constraint (or unique index) failing on a name containing <paramref name="constraint"/>.</summary>
+    public abstract bool IsUniqueViolation(DbException e, string constraint);
+
+    /// <summary>Appends <paramref name="rows"/> to <paramref name="table"/> (<paramref name="columns"/>, comma-separated)
+    /// inside the connection's open transaction, the quickest way the back end has; each row writes its values in column
+    /// order through <see cref="BulkRow"/>.</summary>
+    public abstract void BulkInsert<T>(DbConnection c, DbTransaction tx, string table, string columns, IEnumerable<T> rows, Action<BulkRow, T> write);
+}
+
+/// <summary>The values of one row of a bulk insert, in column order.</summary>
+public abstract class BulkRow
+{
+    public abstract BulkRow Long(long value);
+    public abstract BulkRow Long(long? value);
+    public abstract BulkRow Double(double value);
+    public abstract BulkRow Double(double? value);
+    public abstract BulkRow Text(string? value);
+    public abstract BulkRow Bytes(byte[] value);
+}

@@ -1,0 +1,60 @@
+using System.Data.Common;
+using AttributionExplorer.Storage.Repositories;
+using Microsoft.Data.Sqlite;
+
+namespace AttributionExplorer.Storage;
+
+/// <summary>SQLite's spellings: Dapper expands a list parameter after IN; bulk rows go through one prepared INSERT.</summary>
+public sealed class SqliteDialect : SqlDialect
+{
+    public static readonly SqliteDialect Instance = new();
+
+    private SqliteDialect() { }
+
+    public override string InList(string column, string parameter) => $"{column} IN {parameter}";
+
+    // SQLITE_CONSTRAINT, whose message names the table and column: "UNIQUE constraint failed: users.normalized_name".
+    public override bool IsUniqueViolation(DbException e, string constraint) =>
+        e is SqliteException { SqliteErrorCode: 19 } s && s.Message.Contains("UNIQUE") && s.Message.Contains(constraint);
+
+    public override void BulkInsert<T>(DbConnection c, DbTransaction tx, string table, string columns, IEnumerable<T> rows, Action<BulkRow, T> write)
+    {
+        int count = columns.Split(',').Length;
+        var names = Enumerable.Range(0, count).Select(i => $"$p{i}").ToArray();
+        using var insert = PreparedCommand.Create(c, tx, $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", names)})", names);
+        var row = new PreparedRow(insert);
+        foreach (var item in rows)
+        {
+            row.Start();
+            write(row, item);
+            row.Execute();
+        }
+    }
+
+    private sealed class PreparedRow(DbCommand command) : BulkRow
+    {
+        private int next;
+
+        public void Start() => next = 0;
+
+        public void Execute()
+        {
+            if (next != command.Parameters.Count)
+                throw new ArgumentException($"{next} values for {command.Parameters.Count} columns");
+            command.ExecuteNonQuery();
+        }
+
+        public override BulkRow Long(long value) => Set(value);
+        public override BulkRow Long(long? value) => Set(value);
+        public override BulkRow Double(double value) => Set(value);
+        public override BulkRow Double(double? value) => Set(value);
+        public override BulkRow Text(string? value) => Set(value);
+        public override BulkRow Bytes(byte[] value) => Set(value);
+
+        private PreparedRow Set(object? value)
+        {
+            command.Parameters[next++].Value = value ?? DBNull.Value;
+            return this;
+        }
+    }
+}
