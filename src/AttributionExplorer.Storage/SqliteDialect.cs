@@ -1,5 +1,4 @@
 using System.Data.Common;
-using AttributionExplorer.Storage.Repositories;
 using Microsoft.Data.Sqlite;
 
 namespace AttributionExplorer.Storage;
@@ -21,7 +20,11 @@ public sealed class SqliteDialect : SqlDialect
     {
         int count = columns.Split(',').Length;
         var names = Enumerable.Range(0, count).Select(i => $"$p{i}").ToArray();
-        using var insert = PreparedCommand.Create(c, tx, $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", names)})", names);
+        using var insert = c.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", names)})";
+        foreach (var n in names) insert.Parameters.Add(new SqliteParameter { ParameterName = n });
+        insert.Prepare();
         var row = new PreparedRow(insert);
         foreach (var item in rows)
         {

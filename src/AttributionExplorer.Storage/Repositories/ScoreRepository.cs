@@ -184,10 +184,10 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
     private static long[] TrainOrder(SqliteConnection c, SqliteTransaction tx, long runId) =>
         c.Query<long>("SELECT image_id FROM run_train_order WHERE run_id = @runId ORDER BY position", new { runId }, tx).ToArray();
 
-    private static System.Data.Common.DbCommand InsertTopCommand(SqliteConnection c, SqliteTransaction tx) =>
+    private static PreparedCommand InsertTopCommand(SqliteConnection c, SqliteTransaction tx) =>
         PreparedCommand.Create(c, tx, "INSERT INTO topk VALUES ($t, $p, $r, $i, $s)", "$t", "$p", "$r", "$i", "$s");
 
-    private static void InsertTopK(System.Data.Common.DbCommand insertTop, long targetId, float[] scores, long[] order, int topK)
+    private static void InsertTopK(PreparedCommand insertTop, long targetId, float[] scores, long[] order, int topK)
     {
         foreach (bool positive in new[] { true, false })
         {
