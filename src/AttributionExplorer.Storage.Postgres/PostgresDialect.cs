@@ -13,6 +13,14 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 
+    public override string InIds(string column, string parameter) => InList(column, parameter);
+
+    public override object Ids(IEnumerable<long> ids) => ids.ToArray();
+
+    public override string ForUpdate => " FOR UPDATE";
+
+    public override long[] ReserveIds(DbConnection c, DbTransaction tx, string table, int count) => PgBulk.ReserveIds((NpgsqlConnection)c, table, count);
+
     public override bool IsUniqueViolation(DbException e, string constraint) =>
         e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.ConstraintName?.Contains(constraint) == true;
 

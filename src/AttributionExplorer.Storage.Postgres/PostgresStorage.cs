@@ -28,7 +28,7 @@ public static class PostgresStorage
         Provider = StorageBackend.Postgres,
         Location = database.Location,
         Paths = database.Paths,
-        Datasets = new PgDatasetRepository(database),
+        Datasets = new DatasetRepository(database),
         Checkpoints = new CheckpointRepository(database),
         Embeddings = new EmbeddingRepository(database),
         RankingRuns = new RankingRunRepository(database),

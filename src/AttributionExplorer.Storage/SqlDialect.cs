@@ -9,6 +9,20 @@ public abstract class SqlDialect
     /// <summary>"<paramref name="column"/> is one of the values of <paramref name="parameter"/>", an array (or list) parameter.</summary>
     public abstract string InList(string column, string parameter);
 
+    /// <summary>"<paramref name="column"/> is one of <paramref name="parameter"/>", a parameter holding
+    /// <see cref="Ids"/>: one statement however many ids (an export reads 59k), past any limit on parameter counts.</summary>
+    public abstract string InIds(string column, string parameter);
+
+    /// <summary>The value of an <see cref="InIds"/> parameter.</summary>
+    public abstract object Ids(IEnumerable<long> ids);
+
+    /// <summary>Appended to a SELECT of one row inside a write transaction: locks the row until the transaction ends.</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary><paramref name="count"/> new ids of <paramref name="table"/>.id, ascending, for rows the caller then
+    /// inserts with <see cref="BulkInsert"/> in the same transaction.</summary>
+    public abstract long[] ReserveIds(DbConnection c, DbTransaction tx, string table, int count);
+
     /// <summary>Whether <paramref name="e"/> is a unique constraint (or unique index) failing on a name containing <paramref name="constraint"/>.</summary>
     public abstract bool IsUniqueViolation(DbException e, string constraint);
 

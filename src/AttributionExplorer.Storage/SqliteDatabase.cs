@@ -23,6 +23,7 @@ public sealed class SqliteDatabase : ISqlDatabase
     public string Path { get; }
     public DataPaths Paths { get; }
     public SqlDialect Dialect => SqliteDialect.Instance;
+    string ISqlDatabase.Location => Path;
 
     public SqliteConnection Open()
     {

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Text.Json;
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace AttributionExplorer.Storage;
@@ -11,6 +13,21 @@ public sealed class SqliteDialect : SqlDialect
     private SqliteDialect() { }
 
     public override string InList(string column, string parameter) => $"{column} IN {parameter}";
+
+    public override string InIds(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
+
+    public override object Ids(IEnumerable<long> ids) => JsonSerializer.Serialize(ids);
+
+    // BeginTransaction takes the write lock at once (BEGIN IMMEDIATE): writers already run one at a time.
+    public override string ForUpdate => "";
+
+    // A rowid table gives a new row MAX(id) + 1, and the write lock is held: the next ids are the caller's.
+    public override long[] ReserveIds(DbConnection c, DbTransaction tx, string table, int count)
+    {
+        if (count == 0) return [];
+        long last = c.ExecuteScalar<long>($"SELECT COALESCE(MAX(id), 0) FROM {table}", transaction: tx);
+        return Enumerable.Range(1, count).Select(i => last + i).ToArray();
+    }
 
     // SQLITE_CONSTRAINT, whose message names the table and column: "UNIQUE constraint failed: users.normalized_name".
     public override bool IsUniqueViolation(DbException e, string constraint) =>
