@@ -92,7 +92,7 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
         CopyTopK(c, top);
         // NaN-aware: a training image that is no target's candidate (similarity methods) has no overall influence.
         var means = sums.Select((s, i) => counts[i] == 0 ? float.NaN : (float)(s / counts[i])).ToArray();
-        PgTrainRankingRepository.Insert(c, tx, runId, order, means, TopK.Smallest(means, means.Length));
+        AttributionExplorer.Storage.Repositories.TrainRankingRepository.Insert(database.Dialect, c, tx, runId, order, means, TopK.Smallest(means, means.Length));
         tx.Commit();
     }
 

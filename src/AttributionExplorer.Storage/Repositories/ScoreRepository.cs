@@ -89,7 +89,7 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
         if (targets == 0) throw new InvalidOperationException($"run {runId} has no scored targets; it cannot be completed");
         // NaN-aware: a training image that is no target's candidate (similarity methods) has no overall influence.
         var means = sums.Select((s, i) => counts[i] == 0 ? float.NaN : (float)(s / counts[i])).ToArray();
-        TrainRankingRepository.Insert(c, tx, runId, order, means, TopK.Smallest(means, means.Length));
+        TrainRankingRepository.Insert(database.Dialect, c, tx, runId, order, means, TopK.Smallest(means, means.Length));
         tx.Commit();
     }
 
