@@ -69,19 +69,7 @@ public sealed class PostgresDatabase : ISqlDatabase, IDisposable
         tx.Commit();
     }
 
-    internal static IReadOnlyList<string> EmbeddedMigrations()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.Contains(".Migrations.") && n.EndsWith(".sql"))
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return reader.ReadToEnd();
-            })
-            .ToArray();
-    }
+    internal static IReadOnlyList<string> EmbeddedMigrations() => MigrationScripts.Of(Assembly.GetExecutingAssembly());
 
     private static int ReadVersion(NpgsqlConnection connection, NpgsqlTransaction? tx)
     {

@@ -25,6 +25,6 @@ public sealed class PostgresDialect : SqlDialect
         e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.ConstraintName?.Contains(constraint) == true;
 
     // COPY runs inside the connection's open transaction; tx is that transaction.
-    public override void BulkInsert<T>(DbConnection c, DbTransaction tx, string table, string columns, IEnumerable<T> rows, Action<BulkRow, T> write) =>
-        PgBulk.Copy((NpgsqlConnection)c, table, columns, rows, write);
+    protected override BulkWriter StartBulkInsert(DbConnection c, DbTransaction tx, string table, string columns) =>
+        PgBulk.Copy((NpgsqlConnection)c, table, columns);
 }

@@ -29,7 +29,19 @@ public abstract class SqlDialect
     /// <summary>Appends <paramref name="rows"/> to <paramref name="table"/> (<paramref name="columns"/>, comma-separated)
     /// inside the connection's open transaction, the quickest way the back end has; each row writes its values in column
     /// order through <see cref="BulkRow"/>.</summary>
-    public abstract void BulkInsert<T>(DbConnection c, DbTransaction tx, string table, string columns, IEnumerable<T> rows, Action<BulkRow, T> write);
+    public void BulkInsert<T>(DbConnection c, DbTransaction tx, string table, string columns, IEnumerable<T> rows, Action<BulkRow, T> write)
+    {
+        using var writer = StartBulkInsert(c, tx, table, columns);
+        foreach (var item in rows)
+        {
+            writer.StartRow();
+            write(writer, item);
+            writer.EndRow();
+        }
+        writer.Complete();
+    }
+
+    protected abstract BulkWriter StartBulkInsert(DbConnection c, DbTransaction tx, string table, string columns);
 }
 
 /// <summary>The values of one row of a bulk insert, in column order.</summary>
@@ -41,4 +53,13 @@ public abstract class BulkRow
     public abstract BulkRow Double(double? value);
     public abstract BulkRow Text(string? value);
     public abstract BulkRow Bytes(byte[] value);
+}
+
+/// <summary>A bulk insert under way: rows, then <see cref="Complete"/>; disposed unfinished, it writes nothing more.</summary>
+public abstract class BulkWriter : BulkRow, IDisposable
+{
+    public abstract void StartRow();
+    public abstract void EndRow();
+    public abstract void Complete();
+    public abstract void Dispose();
 }

@@ -122,19 +122,7 @@ public sealed class SqliteDatabase : ISqlDatabase
     /// <summary>The schema version this program migrates to (a restore refuses a newer backup).</summary>
     public static int LatestSchemaVersion => EmbeddedMigrations().Count;
 
-    internal static IReadOnlyList<string> EmbeddedMigrations()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.Contains(".Migrations.") && n.EndsWith(".sql"))
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return reader.ReadToEnd();
-            })
-            .ToArray();
-    }
+    internal static IReadOnlyList<string> EmbeddedMigrations() => MigrationScripts.Of(Assembly.GetExecutingAssembly());
 
     private static int ReadVersion(SqliteConnection connection)
     {

@@ -33,36 +33,33 @@ public sealed class SqliteDialect : SqlDialect
     public override bool IsUniqueViolation(DbException e, string constraint) =>
         e is SqliteException { SqliteErrorCode: 19 } s && s.Message.Contains("UNIQUE") && s.Message.Contains(constraint);
 
-    public override void BulkInsert<T>(DbConnection c, DbTransaction tx, string table, string columns, IEnumerable<T> rows, Action<BulkRow, T> write)
+    protected override BulkWriter StartBulkInsert(DbConnection c, DbTransaction tx, string table, string columns)
     {
-        int count = columns.Split(',').Length;
-        var names = Enumerable.Range(0, count).Select(i => $"$p{i}").ToArray();
-        using var insert = c.CreateCommand();
+        var names = Enumerable.Range(0, columns.Split(',').Length).Select(i => $"$p{i}").ToArray();
+        var insert = c.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = $"INSERT INTO {table} ({columns}) VALUES ({string.Join(", ", names)})";
         foreach (var n in names) insert.Parameters.Add(new SqliteParameter { ParameterName = n });
         insert.Prepare();
-        var row = new PreparedRow(insert);
-        foreach (var item in rows)
-        {
-            row.Start();
-            write(row, item);
-            row.Execute();
-        }
+        return new PreparedInsert(insert);
     }
 
-    private sealed class PreparedRow(DbCommand command) : BulkRow
+    /// <summary>One prepared INSERT executed per row, inside the caller's transaction.</summary>
+    private sealed class PreparedInsert(DbCommand command) : BulkWriter
     {
         private int next;
 
-        public void Start() => next = 0;
+        public override void StartRow() => next = 0;
 
-        public void Execute()
+        public override void EndRow()
         {
             if (next != command.Parameters.Count)
                 throw new ArgumentException($"{next} values for {command.Parameters.Count} columns");
             command.ExecuteNonQuery();
         }
+
+        public override void Complete() { }
+        public override void Dispose() => command.Dispose();
 
         public override BulkRow Long(long value) => Set(value);
         public override BulkRow Long(long? value) => Set(value);
@@ -71,7 +68,7 @@ public sealed class SqliteDialect : SqlDialect
         public override BulkRow Text(string? value) => Set(value);
         public override BulkRow Bytes(byte[] value) => Set(value);
 
-        private PreparedRow Set(object? value)
+        private PreparedInsert Set(object? value)
         {
             command.Parameters[next++].Value = value ?? DBNull.Value;
             return this;
