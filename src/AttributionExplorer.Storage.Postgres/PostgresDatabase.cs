@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Reflection;
 using Npgsql;
 
@@ -6,7 +7,7 @@ namespace AttributionExplorer.Storage.Postgres;
 /// <summary>A PostgreSQL database shared by the web app and any number of workers on any machines: a pooled data
 /// source, a connection per unit of work, schema migrations recorded in schema_version. File paths are stored relative
 /// to <see cref="Paths"/>' root, which every machine mounts at its own place.</summary>
-public sealed class PostgresDatabase : IDisposable
+public sealed class PostgresDatabase : ISqlDatabase, IDisposable
 {
     /// <summary>Taken for the whole migration, so app and workers starting together apply each script once.</summary>
     private const long MigrationLock = 0x4145_4D49_4752;
@@ -29,8 +30,10 @@ public sealed class PostgresDatabase : IDisposable
     /// <summary>Where the data lives, for messages: host, port and database, never the password.</summary>
     public string Location { get; }
     public DataPaths Paths { get; }
+    public SqlDialect Dialect => PostgresDialect.Instance;
 
     public NpgsqlConnection Open() => dataSource.OpenConnection();
+    DbConnection ISqlDatabase.Open() => Open();
 
     public int SchemaVersion
     {
@@ -66,19 +69,7 @@ public sealed class PostgresDatabase : IDisposable
         tx.Commit();
     }
 
-    internal static IReadOnlyList<string> EmbeddedMigrations()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.Contains(".Migrations.") && n.EndsWith(".sql"))
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return reader.ReadToEnd();
-            })
-            .ToArray();
-    }
+    internal static IReadOnlyList<string> EmbeddedMigrations() => MigrationScripts.Of(Assembly.GetExecutingAssembly());
 
     private static int ReadVersion(NpgsqlConnection connection, NpgsqlTransaction? tx)
     {

@@ -1,4 +1,5 @@
 using AttributionExplorer.Storage.Postgres.Repositories;
+using AttributionExplorer.Storage.Repositories;
 
 namespace AttributionExplorer.Storage.Postgres;
 
@@ -27,20 +28,20 @@ public static class PostgresStorage
         Provider = StorageBackend.Postgres,
         Location = database.Location,
         Paths = database.Paths,
-        Datasets = new PgDatasetRepository(database),
-        Checkpoints = new PgCheckpointRepository(database),
-        Embeddings = new PgEmbeddingRepository(database),
-        RankingRuns = new PgRankingRunRepository(database),
+        Datasets = new DatasetRepository(database),
+        Checkpoints = new CheckpointRepository(database),
+        Embeddings = new EmbeddingRepository(database),
+        RankingRuns = new RankingRunRepository(database),
         Scores = new PgScoreRepository(database),
         TrainRankings = new PgTrainRankingRepository(database),
-        Agreement = new PgAgreementRepository(database),
-        ScoringMatrices = new PgScoringMatrixRepository(database),
-        Jobs = new PgJobRepository(database),
-        Evaluations = new PgEvaluationRepository(database),
-        Flags = new PgFlagRepository(database),
+        Agreement = new AgreementRepository(database),
+        ScoringMatrices = new ScoringMatrixRepository(database),
+        Jobs = new JobRepository(database),
+        Evaluations = new EvaluationRepository(database),
+        Flags = new FlagRepository(database),
         Exports = new PgExportRepository(database),
         Ledger = new PgRunLedgerRepository(database),
         Plugins = new PgPluginCatalogRepository(database),
-        Users = new PgUserRepository(database),
+        Users = new UserRepository(database),
     };
 }

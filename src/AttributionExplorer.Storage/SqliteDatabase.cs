@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 
@@ -5,7 +6,7 @@ namespace AttributionExplorer.Storage;
 
 /// <summary>The SQLite file: a new connection per unit of work, WAL journal, schema migrations keyed on PRAGMA user_version.
 /// File paths are stored relative to <see cref="DataRoot"/> (<see cref="DataPaths"/>), so the data folder can move.</summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : ISqlDatabase
 {
     private readonly string connectionString;
 
@@ -21,6 +22,8 @@ public sealed class SqliteDatabase
 
     public string Path { get; }
     public DataPaths Paths { get; }
+    public SqlDialect Dialect => SqliteDialect.Instance;
+    string ISqlDatabase.Location => Path;
 
     public SqliteConnection Open()
     {
@@ -31,6 +34,8 @@ public sealed class SqliteDatabase
         pragma.ExecuteNonQuery();
         return connection;
     }
+
+    DbConnection ISqlDatabase.Open() => Open();
 
     public int SchemaVersion
     {
@@ -117,19 +122,7 @@ public sealed class SqliteDatabase
     /// <summary>The schema version this program migrates to (a restore refuses a newer backup).</summary>
     public static int LatestSchemaVersion => EmbeddedMigrations().Count;
 
-    internal static IReadOnlyList<string> EmbeddedMigrations()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.Contains(".Migrations.") && n.EndsWith(".sql"))
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .Select(n =>
-            {
-                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return reader.ReadToEnd();
-            })
-            .ToArray();
-    }
+    internal static IReadOnlyList<string> EmbeddedMigrations() => MigrationScripts.Of(Assembly.GetExecutingAssembly());
 
     private static int ReadVersion(SqliteConnection connection)
     {

@@ -20,27 +20,22 @@ internal static class PgBulk
         return ids;
     }
 
-    /// <summary>COPY <paramref name="table"/> (<paramref name="columns"/>) from <paramref name="rows"/>; each row writes
-    /// its values in column order through <see cref="Row"/>.</summary>
-    public static void Copy<T>(NpgsqlConnection c, string table, string columns, IEnumerable<T> rows, Action<Row, T> write)
-    {
-        using var importer = c.BeginBinaryImport($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)");
-        var row = new Row(importer);
-        foreach (var item in rows)
-        {
-            importer.StartRow();
-            write(row, item);
-        }
-        importer.Complete();
-    }
+    /// <summary>COPY <paramref name="table"/> (<paramref name="columns"/>) from the rows written next.</summary>
+    public static BulkWriter Copy(NpgsqlConnection c, string table, string columns) =>
+        new Writer(c.BeginBinaryImport($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"));
 
-    public sealed class Row(NpgsqlBinaryImporter importer)
+    private sealed class Writer(NpgsqlBinaryImporter importer) : BulkWriter
     {
-        public Row Long(long value) { importer.Write(value, NpgsqlDbType.Bigint); return this; }
-        public Row Long(long? value) { if (value is { } v) importer.Write(v, NpgsqlDbType.Bigint); else importer.WriteNull(); return this; }
-        public Row Double(double value) { importer.Write(value, NpgsqlDbType.Double); return this; }
-        public Row Double(double? value) { if (value is { } v) importer.Write(v, NpgsqlDbType.Double); else importer.WriteNull(); return this; }
-        public Row Text(string? value) { if (value is null) importer.WriteNull(); else importer.Write(value, NpgsqlDbType.Text); return this; }
-        public Row Bytes(byte[] value) { importer.Write(value, NpgsqlDbType.Bytea); return this; }
+        public override void StartRow() => importer.StartRow();
+        public override void EndRow() { }
+        public override void Complete() => importer.Complete();
+        public override void Dispose() => importer.Dispose();
+
+        public override BulkRow Long(long value) { importer.Write(value, NpgsqlDbType.Bigint); return this; }
+        public override BulkRow Long(long? value) { if (value is { } v) importer.Write(v, NpgsqlDbType.Bigint); else importer.WriteNull(); return this; }
+        public override BulkRow Double(double value) { importer.Write(value, NpgsqlDbType.Double); return this; }
+        public override BulkRow Double(double? value) { if (value is { } v) importer.Write(v, NpgsqlDbType.Double); else importer.WriteNull(); return this; }
+        public override BulkRow Text(string? value) { if (value is null) importer.WriteNull(); else importer.Write(value, NpgsqlDbType.Text); return this; }
+        public override BulkRow Bytes(byte[] value) { importer.Write(value, NpgsqlDbType.Bytea); return this; }
     }
 }

@@ -25,7 +25,7 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
         try
         {
             var ids = PgBulk.ReserveIds(c, "targets", rows.Count);
-            PgBulk.Copy(c, "targets", "id, run_id, image_id, kind, category_coco_id, annotation_id, split_half, score_shard, score_row", Enumerable.Range(0, rows.Count),
+            database.Dialect.BulkInsert(c, tx, "targets", "id, run_id, image_id, kind, category_coco_id, annotation_id, split_half, score_shard, score_row", Enumerable.Range(0, rows.Count),
                 (row, r) =>
                 {
                     var t = rows[r].Target;
@@ -89,10 +89,10 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
             open?.Dispose();
         }
         if (targets == 0) throw new InvalidOperationException($"run {runId} has no scored targets; it cannot be completed");
-        CopyTopK(c, top);
+        CopyTopK(c, tx, top);
         // NaN-aware: a training image that is no target's candidate (similarity methods) has no overall influence.
         var means = sums.Select((s, i) => counts[i] == 0 ? float.NaN : (float)(s / counts[i])).ToArray();
-        PgTrainRankingRepository.Insert(c, tx, runId, order, means, TopK.Smallest(means, means.Length));
+        AttributionExplorer.Storage.Repositories.TrainRankingRepository.Insert(database.Dialect, c, tx, runId, order, means, TopK.Smallest(means, means.Length));
         tx.Commit();
     }
 
@@ -112,7 +112,7 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
                 new { runId, target.ImageId, target.Kind, target.CategoryCocoId, target.AnnotationId, target.SplitHalf, shardId }, tx);
             var top = new List<(long, bool, int, long, float)>();
             AddTopK(top, targetId, scores, order, topK);
-            CopyTopK(c, top);
+            CopyTopK(c, tx, top);
             tx.Commit();
             return targetId;
         }
@@ -194,8 +194,8 @@ public sealed class PgScoreRepository(PostgresDatabase database) : IScoreReposit
         }
     }
 
-    private static void CopyTopK(NpgsqlConnection c, List<(long TargetId, bool Positive, int Rank, long ImageId, float Score)> top) =>
-        PgBulk.Copy(c, "topk", "target_id, positive, rank, train_image_id, score", top,
+    private static void CopyTopK(NpgsqlConnection c, NpgsqlTransaction tx, List<(long TargetId, bool Positive, int Rank, long ImageId, float Score)> top) =>
+        PostgresDialect.Instance.BulkInsert(c, tx, "topk", "target_id, positive, rank, train_image_id, score", top,
             (row, t) => row.Long(t.TargetId).Long(t.Positive ? 1 : 0).Long(t.Rank).Long(t.ImageId).Double(t.Score));
 
     private IReadOnlyList<AttributionTarget> QueryTargets(string where, object args)

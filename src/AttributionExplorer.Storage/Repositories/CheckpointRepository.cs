@@ -5,7 +5,7 @@ using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public sealed class CheckpointRepository(SqliteDatabase database) : ICheckpointRepository
+public sealed class CheckpointRepository(ISqlDatabase database) : ICheckpointRepository
 {
     private const string Columns = "c.id AS Id, c.dataset_id AS DatasetId, c.seed AS Seed, c.path AS Path, c.val_miou AS ValMiou, c.hyperparameters_json AS HyperparametersJson, c.train_seconds AS TrainSeconds, c.created_utc AS CreatedUtc, c.run_id AS RunId, c.epoch AS Epoch";
 
@@ -37,17 +37,16 @@ public sealed class CheckpointRepository(SqliteDatabase database) : ICheckpointR
 
     public void SavePredictions(IReadOnlyList<PredictionRecord> predictions)
     {
-        using var c = database.Open();
-        using var tx = c.BeginTransaction();
-        using var insert = PreparedCommand.Create(c, tx,
-            "INSERT OR REPLACE INTO predictions (checkpoint_id, image_id, width, height, labels) VALUES ($c, $i, $w, $h, $l)",
-            "$c", "$i", "$w", "$h", "$l");
         foreach (var p in predictions)
-        {
             if (p.Labels.Length != p.Width * p.Height)
                 throw new ArgumentException($"prediction for image {p.ImageId} has {p.Labels.Length} labels, expected {p.Width}×{p.Height}");
-            PreparedCommand.Execute(insert, p.CheckpointId, p.ImageId, p.Width, p.Height, Compress(p.Labels));
-        }
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        using var upsert = PreparedCommand.Create(c, tx,
+            "INSERT INTO predictions (checkpoint_id, image_id, width, height, labels) VALUES (@c, @i, @w, @h, @l) " +
+            "ON CONFLICT (checkpoint_id, image_id) DO UPDATE SET width = excluded.width, height = excluded.height, labels = excluded.labels",
+            "@c", "@i", "@w", "@h", "@l");
+        foreach (var p in predictions) PreparedCommand.Execute(upsert, p.CheckpointId, p.ImageId, p.Width, p.Height, Compress(p.Labels));
         tx.Commit();
     }
 

@@ -2,48 +2,40 @@ using System.Text.Json;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Masks;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using AttributionExplorer.Core.Ports;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public sealed class DatasetRepository(SqliteDatabase database) : IDatasetRepository
+public sealed class DatasetRepository(ISqlDatabase database) : IDatasetRepository
 {
     public long Import(DatasetImport import)
     {
-        using var connection = database.Open();
-        using var tx = connection.BeginTransaction();
-        if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM datasets WHERE name = @Name", new { import.Name }, tx) > 0)
-            throw new InvalidOperationException($"a dataset named '{import.Name}' already exists in {database.Path}; nothing was imported");
-        long datasetId = connection.ExecuteScalar<long>(
+        using var c = database.Open();
+        using var tx = c.BeginTransaction();
+        if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM datasets WHERE name = @Name", new { import.Name }, tx) > 0)
+            throw new InvalidOperationException($"a dataset named '{import.Name}' already exists in {database.Location}; nothing was imported");
+        long datasetId = c.ExecuteScalar<long>(
             "INSERT INTO datasets (name, image_root, source_description, created_utc, version) VALUES (@Name, @ImageRoot, @SourceDescription, @Created, @Version) RETURNING id",
             new { import.Name, ImageRoot = database.Paths.ToStored(import.ImageRoot), import.SourceDescription, Created = DapperSetup.ToText(DateTime.UtcNow),
                 Version = DatasetVersion.Of(import) }, tx);
 
-        foreach (var c in import.Categories)
-            connection.Execute("INSERT INTO categories VALUES (@DatasetId, @CocoId, @Name, @Supercategory, @ModelIndex)",
-                new { DatasetId = datasetId, c.CocoId, c.Name, c.Supercategory, c.ModelIndex }, tx);
+        c.Execute("INSERT INTO categories (dataset_id, coco_id, name, supercategory, model_index) VALUES (@DatasetId, @CocoId, @Name, @Supercategory, @ModelIndex)",
+            import.Categories.Select(k => new { DatasetId = datasetId, k.CocoId, k.Name, k.Supercategory, k.ModelIndex }), tx);
 
-        using var insertImage = PreparedCommand.Create(connection, tx,
-            "INSERT INTO images (dataset_id, coco_id, split, file_name, width, height) VALUES ($d, $c, $s, $f, $w, $h) RETURNING id",
-            "$d", "$c", "$s", "$f", "$w", "$h");
-        using var insertAnnotation = PreparedCommand.Create(connection, tx,
-            "INSERT INTO annotations (image_id, coco_id, category_coco_id, is_crowd, rle_height, rle_width, rle_counts, bbox, area) VALUES ($i, $c, $k, $z, $h, $w, $r, $b, $a)",
-            "$i", "$c", "$k", "$z", "$h", "$w", "$r", "$b", "$a");
+        var imageIds = database.Dialect.ReserveIds(c, tx, "images", import.Images.Count);
         var idsByCoco = new Dictionary<long, long>();
-        foreach (var image in import.Images)
-        {
-            long imageId = (long)PreparedCommand.Scalar(insertImage, datasetId, image.CocoId, image.Split, image.FileName, image.Width, image.Height)!;
-            idsByCoco[image.CocoId] = imageId;
-            foreach (var a in image.Annotations)
-                PreparedCommand.Execute(insertAnnotation, imageId, a.CocoId, a.CategoryCocoId, a.IsCrowd ? 1 : 0, a.Mask.Height, a.Mask.Width,
-                    RleCodec.ToCompressedString(a.Mask.Counts), JsonSerializer.Serialize(a.Bbox), a.Area);
-        }
+        for (int i = 0; i < imageIds.Length; i++) idsByCoco[import.Images[i].CocoId] = imageIds[i];
+        database.Dialect.BulkInsert(c, tx, "images", "id, dataset_id, coco_id, split, file_name, width, height", import.Images.Select((image, i) => (Id: imageIds[i], Image: image)),
+            (row, r) => row.Long(r.Id).Long(datasetId).Long(r.Image.CocoId).Text(r.Image.Split).Text(r.Image.FileName).Long(r.Image.Width).Long(r.Image.Height));
+        database.Dialect.BulkInsert(c, tx, "annotations", "image_id, coco_id, category_coco_id, is_crowd, rle_height, rle_width, rle_counts, bbox, area",
+            import.Images.SelectMany((image, i) => image.Annotations.Select(a => (ImageId: imageIds[i], A: a))),
+            (row, r) => row.Long(r.ImageId).Long(r.A.CocoId).Long(r.A.CategoryCocoId).Long(r.A.IsCrowd ? 1 : 0).Long(r.A.Mask.Height).Long(r.A.Mask.Width)
+                .Text(RleCodec.ToCompressedString(r.A.Mask.Counts)).Text(JsonSerializer.Serialize(r.A.Bbox)).Double(r.A.Area));
         foreach (var e in import.PlantedErrors)
         {
             if (!idsByCoco.TryGetValue(e.ImageCocoId, out long imageId))
                 throw new InvalidOperationException($"planted error names image {e.ImageCocoId}, which is not in dataset '{import.Name}'");
-            connection.Execute("INSERT INTO planted_errors VALUES (@DatasetId, @ImageId, @Kind, @Detail)",
+            c.Execute("INSERT INTO planted_errors (dataset_id, image_id, kind, detail) VALUES (@DatasetId, @ImageId, @Kind, @Detail)",
                 new { DatasetId = datasetId, ImageId = imageId, e.Kind, e.Detail }, tx);
         }
         tx.Commit();
@@ -90,11 +82,10 @@ public sealed class DatasetRepository(SqliteDatabase database) : IDatasetReposit
 
     public IReadOnlyList<ImageRecord> GetImagesByIds(IReadOnlyCollection<long> imageIds)
     {
-        using var c = database.Open();
         if (imageIds.Count == 0) return [];
-        // The ids as one JSON array parameter: one statement however many (an export reads 59k).
-        return c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE id IN (SELECT value FROM json_each(@ids))",
-            new { ids = System.Text.Json.JsonSerializer.Serialize(imageIds) }).Select(r => r.ToRecord()).ToList();
+        using var c = database.Open();
+        return c.Query<Rows.Image>($"SELECT {Rows.ImageColumns} FROM images WHERE {database.Dialect.InIds("id", "@ids")}", new { ids = database.Dialect.Ids(imageIds) })
+            .Select(r => r.ToRecord()).ToList();
     }
 
     private const string AnnotationColumns = "id AS Id, image_id AS ImageId, coco_id AS CocoId, category_coco_id AS CategoryCocoId, is_crowd AS IsCrowd, rle_height AS RleHeight, rle_width AS RleWidth, rle_counts AS RleCounts, bbox AS Bbox, area AS Area";
@@ -134,9 +125,10 @@ public sealed class DatasetRepository(SqliteDatabase database) : IDatasetReposit
     {
         using var c = database.Open();
         using var tx = c.BeginTransaction();
-        if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM datasets WHERE id = @datasetId", new { datasetId }, tx) == 0)
+        // The dataset's row lock orders concurrent uploads, so each gets its own negative COCO id.
+        if (c.ExecuteScalar<long?>($"SELECT id FROM datasets WHERE id = @datasetId{database.Dialect.ForUpdate}", new { datasetId }, tx) is null)
             throw new KeyNotFoundException($"dataset {datasetId} does not exist");
-        long cocoId = c.ExecuteScalar<long>("SELECT MIN(0, COALESCE(MIN(coco_id), 0)) - 1 FROM images WHERE dataset_id = @datasetId", new { datasetId }, tx);
+        long cocoId = Math.Min(0, c.ExecuteScalar<long>("SELECT COALESCE(MIN(coco_id), 0) FROM images WHERE dataset_id = @datasetId", new { datasetId }, tx)) - 1;
         long id = c.ExecuteScalar<long>(
             "INSERT INTO images (dataset_id, coco_id, split, file_name, width, height) VALUES (@datasetId, @cocoId, @split, @fileName, @width, @height) RETURNING id",
             new { datasetId, cocoId, split = Splits.Upload, fileName, width, height }, tx);

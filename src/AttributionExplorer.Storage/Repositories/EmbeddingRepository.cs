@@ -5,7 +5,7 @@ using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public sealed class EmbeddingRepository(SqliteDatabase database) : IEmbeddingRepository
+public sealed class EmbeddingRepository(ISqlDatabase database) : IEmbeddingRepository
 {
     private const string SetColumns = "e.id, e.dataset_id, e.kind, e.dim, e.source, e.parameters_json, e.parameters_hash, e.created_utc, e.run_id";
 
@@ -23,8 +23,8 @@ public sealed class EmbeddingRepository(SqliteDatabase database) : IEmbeddingRep
         long setId = c.ExecuteScalar<long>(
             "INSERT INTO embedding_sets (dataset_id, kind, dim, source, parameters_json, parameters_hash, created_utc, run_id) VALUES (@datasetId, @kind, @dim, @source, @parametersJson, (SELECT identity FROM runs WHERE id = @runId), @now, @runId) RETURNING id",
             new { datasetId, kind, dim, source = database.Paths.ToStored(source), parametersJson, runId, now = DapperSetup.ToText(DateTime.UtcNow) }, tx);
-        using var insert = PreparedCommand.Create(c, tx, "INSERT INTO embeddings VALUES ($s, $i, $v)", "$s", "$i", "$v");
-        foreach (var (imageId, vector) in vectors) PreparedCommand.Execute(insert, setId, imageId, ScoreCodec.Encode(vector, ScoreDtype.Float32));
+        database.Dialect.BulkInsert(c, tx, "embeddings", "set_id, image_id, vector", vectors,
+            (row, v) => row.Long(setId).Long(v.ImageId).Bytes(ScoreCodec.Encode(v.Vector, ScoreDtype.Float32)));
         tx.Commit();
         return setId;
     }

@@ -6,7 +6,7 @@ using Dapper;
 namespace AttributionExplorer.Storage.Repositories;
 
 /// <summary>Evaluations are ledger runs of kind "eval.{kind}"; their results are the run's result and their steps its units.</summary>
-public sealed class EvaluationRepository(SqliteDatabase database) : IEvaluationRepository
+public sealed class EvaluationRepository(ISqlDatabase database) : IEvaluationRepository
 {
     public const string KindPrefix = "eval.";
 

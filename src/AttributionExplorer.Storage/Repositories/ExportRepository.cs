@@ -1,10 +1,13 @@
+using System.Data.Common;
+using System.Text.Json;
 using AttributionExplorer.Core.Exports;
 using AttributionExplorer.Core.Ports;
 using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public sealed class ExportRepository(SqliteDatabase database) : IExportRepository
+/// <summary>Both back ends; PostgreSQL overrides how the kept ids are checked and inserted (PgExportRepository).</summary>
+public class ExportRepository(ISqlDatabase database) : IExportRepository
 {
     private const string Columns = "id AS Id, dataset_id AS DatasetId, author AS Author, created_utc AS CreatedUtc, rule_json AS RuleJson, image_count AS ImageCount, sha256 AS Sha256";
 
@@ -24,24 +27,31 @@ public sealed class ExportRepository(SqliteDatabase database) : IExportRepositor
         // Every export is a run of the ledger, complete in the same transaction that writes it.
         long ledgerRunId = connection.ExecuteScalar<long>(
             "INSERT INTO runs (dataset_id, kind, identity, parameters_json, upstream_json, state, attempts, result_json, created_utc, started_utc, finished_utc, lease_owner) " +
-            "VALUES (@datasetId, 'export', @identity, @ruleJson, @upstream, 'complete', 1, json_object('images', @count, 'sha256', @sha), @created, @created, @created, NULL) RETURNING id",
+            "VALUES (@datasetId, 'export', @identity, @ruleJson, @upstream, 'complete', 1, @result, @created, @created, @created, NULL) RETURNING id",
             new { datasetId, identity = "export-" + Guid.NewGuid().ToString("N"), ruleJson = rule.ToJson(), upstream = rule.RunId is { } r ? $"[{r}]" : "[]",
-                count = ids.Length, sha, created }, tx);
+                result = JsonSerializer.Serialize(new { images = ids.Length, sha256 = sha }), created }, tx);
         long exportId = connection.ExecuteScalar<long>(
             "INSERT INTO exports (dataset_id, author, created_utc, rule_json, run_id, image_count, sha256, ledger_run_id) VALUES (@datasetId, @author, @created, @ruleJson, @runId, @count, @sha, @ledgerRunId) RETURNING id",
             new { datasetId, author = author.Trim(), created, ruleJson = rule.ToJson(), runId = rule.RunId, count = ids.Length, sha, ledgerRunId }, tx);
+        if (AddImages(connection, tx, exportId, datasetId, ids) is long bad)
+            throw new ArgumentException($"keptImageIds: image {bad} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
+        tx.Commit();
+        return exportId;
+    }
 
+    /// <summary>Inserts <paramref name="ids"/> as the export's images in their order, unless one is not an image of
+    /// the dataset: then returns the first such id (the caller rolls back).</summary>
+    protected virtual long? AddImages(DbConnection connection, DbTransaction tx, long exportId, long datasetId, long[] ids)
+    {
         // Two statements for all ids (a JSON array parameter): check each is an image of the dataset, then insert them.
-        string idList = System.Text.Json.JsonSerializer.Serialize(ids);
+        string idList = JsonSerializer.Serialize(ids);
         long? foreign = connection.QueryFirstOrDefault<long?>(
             "SELECT j.value FROM json_each(@idList) j LEFT JOIN images i ON i.id = j.value " +
             "WHERE i.id IS NULL OR i.dataset_id <> @datasetId ORDER BY j.key LIMIT 1", new { idList, datasetId }, tx);
-        if (foreign is long bad)
-            throw new ArgumentException($"keptImageIds: image {bad} is not an image of dataset {datasetId}; nothing was saved", nameof(keptImageIds));
+        if (foreign is not null) return foreign;
         connection.Execute("INSERT INTO export_images (export_id, position, image_id) SELECT @exportId, key, value FROM json_each(@idList)",
             new { exportId, idList }, tx);
-        tx.Commit();
-        return exportId;
+        return null;
     }
 
     public ExportRecord? Get(long exportId)

@@ -1,11 +1,11 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Ports;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public sealed class FlagRepository(SqliteDatabase database) : IFlagRepository
+public sealed class FlagRepository(ISqlDatabase database) : IFlagRepository
 {
     private const string Columns = "image_id, state, note, author, updated_utc, version";
 
@@ -75,7 +75,7 @@ public sealed class FlagRepository(SqliteDatabase database) : IFlagRepository
         foreach (var s in wanted) CheckStateFilter(s);
         if (wanted.Length == 0) return new HashSet<long>();
         using var c = database.Open();
-        return c.Query<long>("SELECT image_id FROM flags WHERE dataset_id = @datasetId AND state IN @wanted", new { datasetId, wanted }).ToHashSet();
+        return c.Query<long>($"SELECT image_id FROM flags WHERE dataset_id = @datasetId AND {database.Dialect.InList("state", "@wanted")}", new { datasetId, wanted }).ToHashSet();
     }
 
     private static string StateClause(string? state) => state is null ? "" : "AND state = @state";
@@ -86,10 +86,10 @@ public sealed class FlagRepository(SqliteDatabase database) : IFlagRepository
             throw new ArgumentException($"state must be one of {string.Join(", ", FlagStates.All)}; got '{state}'", nameof(state));
     }
 
-    private static FlagRecord? Get(SqliteConnection c, SqliteTransaction? tx, long imageId) =>
+    private static FlagRecord? Get(DbConnection c, DbTransaction? tx, long imageId) =>
         Query(c, tx, "WHERE image_id = @imageId", new { imageId }).FirstOrDefault();
 
-    private static IReadOnlyList<FlagRecord> Query(SqliteConnection c, SqliteTransaction? tx, string where, object args) =>
+    private static IReadOnlyList<FlagRecord> Query(DbConnection c, DbTransaction? tx, string where, object args) =>
         c.Query<(long ImageId, string State, string Note, string Author, string Updated, long Version)>($"SELECT {Columns} FROM flags {where}", args, tx)
             .Select(r => new FlagRecord(r.ImageId, r.State, r.Note, r.Author, Rows.ParseUtc(r.Updated), (int)r.Version))
             .ToList();

@@ -7,8 +7,9 @@ using Dapper;
 namespace AttributionExplorer.Storage.Repositories;
 
 /// <summary>Jobs are ledger runs of kind "job.{kind}" with a unique identity each; status maps from the run's state
-/// (complete → done, cancelled → failed). The worker claims them through the ledger (leases).</summary>
-public sealed class JobRepository(SqliteDatabase database) : IJobRepository
+/// (complete → done, cancelled → failed). Workers claim them through the ledger (leases; on PostgreSQL from any
+/// machine, FOR UPDATE SKIP LOCKED).</summary>
+public sealed class JobRepository(ISqlDatabase database) : IJobRepository
 {
     public const string KindPrefix = "job.";
 
@@ -44,7 +45,7 @@ public sealed class JobRepository(SqliteDatabase database) : IJobRepository
     }
 
     /// <summary>The progress columns (migration 0014) and, while queued, how many jobs wait before it.</summary>
-    private static JobRecord WithProgress(Microsoft.Data.Sqlite.SqliteConnection c, JobRecord job)
+    private static JobRecord WithProgress(System.Data.Common.DbConnection c, JobRecord job)
     {
         var (progress, note) = c.QuerySingle<(double?, string?)>("SELECT progress, progress_note FROM runs WHERE id = @Id", new { job.Id });
         int ahead = job.Status == JobStatus.Queued

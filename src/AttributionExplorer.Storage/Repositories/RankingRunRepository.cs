@@ -5,7 +5,7 @@ using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunRepository
+public sealed class RankingRunRepository(ISqlDatabase database) : IRankingRunRepository
 {
     internal const string Select =
         "SELECT a.id AS Id, a.dataset_id AS DatasetId, a.method AS Method, a.target_kind AS TargetKind, r.state AS Status, r.parameters_json AS ParametersJson, " +
@@ -20,8 +20,8 @@ public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunR
         c.Execute("DELETE FROM attribution_runs WHERE id = @runId", new { runId }, tx);
         c.Execute("INSERT INTO attribution_runs (id, dataset_id, method, target_kind, train_count) VALUES (@runId, @datasetId, @method, @targetKind, @count)",
             new { runId, datasetId, method, targetKind, count = trainImageIdsInScoreOrder.Count }, tx);
-        using var insert = PreparedCommand.Create(c, tx, "INSERT INTO run_train_order VALUES ($r, $p, $i)", "$r", "$p", "$i");
-        for (int p = 0; p < trainImageIdsInScoreOrder.Count; p++) PreparedCommand.Execute(insert, runId, p, trainImageIdsInScoreOrder[p]);
+        database.Dialect.BulkInsert(c, tx, "run_train_order", "run_id, position, image_id", Enumerable.Range(0, trainImageIdsInScoreOrder.Count),
+            (row, p) => row.Long(runId).Long(p).Long(trainImageIdsInScoreOrder[p]));
         tx.Commit();
         // The earlier attempt's score shards went with its rows; their files go too.
         ScoreShards.DeleteRun(database.Paths, runId);
@@ -31,14 +31,15 @@ public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunR
     {
         using var c = database.Open();
         using var tx = c.BeginTransaction();
-        if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM attribution_runs WHERE id = @runId", new { runId }, tx) == 0)
-        {
-            int inserted = c.Execute("INSERT INTO attribution_runs (id, dataset_id, method, target_kind, train_count) " +
-                                     "SELECT @runId, dataset_id, method, @region, train_count FROM attribution_runs WHERE id = @baseRunId",
-                new { runId, baseRunId, region = TargetKinds.Region }, tx);
-            if (inserted == 0) throw new KeyNotFoundException($"run {baseRunId} does not exist");
-            c.Execute("INSERT INTO run_train_order SELECT @runId, position, image_id FROM run_train_order WHERE run_id = @baseRunId", new { runId, baseRunId }, tx);
-        }
+        // Two workers beginning the same on-demand run: the insert of one waits for the other and then does nothing.
+        int inserted = c.Execute("INSERT INTO attribution_runs (id, dataset_id, method, target_kind, train_count) " +
+                                 "SELECT @runId, dataset_id, method, @region, train_count FROM attribution_runs WHERE id = @baseRunId ON CONFLICT (id) DO NOTHING",
+            new { runId, baseRunId, region = TargetKinds.Region }, tx);
+        if (inserted == 1)
+            c.Execute("INSERT INTO run_train_order (run_id, position, image_id) SELECT @runId, position, image_id FROM run_train_order WHERE run_id = @baseRunId",
+                new { runId, baseRunId }, tx);
+        else if (c.ExecuteScalar<long?>("SELECT id FROM attribution_runs WHERE id = @baseRunId", new { baseRunId }, tx) is null)
+            throw new KeyNotFoundException($"run {baseRunId} does not exist");
         tx.Commit();
     }
 
@@ -81,7 +82,7 @@ public sealed class RankingRunRepository(SqliteDatabase database) : IRankingRunR
         using var c = database.Open();
         using var tx = c.BeginTransaction();
         c.Execute("DELETE FROM run_kernels WHERE run_id = @runId", new { runId }, tx);
-        c.Execute("INSERT INTO run_kernels VALUES (@runId, @CheckpointId, @TrainImages, @ProjectionDim, @Ridge, @SmallestEigenvalue, @LargestEigenvalue, @EigenvaluesBelowRidge)",
+        c.Execute("INSERT INTO run_kernels (run_id, checkpoint_id, train_images, projection_dim, ridge, smallest_eigenvalue, largest_eigenvalue, eigenvalues_below_ridge) VALUES (@runId, @CheckpointId, @TrainImages, @ProjectionDim, @Ridge, @SmallestEigenvalue, @LargestEigenvalue, @EigenvaluesBelowRidge)",
             kernels.Select(k => new { runId, k.CheckpointId, k.TrainImages, k.ProjectionDim, k.Ridge, k.SmallestEigenvalue, k.LargestEigenvalue, k.EigenvaluesBelowRidge }), tx);
         tx.Commit();
     }

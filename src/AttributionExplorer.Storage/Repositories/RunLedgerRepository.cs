@@ -143,7 +143,7 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
             throw new RunLeaseLostException(runId, owner);
     }
 
-    internal static IReadOnlyList<RunRecord> Query(Microsoft.Data.Sqlite.SqliteConnection c, string where, object args, Microsoft.Data.Sqlite.SqliteTransaction? tx = null) =>
+    internal static IReadOnlyList<RunRecord> Query(System.Data.Common.DbConnection c, string where, object args, System.Data.Common.DbTransaction? tx = null) =>
         c.Query<Row>($"SELECT {Columns} FROM runs {where}", args, tx).Select(r => r.ToRecord()).ToList();
 
     private static string Now() => Text(DateTime.UtcNow);

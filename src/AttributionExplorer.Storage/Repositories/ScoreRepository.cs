@@ -89,7 +89,7 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
         if (targets == 0) throw new InvalidOperationException($"run {runId} has no scored targets; it cannot be completed");
         // NaN-aware: a training image that is no target's candidate (similarity methods) has no overall influence.
         var means = sums.Select((s, i) => counts[i] == 0 ? float.NaN : (float)(s / counts[i])).ToArray();
-        TrainRankingRepository.Insert(c, tx, runId, order, means, TopK.Smallest(means, means.Length));
+        TrainRankingRepository.Insert(database.Dialect, c, tx, runId, order, means, TopK.Smallest(means, means.Length));
         tx.Commit();
     }
 
@@ -184,10 +184,10 @@ public sealed class ScoreRepository(SqliteDatabase database) : IScoreRepository
     private static long[] TrainOrder(SqliteConnection c, SqliteTransaction tx, long runId) =>
         c.Query<long>("SELECT image_id FROM run_train_order WHERE run_id = @runId ORDER BY position", new { runId }, tx).ToArray();
 
-    private static SqliteCommand InsertTopCommand(SqliteConnection c, SqliteTransaction tx) =>
+    private static PreparedCommand InsertTopCommand(SqliteConnection c, SqliteTransaction tx) =>
         PreparedCommand.Create(c, tx, "INSERT INTO topk VALUES ($t, $p, $r, $i, $s)", "$t", "$p", "$r", "$i", "$s");
 
-    private static void InsertTopK(SqliteCommand insertTop, long targetId, float[] scores, long[] order, int topK)
+    private static void InsertTopK(PreparedCommand insertTop, long targetId, float[] scores, long[] order, int topK)
     {
         foreach (bool positive in new[] { true, false })
         {

@@ -2,37 +2,38 @@ using System.Text.Json;
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Ports;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRankingRepository
+/// <summary>Both back ends; PostgreSQL overrides only how the ranks of flagged images are looked up (PgTrainRankingRepository).</summary>
+public class TrainRankingRepository(ISqlDatabase database) : ITrainRankingRepository
 {
     public void Write(long runId, IReadOnlyList<(long TrainImageId, float Score)> mostSuspectFirst)
     {
         using var c = database.Open();
         using var tx = c.BeginTransaction();
         c.Execute("DELETE FROM overall_influence WHERE run_id = @runId", new { runId }, tx);
-        Insert(c, tx, runId, mostSuspectFirst.Select(r => r.TrainImageId).ToArray(), mostSuspectFirst.Select(r => r.Score).ToArray(),
+        Insert(database.Dialect, c, tx, runId, mostSuspectFirst.Select(r => r.TrainImageId).ToArray(), mostSuspectFirst.Select(r => r.Score).ToArray(),
             Enumerable.Range(0, mostSuspectFirst.Count).ToArray());
         tx.Commit();
     }
 
-    /// <summary>Rows for ids[order[r]] with rank r + 1.</summary>
-    /// <summary>Rows for ids[order[r]] with rank r + 1, and the queue page's histogram of them.</summary>
-    internal static void Insert(SqliteConnection c, SqliteTransaction tx, long runId, IReadOnlyList<long> ids, IReadOnlyList<float> scores, IReadOnlyList<int> order)
+    /// <summary>Rows for ids[order[r]] with rank r + 1, and the queue page's histogram of them, inside the caller's transaction.</summary>
+    internal static void Insert(SqlDialect dialect, DbConnection c, DbTransaction tx, long runId, IReadOnlyList<long> ids, IReadOnlyList<float> scores, IReadOnlyList<int> order)
     {
-        using var insert = PreparedCommand.Create(c, tx, "INSERT INTO overall_influence VALUES ($r, $i, $m, $k)", "$r", "$i", "$m", "$k");
-        for (int r = 0; r < order.Count; r++) PreparedCommand.Execute(insert, runId, ids[order[r]], scores[order[r]], r + 1);
+        var planted = PlantedImages(c, tx, runId);
+        dialect.BulkInsert(c, tx, "overall_influence", "run_id, train_image_id, mean_score, rank", Enumerable.Range(0, order.Count),
+            (row, r) => row.Long(runId).Long(ids[order[r]]).Double(scores[order[r]]).Long(r + 1));
         var rows = order.Select(i => (ids[i], (double)scores[i])).ToList();
-        var histogram = InfluenceHistogram.OfRanking(rows, PlantedImages(c, tx, runId), InfluenceHistogram.QueueBins);
-        c.Execute("DELETE FROM influence_histograms WHERE run_id = @runId; " +
-                  "INSERT INTO influence_histograms (run_id, bins, min, max, counts, planted) VALUES (@runId, @bins, @Min, @Max, @counts, @planted)",
-            new { runId, bins = InfluenceHistogram.QueueBins, histogram.Min, histogram.Max, counts = JsonSerializer.Serialize(histogram.Counts),
+        var histogram = InfluenceHistogram.OfRanking(rows, planted, InfluenceHistogram.QueueBins);
+        c.Execute("INSERT INTO influence_histograms (run_id, bins, min, max, counts, planted) VALUES (@runId, @bins, @Min, @Max, @counts, @planted) " +
+                  "ON CONFLICT (run_id, bins) DO UPDATE SET min = excluded.min, max = excluded.max, counts = excluded.counts, planted = excluded.planted",
+            new { runId, bins = (long)InfluenceHistogram.QueueBins, histogram.Min, histogram.Max, counts = JsonSerializer.Serialize(histogram.Counts),
                 planted = JsonSerializer.Serialize(histogram.Planted) }, tx);
     }
 
-    private static HashSet<long> PlantedImages(SqliteConnection c, SqliteTransaction? tx, long runId) =>
+    private static HashSet<long> PlantedImages(DbConnection c, DbTransaction? tx, long runId) =>
         c.Query<long>("SELECT p.image_id FROM planted_errors p JOIN attribution_runs a ON a.dataset_id = p.dataset_id WHERE a.id = @runId", new { runId }, tx).ToHashSet();
 
     // Every writer numbers a run's ranks 1..count without gaps, so the count is the largest rank (an index seek, not
@@ -68,7 +69,7 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
         if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins));
         using var c = database.Open();
         var stored = c.QueryFirstOrDefault<(double Min, double Max, string Counts, string Planted)?>(
-            "SELECT min, max, counts, planted FROM influence_histograms WHERE run_id = @runId AND bins = @bins", new { runId, bins });
+            "SELECT min, max, counts, planted FROM influence_histograms WHERE run_id = @runId AND bins = @bins", new { runId, bins = (long)bins });
         if (stored is { } h)
             return new InfluenceHistogram(h.Min, h.Max, Parse(h.Counts, runId, "counts"), Parse(h.Planted, runId, "planted"));
         var rows = c.Query<(long ImageId, double? Score)>("SELECT train_image_id, mean_score FROM overall_influence WHERE run_id = @runId", new { runId })
@@ -84,10 +85,8 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
         using var c = database.Open();
         using var tx = c.BeginTransaction();
         c.Execute("DELETE FROM object_rankings WHERE run_id = @runId", new { runId }, tx);
-        using var insert = PreparedCommand.Create(c, tx,
-            "INSERT INTO object_rankings (run_id, annotation_id, train_image_id, score, rank) VALUES ($r, $a, $i, $s, $k)", "$r", "$a", "$i", "$s", "$k");
-        for (int r = 0; r < mostSuspectFirst.Count; r++)
-            PreparedCommand.Execute(insert, runId, mostSuspectFirst[r].AnnotationId, mostSuspectFirst[r].TrainImageId, (double)mostSuspectFirst[r].Score, r + 1);
+        database.Dialect.BulkInsert(c, tx, "object_rankings", "run_id, annotation_id, train_image_id, score, rank", Enumerable.Range(0, mostSuspectFirst.Count),
+            (row, r) => row.Long(runId).Long(mostSuspectFirst[r].AnnotationId).Long(mostSuspectFirst[r].TrainImageId).Double(mostSuspectFirst[r].Score).Long(r + 1));
         tx.Commit();
     }
 
@@ -113,7 +112,7 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
         if (limit < 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be 0 or more");
         var q = QueueSql.Of(objects, filter);
         using var c = database.Open();
-        var args = q.Args(runId, new { offset, limit });
+        var args = q.Args(runId, new { offset = (long)offset, limit = (long)limit });
         if (filter with { State = null } == QueueFilter.None && filter.State is not null) return ByFlagState(c, q, args, filter.State, offset, limit);
         int total = c.ExecuteScalar<int>(filter.IsEmpty ? $"SELECT COALESCE(MAX(r.rank), 0) FROM {q.Table} r WHERE {q.Where}" : q.Count(""), args);
         // Unfiltered, the page is the rank range (ranks have no gaps); filtered, the offset is skipped over the
@@ -128,13 +127,11 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
     /// <summary>A queue narrowed by review state only, worked out from the flags (a few hundred) instead of the ranking
     /// (118k rows): the ranks of the run's entries whose image has a flag, then the page's ranks among them (a state)
     /// or between them (unflagged), then those rows.</summary>
-    private static QueueSlice ByFlagState(SqliteConnection c, QueueSql q, DynamicParameters args, string state, int offset, int limit)
+    private QueueSlice ByFlagState(DbConnection c, QueueSql q, DynamicParameters args, string state, int offset, int limit)
     {
         bool unflagged = state == QueueFilter.Unflagged;
-        // CROSS JOIN keeps the flags as the outer loop (SQLite would otherwise walk the ranking in rank order).
-        var flagged = c.Query<int>($"SELECT r.rank FROM flags f CROSS JOIN {q.Table} r ON r.run_id = @runId AND r.train_image_id = f.image_id " +
-                                   $"{(unflagged ? "" : "WHERE f.state = @state")} ORDER BY r.rank", args).ToArray();
-        var ranks = new List<int>(limit);
+        var flagged = c.Query<long>(FlaggedRanks(q.Table, unflagged ? "" : "WHERE f.state = @state"), args).ToArray();
+        var ranks = new List<long>(limit);
         int total;
         if (!unflagged)
         {
@@ -143,10 +140,11 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
         }
         else
         {
-            int count = c.ExecuteScalar<int>($"SELECT COALESCE(MAX(r.rank), 0) FROM {q.Table} r WHERE r.run_id = @runId", args);
-            total = count - flagged.Length;
+            long count = c.ExecuteScalar<long>($"SELECT COALESCE(MAX(r.rank), 0) FROM {q.Table} r WHERE r.run_id = @runId", args);
+            total = (int)count - flagged.Length;
             // The (offset+1)-th unflagged rank: each flagged rank at or before the candidate pushes it one further.
-            int rank = offset + 1, next = 0;
+            long rank = offset + 1;
+            int next = 0;
             while (next < flagged.Length && flagged[next] <= rank) { rank++; next++; }
             for (; ranks.Count < limit && rank <= count; rank++)
             {
@@ -156,18 +154,24 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
         }
         if (ranks.Count == 0) return new QueueSlice(total, []);
         var page = new DynamicParameters(args);
-        page.Add("ranks", ranks);
-        var items = c.Query<QueueRow>($"SELECT {q.Select} FROM {q.Table} r {q.DisplayJoins} WHERE r.run_id = @runId AND r.rank IN @ranks ORDER BY r.rank", page)
+        page.Add("ranks", ranks.ToArray());
+        var items = c.Query<QueueRow>($"SELECT {q.Select} FROM {q.Table} r {q.DisplayJoins} WHERE r.run_id = @runId AND {database.Dialect.InList("r.rank", "@ranks")} ORDER BY r.rank", page)
             .Select(QueueSql.Entry).ToList();
         return new QueueSlice(total, items);
     }
+
+    /// <summary>The ranks (ascending) in the ranking <paramref name="table"/> r of the run's images that have a flag f
+    /// passing <paramref name="where"/>.</summary>
+    protected virtual string FlaggedRanks(string table, string where) =>
+        // CROSS JOIN keeps the flags as the outer loop (SQLite would otherwise walk the ranking in rank order).
+        $"SELECT r.rank FROM flags f CROSS JOIN {table} r ON r.run_id = @runId AND r.train_image_id = f.image_id {where} ORDER BY r.rank";
 
     public QueuePosition PositionInQueue(long runId, bool objects, QueueFilter filter, int rank)
     {
         filter.Validate();
         var q = QueueSql.Of(objects, filter);
         using var c = database.Open();
-        var args = q.Args(runId, new { rank });
+        var args = q.Args(runId, new { rank = (long)rank });
         int before = c.ExecuteScalar<int>(q.Count("AND r.rank < @rank"), args);
         var previous = c.Query<QueueRow>(q.SelectRows("AND r.rank < @rank", "ORDER BY r.rank DESC LIMIT 1"), args).Select(QueueSql.Entry).FirstOrDefault();
         var next = c.Query<QueueRow>(q.SelectRows("AND r.rank > @rank", "ORDER BY r.rank LIMIT 1"), args).Select(QueueSql.Entry).FirstOrDefault();
@@ -199,7 +203,7 @@ public sealed class TrainRankingRepository(SqliteDatabase database) : ITrainRank
         {
             string select = "r.rank AS Rank, r.train_image_id AS TrainImageId, i.coco_id AS CocoImageId, " +
                 (objects ? "r.score AS Score, r.annotation_id AS AnnotationId, a.coco_id AS AnnotationCocoId, a.category_coco_id AS CategoryCocoId, "
-                    : "r.mean_score AS Score, NULL AS AnnotationId, NULL AS AnnotationCocoId, NULL AS CategoryCocoId, ") +
+                    : "r.mean_score AS Score, CAST(NULL AS bigint) AS AnnotationId, CAST(NULL AS bigint) AS AnnotationCocoId, CAST(NULL AS bigint) AS CategoryCocoId, ") +
                 "f.state AS State, f.note AS Note, f.author AS Author, f.updated_utc AS Updated, f.version AS Version";
             const string flags = "LEFT JOIN flags f ON f.image_id = r.train_image_id";
             const string annotations = "LEFT JOIN annotations a ON a.id = r.annotation_id";

@@ -1,10 +1,10 @@
 using AttributionExplorer.Core.Accounts;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-public sealed class UserRepository(SqliteDatabase database) : IUserRepository
+public sealed class UserRepository(ISqlDatabase database) : IUserRepository
 {
     private const string Columns =
         "id AS Id, name AS Name, normalized_name AS NormalizedName, role AS Role, password_hash AS PasswordHash, security_stamp AS SecurityStamp, " +
@@ -27,7 +27,7 @@ public sealed class UserRepository(SqliteDatabase database) : IUserRepository
                     now = DapperSetup.ToText(DateTime.UtcNow) });
             return Get(c, id)!;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("normalized_name"))
+        catch (DbException e) when (database.Dialect.IsUniqueViolation(e, "normalized_name"))
         {
             throw new DuplicateUserException(user.Name);
         }
@@ -71,9 +71,9 @@ public sealed class UserRepository(SqliteDatabase database) : IUserRepository
                 "WHERE id = @Id AND concurrency_stamp = @expectedConcurrencyStamp",
                 new { user.Name, normalized = UserNames.Normalize(user.Name), user.Role, user.PasswordHash, user.SecurityStamp, concurrency = NewStamp(),
                     user.AccessFailedCount, lockoutEnd = user.LockoutEndUtc is { } end ? DapperSetup.ToText(end.UtcDateTime) : null,
-                    user.LockoutEnabled, user.Id, expectedConcurrencyStamp });
+                    LockoutEnabled = user.LockoutEnabled ? 1L : 0L, user.Id, expectedConcurrencyStamp });
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("normalized_name"))
+        catch (DbException e) when (database.Dialect.IsUniqueViolation(e, "normalized_name"))
         {
             throw new DuplicateUserException(user.Name);
         }
@@ -123,7 +123,7 @@ public sealed class UserRepository(SqliteDatabase database) : IUserRepository
     public int RevokeTokens(long userId, long? tokenId)
     {
         using var c = database.Open();
-        return c.Execute("UPDATE api_tokens SET revoked_utc = @now WHERE user_id = @userId AND revoked_utc IS NULL AND (@tokenId IS NULL OR id = @tokenId)",
+        return c.Execute("UPDATE api_tokens SET revoked_utc = @now WHERE user_id = @userId AND revoked_utc IS NULL AND (CAST(@tokenId AS bigint) IS NULL OR id = CAST(@tokenId AS bigint))",
             new { userId, tokenId, now = DapperSetup.ToText(DateTime.UtcNow) });
     }
 
@@ -155,7 +155,7 @@ public sealed class UserRepository(SqliteDatabase database) : IUserRepository
             new { userId, provider, providerKey }) > 0;
     }
 
-    private static UserRecord? Get(SqliteConnection c, long id) =>
+    private static UserRecord? Get(DbConnection c, long id) =>
         c.Query<Row>($"SELECT {Columns} FROM users WHERE id = @id", new { id }).FirstOrDefault()?.ToRecord();
 
     private static string NewStamp() => Guid.NewGuid().ToString("N");

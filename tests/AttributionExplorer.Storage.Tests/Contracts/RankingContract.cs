@@ -249,6 +249,10 @@ public abstract class RankingContract
         Assert.Empty(s.Agreement.Get([]));
         s.Agreement.Write([new RankAgreementRecord(a, b, 0.2, 0.6, null, 4)]);
         Assert.Equal(new RankAgreementRecord(a, b, 0.2, 0.6, null, 4), Assert.Single(s.Agreement.Get([a, b])));
+        // One batch whose rows bind a null and then a number to the same (prepared) parameter.
+        s.Agreement.Write([new RankAgreementRecord(a, b, 0.3, 0.7, null, 5), new RankAgreementRecord(b, a, 0.4, 0.8, 0.25, 6)]);
+        Assert.Equal([new RankAgreementRecord(a, b, 0.3, 0.7, null, 5), new RankAgreementRecord(b, a, 0.4, 0.8, 0.25, 6)],
+            s.Agreement.Get([a, b]).OrderBy(r => r.TargetA == a ? 0 : 1));
 
         long trainRun = CompleteRun(s, d, "train").Id;
         long checkpoint = s.Checkpoints.Add(new CheckpointRecord(0, d.Id, 0, Path.Combine(s.DataRoot, "c.pt"), 0.5, "{}", 1, DateTime.UtcNow, trainRun));

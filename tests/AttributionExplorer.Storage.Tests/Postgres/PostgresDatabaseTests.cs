@@ -1,5 +1,6 @@
 using AttributionExplorer.Storage.Postgres;
 using AttributionExplorer.Storage.Postgres.Repositories;
+using AttributionExplorer.Storage.Repositories;
 using AttributionExplorer.Tests.Shared;
 using Dapper;
 
@@ -36,10 +37,10 @@ public sealed class PostgresDatabaseTests
         using var database = new PostgresDatabase(empty.ConnectionString, Path.GetTempPath());
         var v1 = PostgresDatabase.EmbeddedMigrations();
         database.Migrate(v1);
-        new PgDatasetRepository(database).Import(TempDatabase.SampleImport());
+        new DatasetRepository(database).Import(TempDatabase.SampleImport());
         database.Migrate([.. v1, "ALTER TABLE datasets ADD COLUMN note text"]);
         Assert.Equal(v1.Count + 1, database.SchemaVersion);
-        Assert.NotNull(new PgDatasetRepository(database).FindByName("sample"));
+        Assert.NotNull(new DatasetRepository(database).FindByName("sample"));
 
         Assert.ThrowsAny<Npgsql.PostgresException>(() => database.Migrate([.. v1, "ALTER TABLE datasets ADD COLUMN note text", "ALTER TABLE datasets ADD COLUMN other text", "SELECT nothing FROM nowhere"]));
         Assert.Equal(v1.Count + 1, database.SchemaVersion);
