@@ -56,15 +56,14 @@ public sealed class KeptPredictions : IModelPredictions, IDisposable
 public static class EnsemblePredictions
 {
     /// <summary>Mean over the members of their class probabilities for examples [start, start + count): [count, C, S, S].</summary>
+    /// <remarks>Stacked and averaged rather than summed with <c>+</c> and divided by the count: those make a TorchSharp
+    /// Scalar per call (the implicit alpha of <c>a + b</c>, the divisor), which its finalizer can free while libtorch
+    /// reads it (README, "Known problems"); a demo's object-confidence detector, which calls this once per training
+    /// image, died here in <c>add(Tensor, Tensor, Scalar)</c>.</remarks>
     public static Tensor MeanProbabilities(IReadOnlyList<IModelPredictions> members, int start, int count)
     {
         if (members.Count == 0) throw new ArgumentException("need at least one model");
-        Tensor? sum = null;
-        foreach (var member in members)
-        {
-            var p = member.LogProbabilities(start, count).exp();
-            sum = sum is null ? p : sum + p;
-        }
-        return sum! / members.Count;
+        var probabilities = members.Select(m => m.LogProbabilities(start, count).exp()).ToList();
+        return probabilities.Count == 1 ? probabilities[0] : torch.stack(probabilities).mean([0]);
     }
 }
