@@ -1,5 +1,6 @@
 using System.Data.Common;
 using AttributionExplorer.Storage.Postgres.Repositories;
+using Dapper;
 using Npgsql;
 
 namespace AttributionExplorer.Storage.Postgres;
@@ -18,6 +19,9 @@ public sealed class PostgresDialect : SqlDialect
     public override object Ids(IEnumerable<long> ids) => ids.ToArray();
 
     public override string ForUpdate => " FOR UPDATE";
+
+    public override void LockTableForWrite(DbConnection c, DbTransaction tx, string table) =>
+        c.Execute($"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", transaction: tx);
 
     public override long[] ReserveIds(DbConnection c, DbTransaction tx, string table, int count) => PgBulk.ReserveIds((NpgsqlConnection)c, table, count);
 

@@ -41,7 +41,7 @@ public static class PostgresStorage
         Flags = new FlagRepository(database),
         Exports = new PgExportRepository(database),
         Ledger = new PgRunLedgerRepository(database),
-        Plugins = new PgPluginCatalogRepository(database),
+        Plugins = new PluginCatalogRepository(database),
         Users = new UserRepository(database),
     };
 }

@@ -19,6 +19,10 @@ public abstract class SqlDialect
     /// <summary>Appended to a SELECT of one row inside a write transaction: locks the row until the transaction ends.</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>Runs first in a write transaction that replaces a whole table: until it commits, no other writer can
+    /// write the table (readers still read).</summary>
+    public abstract void LockTableForWrite(DbConnection c, DbTransaction tx, string table);
+
     /// <summary><paramref name="count"/> new ids of <paramref name="table"/>.id, ascending, for rows the caller then
     /// inserts with <see cref="BulkInsert"/> in the same transaction.</summary>
     public abstract long[] ReserveIds(DbConnection c, DbTransaction tx, string table, int count);

@@ -21,6 +21,8 @@ public sealed class SqliteDialect : SqlDialect
     // BeginTransaction takes the write lock at once (BEGIN IMMEDIATE): writers already run one at a time.
     public override string ForUpdate => "";
 
+    public override void LockTableForWrite(DbConnection c, DbTransaction tx, string table) { }
+
     // A rowid table gives a new row MAX(id) + 1, and the write lock is held: the next ids are the caller's.
     public override long[] ReserveIds(DbConnection c, DbTransaction tx, string table, int count)
     {

@@ -5,9 +5,9 @@ using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-/// <summary>SQLite adapter of <see cref="IPluginCatalog"/>. Until a worker has published, the built-in target kinds and
+/// <summary>The <see cref="IPluginCatalog"/> of both back ends. Until a worker has published, the built-in target kinds and
 /// evaluations are listed (an empty database still renders) and no ranking method is.</summary>
-public sealed class PluginCatalogRepository(SqliteDatabase database) : IPluginCatalog
+public sealed class PluginCatalogRepository(ISqlDatabase database) : IPluginCatalog
 {
     private const string Methods = "ranking_method", Kinds = "target_kind", Evaluation = "evaluation";
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
@@ -20,6 +20,9 @@ public sealed class PluginCatalogRepository(SqliteDatabase database) : IPluginCa
     {
         using var c = database.Open();
         using var tx = c.BeginTransaction();
+        // Workers starting together publish together: without the lock both delete nothing the other has committed,
+        // and the second one's inserts then collide with the first one's rows.
+        database.Dialect.LockTableForWrite(c, tx, "plugins");
         c.Execute("DELETE FROM plugins", transaction: tx);
         Insert(c, tx, Methods, methods.OrderBy(m => m.Order).Select(m => (m.Name, (object)m)));
         Insert(c, tx, Kinds, targetKinds.OrderBy(k => k.Order).Select(k => (k.Name, (object)k)));
@@ -27,7 +30,7 @@ public sealed class PluginCatalogRepository(SqliteDatabase database) : IPluginCa
         tx.Commit();
     }
 
-    private static void Insert(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, string category,
+    private static void Insert(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string category,
         IEnumerable<(string Name, object Info)> items)
     {
         int position = 0;
