@@ -19,6 +19,8 @@ public sealed class PostgresDialect : SqlDialect
     public override object Ids(IEnumerable<long> ids) => ids.ToArray();
 
     public override string ForUpdate => " FOR UPDATE";
+    public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
+    public override string ForShare => " FOR SHARE";
 
     public override void LockTableForWrite(DbConnection c, DbTransaction tx, string table) =>
         c.Execute($"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", transaction: tx);

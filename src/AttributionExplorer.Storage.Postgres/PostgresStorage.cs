@@ -40,7 +40,7 @@ public static class PostgresStorage
         Evaluations = new EvaluationRepository(database),
         Flags = new FlagRepository(database),
         Exports = new PgExportRepository(database),
-        Ledger = new PgRunLedgerRepository(database),
+        Ledger = new RunLedgerRepository(database),
         Plugins = new PluginCatalogRepository(database),
         Users = new UserRepository(database),
     };

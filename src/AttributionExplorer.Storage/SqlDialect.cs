@@ -19,6 +19,13 @@ public abstract class SqlDialect
     /// <summary>Appended to a SELECT of one row inside a write transaction: locks the row until the transaction ends.</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>Appended to a row-picking subquery of an UPDATE: rows another transaction has locked are passed over.</summary>
+    public abstract string SkipLocked { get; }
+
+    /// <summary>Appended to a SELECT of one row inside a write transaction: no other writer changes the row until the
+    /// transaction ends.</summary>
+    public abstract string ForShare { get; }
+
     /// <summary>Runs first in a write transaction that replaces a whole table: until it commits, no other writer can
     /// write the table (readers still read).</summary>
     public abstract void LockTableForWrite(DbConnection c, DbTransaction tx, string table);

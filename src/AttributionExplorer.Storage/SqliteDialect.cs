@@ -20,6 +20,8 @@ public sealed class SqliteDialect : SqlDialect
 
     // BeginTransaction takes the write lock at once (BEGIN IMMEDIATE): writers already run one at a time.
     public override string ForUpdate => "";
+    public override string SkipLocked => "";
+    public override string ForShare => "";
 
     public override void LockTableForWrite(DbConnection c, DbTransaction tx, string table) { }
 

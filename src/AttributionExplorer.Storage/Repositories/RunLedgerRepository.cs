@@ -1,12 +1,16 @@
 using System.Text.Json;
 using AttributionExplorer.Core.Runs;
+using System.Data.Common;
 using Dapper;
 
 namespace AttributionExplorer.Storage.Repositories;
 
-/// <summary>SQLite adapter of the run ledger. Every state change is one conditional UPDATE (… RETURNING), so two
-/// workers never both hold a lease.</summary>
-public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
+/// <summary>The run ledger of both back ends, safe for workers on many machines sharing one PostgreSQL database. Every
+/// state change is one conditional UPDATE (SQLite runs writers one at a time; PostgreSQL, under READ COMMITTED,
+/// re-checks the condition on the row's newest version after waiting for a concurrent writer), so two workers never
+/// both hold a lease. <see cref="ClaimNext"/> picks its run with the dialect's SKIP LOCKED: workers polling one queue
+/// take different runs instead of queueing behind each other.</summary>
+public sealed class RunLedgerRepository(ISqlDatabase database) : IRunLedger
 {
     private const string Columns = "id, dataset_id, kind, identity, parameters_json, upstream_json, state, lease_owner, lease_expires_utc, attempts, error, result_json, created_utc, started_utc, finished_utc, seconds";
 
@@ -14,8 +18,12 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
     {
         using var c = database.Open();
         using var tx = c.BeginTransaction();
+        // Of two racing inserts the second waits for the first to commit, then does nothing; the read below sees the row.
+        // ON CONFLICT takes an id from the sequence before it finds the conflict: the NOT EXISTS spares it when the run
+        // is there already (every rerun of a pipeline), so run numbers grow with new runs only.
         c.Execute("INSERT INTO runs (dataset_id, kind, identity, parameters_json, upstream_json, state, created_utc) " +
-                  "VALUES (@datasetId, @kind, @identity, @parametersJson, @upstream, 'queued', @now) ON CONFLICT (dataset_id, identity) DO NOTHING",
+                  "SELECT @datasetId, @kind, @identity, @parametersJson, @upstream, 'queued', @now " +
+                  "WHERE NOT EXISTS (SELECT 1 FROM runs WHERE dataset_id = @datasetId AND identity = @identity) ON CONFLICT (dataset_id, identity) DO NOTHING",
             new { datasetId, kind, identity, parametersJson, upstream = JsonSerializer.Serialize(upstream), now = Now() }, tx);
         // Asking again for a cancelled run means the user wants it after all.
         c.Execute("UPDATE runs SET state = 'queued', error = NULL, finished_utc = NULL WHERE dataset_id = @datasetId AND identity = @identity AND state = 'cancelled'",
@@ -40,36 +48,40 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
     public IReadOnlyList<RunRecord> List(long datasetId, string? kind = null, RunState? state = null)
     {
         using var c = database.Open();
-        return Query(c, "WHERE dataset_id = @datasetId AND (@kind IS NULL OR kind = @kind) AND (@state IS NULL OR state = @state) ORDER BY id DESC",
+        return Query(c, "WHERE dataset_id = @datasetId AND (CAST(@kind AS text) IS NULL OR kind = @kind) AND (CAST(@state AS text) IS NULL OR state = @state) ORDER BY id DESC",
             new { datasetId, kind, state = state is { } s ? StateText(s) : null });
     }
 
     public RunRecord? TryClaim(long runId, string owner, TimeSpan lease, DateTime nowUtc)
     {
         using var c = database.Open();
-        long? id = c.ExecuteScalar<long?>(
+        return Query(c,
             "UPDATE runs SET attempts = attempts + CASE WHEN state = 'running' AND lease_owner = @owner THEN 0 ELSE 1 END, " +
             "state = 'running', lease_owner = @owner, lease_expires_utc = @expires, error = NULL, " +
             "started_utc = COALESCE(started_utc, @now), finished_utc = NULL " +
-            "WHERE id = @runId AND (state IN ('queued', 'failed') OR (state = 'running' AND (lease_owner = @owner OR lease_expires_utc IS NULL OR lease_expires_utc < @now))) RETURNING id",
-            new { runId, owner, now = Text(nowUtc), expires = Text(nowUtc + lease) });
-        return id is null ? null : Get(runId);
+            "WHERE id = @runId AND (state IN ('queued', 'failed') OR (state = 'running' AND (lease_owner = @owner OR lease_expires_utc IS NULL OR lease_expires_utc < @now))) " +
+            $"RETURNING {Columns}",
+            new { runId, owner, now = Text(nowUtc), expires = Text(nowUtc + lease) }, select: false).FirstOrDefault();
     }
 
     public RunRecord? ClaimNext(IReadOnlyCollection<string> kinds, string owner, TimeSpan lease, DateTime nowUtc, int maxAttempts)
     {
         using var c = database.Open();
         string now = Text(nowUtc);
-        // Runs whose worker died too often fail with the reason instead of being retried forever.
-        c.Execute("UPDATE runs SET state = 'failed', error = 'its worker stopped ' || attempts || ' times without finishing (lease expired); giving up', finished_utc = @now, lease_owner = NULL, lease_expires_utc = NULL " +
-                  "WHERE kind IN @kinds AND state = 'running' AND lease_expires_utc < @now AND attempts >= @maxAttempts",
-            new { kinds, now, maxAttempts });
-        long? id = c.ExecuteScalar<long?>(
+        var kindList = kinds.ToArray();
+        var dialect = database.Dialect;
+        // Runs whose worker died too often fail with the reason instead of being retried forever; rows another worker
+        // is changing right now are left to it.
+        c.Execute("UPDATE runs SET state = 'failed', error = 'its worker stopped ' || attempts || ' times without finishing (lease expired); giving up', " +
+                  "finished_utc = @now, lease_owner = NULL, lease_expires_utc = NULL " +
+                  $"WHERE id IN (SELECT id FROM runs WHERE {dialect.InList("kind", "@kinds")} AND state = 'running' AND lease_expires_utc < @now AND attempts >= @maxAttempts{dialect.SkipLocked})",
+            new { kinds = kindList, now, maxAttempts = (long)maxAttempts });
+        return Query(c,
             "UPDATE runs SET state = 'running', lease_owner = @owner, lease_expires_utc = @expires, attempts = attempts + 1, started_utc = COALESCE(started_utc, @now) " +
-            "WHERE id = (SELECT id FROM runs WHERE kind IN @kinds AND (state = 'queued' OR (state = 'running' AND lease_expires_utc < @now)) ORDER BY id LIMIT 1) " +
-            "AND (state = 'queued' OR (state = 'running' AND lease_expires_utc < @now)) RETURNING id",
-            new { kinds, owner, now, expires = Text(nowUtc + lease) });
-        return id is { } runId ? Query(c, "WHERE id = @runId", new { runId }).Single() : null;
+            $"WHERE id = (SELECT id FROM runs WHERE {dialect.InList("kind", "@kinds")} AND (state = 'queued' OR (state = 'running' AND lease_expires_utc < @now)) " +
+            $"ORDER BY id LIMIT 1{dialect.SkipLocked}) " +
+            $"RETURNING {Columns}",
+            new { kinds = kindList, owner, now, expires = Text(nowUtc + lease) }, select: false).FirstOrDefault();
     }
 
     public bool Renew(long runId, string owner, TimeSpan lease, DateTime nowUtc)
@@ -84,7 +96,8 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
         using var c = database.Open();
         using var tx = c.BeginTransaction();
         RequireOwner(c, tx, runId, owner);
-        c.Execute("INSERT OR REPLACE INTO run_units (run_id, unit_key, value_json, seconds) VALUES (@runId, @Key, @ValueJson, @Seconds)",
+        c.Execute("INSERT INTO run_units (run_id, unit_key, value_json, seconds) VALUES (@runId, @Key, @ValueJson, @Seconds) " +
+                  "ON CONFLICT (run_id, unit_key) DO UPDATE SET value_json = excluded.value_json, seconds = excluded.seconds",
             new { runId, unit.Key, unit.ValueJson, unit.Seconds }, tx);
         tx.Commit();
     }
@@ -101,7 +114,8 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
         using var c = database.Open();
         using var tx = c.BeginTransaction();
         RequireOwner(c, tx, runId, owner);
-        c.Execute("INSERT OR REPLACE INTO run_artifacts (run_id, name, path, sha256, bytes) VALUES (@runId, @Name, @path, @Sha256, @Bytes)",
+        c.Execute("INSERT INTO run_artifacts (run_id, name, path, sha256, bytes) VALUES (@runId, @Name, @path, @Sha256, @Bytes) " +
+                  "ON CONFLICT (run_id, name) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, bytes = excluded.bytes",
             new { runId, artifact.Name, path = database.Paths.ToStored(database.Paths.ToFull(artifact.RelativePath)), artifact.Sha256, artifact.Bytes }, tx);
         tx.Commit();
     }
@@ -137,14 +151,18 @@ public sealed class RunLedgerRepository(SqliteDatabase database) : IRunLedger
             new { runId, now = Now() }) == 1;
     }
 
-    private static void RequireOwner(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, long runId, string owner)
+    /// <summary>Holds a share lock on the run until the caller commits, so no other worker can take the lease over
+    /// between this check and the write it guards.</summary>
+    private void RequireOwner(DbConnection c, DbTransaction tx, long runId, string owner)
     {
-        if (c.ExecuteScalar<long>("SELECT COUNT(*) FROM runs WHERE id = @runId AND state = 'running' AND lease_owner = @owner", new { runId, owner }, tx) != 1)
+        if (c.ExecuteScalar<long?>($"SELECT id FROM runs WHERE id = @runId AND state = 'running' AND lease_owner = @owner{database.Dialect.ForShare}", new { runId, owner }, tx) is null)
             throw new RunLeaseLostException(runId, owner);
     }
 
-    internal static IReadOnlyList<RunRecord> Query(System.Data.Common.DbConnection c, string where, object args, System.Data.Common.DbTransaction? tx = null) =>
-        c.Query<Row>($"SELECT {Columns} FROM runs {where}", args, tx).Select(r => r.ToRecord()).ToList();
+    /// <summary>Runs read with <paramref name="where"/> after SELECT … FROM runs, or (select: false) the rows a whole
+    /// statement returns (UPDATE … RETURNING).</summary>
+    internal static IReadOnlyList<RunRecord> Query(DbConnection c, string where, object args, DbTransaction? tx = null, bool select = true) =>
+        c.Query<Row>(select ? $"SELECT {Columns} FROM runs {where}" : where, args, tx).Select(r => r.ToRecord()).ToList();
 
     private static string Now() => Text(DateTime.UtcNow);
     private static string Text(DateTime t) => DapperSetup.ToText(t);
