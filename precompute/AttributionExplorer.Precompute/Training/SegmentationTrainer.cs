@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AttributionExplorer.Core.Options;
+using AttributionExplorer.Core.Training;
 using AttributionExplorer.Precompute.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,8 +13,8 @@ public sealed record TrainProgress(int Epoch, int Epochs, int Batch, int Batches
 /// errors (their cause, multi-threaded oneDNN convolutions, is switched off); the field stays for the stored summaries.</summary>
 public sealed record TrainResult(double[] EpochLosses, double Seconds, int RecomputedBatches);
 
-/// <summary>Cross-entropy (ignore 255), Adam with L2 weight decay, reduce-on-plateau on the epoch loss,
-/// seeded shuffling and horizontal flips.</summary>
+/// <summary>Cross-entropy (ignore 255), Adam with L2 weight decay, reduce-on-plateau on the epoch loss or cosine
+/// annealing per batch (<see cref="TrainingOptions.Schedule"/>), seeded shuffling and horizontal flips.</summary>
 public static class SegmentationTrainer
 {
     public const int IgnoreIndex = 255;
@@ -33,6 +34,8 @@ public static class SegmentationTrainer
         var losses = new double[options.Epochs];
         var order = Enumerable.Range(0, train.Count).ToArray();
         var device = ComputeDevice.Of(model);
+        bool cosine = options.Schedule == LearningRateSchedules.Cosine;
+        double rate = options.LearningRate;
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -43,6 +46,11 @@ public static class SegmentationTrainer
             {
                 ct.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
+                if (cosine)
+                {
+                    rate = LearningRateSchedules.CosineRate(options.LearningRate, epoch * batches + b, options.Epochs * batches);
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+                }
                 var indices = order.Skip(b * options.BatchSize).Take(options.BatchSize).ToArray();
                 var (images, labels) = LoadBatch(train, indices, device);
                 if (options.HorizontalFlip) (images, labels) = FlipSome(images, labels, random);
@@ -56,10 +64,10 @@ public static class SegmentationTrainer
                     throw new InvalidOperationException($"non-finite gradients at epoch {epoch + 1}, batch {b + 1} (see README, TorchSharp on Debian 12)");
                 optimizer.step();
                 total += value * indices.Length;
-                progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, plateau.LearningRate));
+                progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, cosine ? rate : plateau.LearningRate));
             }
             losses[epoch] = total / train.Count;
-            if (plateau.Step(losses[epoch]))
+            if (!cosine && plateau.Step(losses[epoch]))
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = plateau.LearningRate;
         }
         model.eval();

@@ -8,7 +8,8 @@ public static class WorkerSettings
 {
     public static AppOptions Load(string? configPath = null)
     {
-        string path = configPath ?? PathResolver.Resolve("appsettings.json");
+        // AddJsonFile reads a relative path against the program's folder, not the directory the user typed it in.
+        string path = Path.GetFullPath(configPath ?? PathResolver.Resolve("appsettings.json"));
         if (!File.Exists(path))
             throw new FileNotFoundException(
                 $"appsettings.json not found at {path}. Run from the repository root or set {PathResolver.HomeVariable}.", path);

@@ -1,6 +1,8 @@
 using AttributionExplorer.Core.Domain;
 using AttributionExplorer.Core.Options;
+using System.Text.Json.Serialization;
 using AttributionExplorer.Core.Runs;
+using AttributionExplorer.Core.Training;
 using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Evaluation;
 using AttributionExplorer.Precompute.Models;
@@ -13,14 +15,17 @@ namespace AttributionExplorer.Worker.Pipeline;
 /// <summary>The parameters of one training run (kind "train"): everything that changes the checkpoint.</summary>
 public sealed record TrainRunParameters(string Architecture, int NumClasses, int ImageSize, int BaseWidth, int BlocksPerStage,
     int AsppChannels, int[] AsppRates, int Epochs, int BatchSize, double LearningRate, double WeightDecay, double PlateauFactor,
-    int PlateauPatience, bool HorizontalFlip, string Optimizer, string Loss, int Seed, int TrajectoryEpochs = 1) : IRunParameters
+    int PlateauPatience, bool HorizontalFlip, string Optimizer, string Loss, int Seed, int TrajectoryEpochs = 1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Schedule = null) : IRunParameters
 {
+    // Schedule is null for reduce-on-plateau, so runs recorded before schedules existed keep their identity.
     public string RunKind => "train";
 
     public static TrainRunParameters Of(ModelOptions model, TrainingOptions training, int seed, int numClasses) =>
         new("deeplabv3", numClasses, model.ImageSize, model.BaseWidth, model.BlocksPerStage, model.AsppChannels, model.AsppRates,
             training.Epochs, training.BatchSize, training.LearningRate, training.WeightDecay, training.PlateauFactor, training.PlateauPatience,
-            training.HorizontalFlip, "adam", "cross_entropy(ignore=255)", seed, training.TrajectoryEpochs);
+            training.HorizontalFlip, "adam", "cross_entropy(ignore=255)", seed, training.TrajectoryEpochs,
+            training.Schedule == LearningRateSchedules.Plateau ? null : training.Schedule);
 
     /// <summary>The epochs whose end-of-epoch weights become checkpoints, ascending; the last is the final model.</summary>
     public int[] CheckpointEpochs => Enumerable.Range(Epochs - TrajectoryEpochs + 1, TrajectoryEpochs).ToArray();

@@ -44,6 +44,7 @@ public static class LabelErrorStudy
         modelOptions.ImageSize = config.ModelSize;
         var training = demo.Training.WithEpochs(config.Epochs);
         training.Threads = config.Threads;
+        if (config.Schedule is { } schedule) training.Schedule = schedule;
         string folder = Path.Combine(config.WorkFolder, $"scene{config.SceneSeed}-plant{plantingSeed}-rate{rate:0.###}-n{config.Train}");
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         var data = StudyDataset.Generate(demo, folder, config.ModelSize);

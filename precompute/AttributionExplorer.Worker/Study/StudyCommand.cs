@@ -25,16 +25,19 @@ public static class StudyCommand
         var imageSize = Int("--image-size", "generated image side (px)", 96);
         var threads = Int("--threads", "libtorch intra-op threads", 1);
         var resamples = Int("--resamples", "bootstrap resamples", 1000);
+        var schedule = new Option<string?>("--schedule") { Description = "learning-rate schedule of every model: plateau or cosine (default: the demo's)" };
         var output = new Option<string>("--out") { Description = "JSON file for the figures", DefaultValueFactory = _ => "study-label-errors.json" };
         var work = new Option<string>("--work") { Description = "folder for generated datasets (made fresh per run)", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "ae-study") };
         var labelErrors = new Command("label-errors", "plant errors, train an ensemble, featurize TRAK, score every detector: AUROC / AP / P@5% with 95% bootstrap intervals, overall and per error kind")
-            { train, val, sceneSeed, plantingSeeds, rates, kinds, epochs, models, trajectory, k, lambda, folds, modelSize, imageSize, threads, resamples, output, work };
+            { train, val, sceneSeed, plantingSeeds, rates, kinds, epochs, models, trajectory, k, lambda, folds, modelSize, imageSize, threads, resamples, schedule, output, work };
         labelErrors.SetAction(r =>
         {
             var config = new StudyConfig(r.GetValue(train), r.GetValue(val), r.GetValue(sceneSeed), Ints(r.GetValue(plantingSeeds)!),
                 r.GetValue(rates)!.Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
                 r.GetValue(kinds)!, r.GetValue(epochs), r.GetValue(models), r.GetValue(trajectory), r.GetValue(k), r.GetValue(lambda),
-                r.GetValue(folds), r.GetValue(modelSize), r.GetValue(imageSize), r.GetValue(threads), r.GetValue(resamples), r.GetValue(work)!);
+                r.GetValue(folds), r.GetValue(modelSize), r.GetValue(imageSize), r.GetValue(threads), r.GetValue(resamples), r.GetValue(work)!, r.GetValue(schedule));
+            if (config.Schedule is { } chosen && !Core.Training.LearningRateSchedules.All.Contains(chosen))
+                throw new ArgumentException($"--schedule must be {string.Join(" or ", Core.Training.LearningRateSchedules.All)}, got {chosen}");
             LabelErrorStudy.Run(config, r.GetValue(output)!, Console.WriteLine);
             return 0;
         });

@@ -53,7 +53,13 @@ public sealed record LdsSeedCeiling(string TargetKind, MeanWithError Spearman, i
 /// <param name="DefaultClassTarget">The class-target variant the app's "class" kind used when the study ran.</param>
 /// <param name="SeedCeilings">Per kind, when the study retrained some subsets under a second seed.</param>
 public sealed record LdsEnsembleResult(int TrainImages, int HeldOutImages, int Subsets, double Alpha, int SubsetSize, int ProjectionDim,
-    int CheckpointsPerRun, string DefaultClassTarget, IReadOnlyList<LdsEnsemblePoint> Points, IReadOnlyList<LdsSeedCeiling>? SeedCeilings = null);
+    int CheckpointsPerRun, string DefaultClassTarget, IReadOnlyList<LdsEnsemblePoint> Points, IReadOnlyList<LdsSeedCeiling>? SeedCeilings = null,
+    int SeedsPerSubset = 1, IReadOnlyList<LdsReference>? References = null);
+
+/// <summary>A non-attribution predictor of the subset models' outputs, scored like LDS (Spearman over subsets, mean ±
+/// SE over targets): what the ground truth follows besides the attribution (e.g. a subset's share of labelled
+/// foreground, or the component every target of the kind shares).</summary>
+public sealed record LdsReference(string TargetKind, string Predictor, MeanWithError Spearman);
 
 /// <param name="LossIncrease">Mean over targets (and seeds) of loss(model without the top-k) − loss(full-data model).</param>
 public sealed record CounterfactualCell(string Method, int Removed, MeanWithError LossIncrease);

@@ -1,3 +1,4 @@
+using AttributionExplorer.Core.Training;
 using AttributionExplorer.Core.Images;
 
 namespace AttributionExplorer.Core.Options;
@@ -69,6 +70,9 @@ public sealed class TrainingOptions
     /// <summary>Reduce-on-plateau: factor and patience (epochs) on the training loss.</summary>
     public double PlateauFactor { get; set; } = 0.5;
     public int PlateauPatience { get; set; } = 3;
+    /// <summary>"plateau" (reduce-on-plateau with the two settings above) or "cosine" (annealed per batch to zero,
+    /// which the plateau settings do not affect); see <see cref="LearningRateSchedules"/>.</summary>
+    public string Schedule { get; set; } = LearningRateSchedules.Plateau;
     public bool HorizontalFlip { get; set; } = true;
     /// <summary>One training run per seed; TRAK ensembles over all of their checkpoints.</summary>
     public int[] Seeds { get; set; } = [0, 1];

@@ -22,4 +22,12 @@ public class OptionsProblemsTests
         var error = Assert.Throws<ArgumentException>(() => options.Validated("appsettings.json"));
         Assert.StartsWith("appsettings.json: AttributionExplorer:", error.Message);
     }
+
+    [Fact]
+    public void AnUnknownScheduleIsNamedByItsKey()
+    {
+        var options = new AppOptions().WithDefaultsForEmptyArrays();
+        options.Demo.Training.Schedule = "onecycle";
+        Assert.Equal(["AttributionExplorer:Demo:Training:Schedule = onecycle: must be plateau or cosine"], OptionsProblems.Of(options));
+    }
 }

@@ -94,4 +94,24 @@ public class SegmentationTrainerTests
             if (flipped) Assert.True(fl[n].equal(labels[n].flip(1)).all().item<bool>());
         }
     }
+
+    [Fact]
+    public void TheCosineScheduleSetsEveryBatchsRateFromItsClosedFormAndStillLearns()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(0);
+        var model = DeepLabV3.Create(new ModelOptions { ImageSize = 32, BaseWidth = 8, BlocksPerStage = 1, AsppChannels = 16 }, 2);
+        var reported = new List<TrainProgress>();
+        var options = new TrainingOptions { Epochs = 6, BatchSize = 4, LearningRate = 4e-3, WeightDecay = 0, Schedule = "cosine", PlateauPatience = 0, PlateauFactor = 0.1 };
+        var result = SegmentationTrainer.Train(model, new SquaresSource(16, seed: 1), options, seed: 0, new SyncProgress(reported.Add));
+        Assert.Equal(24, reported.Count);
+        for (int step = 0; step < reported.Count; step++)
+            Assert.Equal(Core.Training.LearningRateSchedules.CosineRate(4e-3, step, 24), reported[step].LearningRate, 15);
+        Assert.True(result.EpochLosses[^1] < result.EpochLosses[0] * 0.7, string.Join(", ", result.EpochLosses));
+    }
+
+    private sealed class SyncProgress(Action<TrainProgress> report) : IProgress<TrainProgress>
+    {
+        public void Report(TrainProgress value) => report(value);
+    }
 }

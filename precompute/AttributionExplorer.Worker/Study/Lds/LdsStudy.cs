@@ -37,6 +37,7 @@ public static class LdsStudy
         };
         var training = demo.Training.WithEpochs(config.Epochs);
         training.Threads = config.Threads;
+        if (config.Schedule is { } schedule) training.Schedule = schedule;
         // The study keeps its own trajectory checkpoints (LdsStudyTrainParameters.Trajectory); subset models keep their final one.
         training.TrajectoryEpochs = 1;
         TorchThreads.Configure(config.Threads);
@@ -51,8 +52,14 @@ public static class LdsStudy
         var subsets = SubsetSampler.Sample(train.Count, config.Alpha, config.Subsets, config.SubsetSeed);
         var subsetRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets, config.Alpha, config.SubsetSeed, train, log,
             sameSeed: config.SameSeed);
-        var replicateRuns = LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets.Take(config.Replicates).ToList(), config.Alpha,
-            config.SubsetSeed, train, log, LdsStudyTraining.ReplicateSeedOffset, config.SameSeed);
+        // Round r trains every subset under seed offset r·ReplicateSeedOffset; round 1 doubles as the replicates.
+        var rounds = new List<IReadOnlyList<RunRecord>> { subsetRuns };
+        for (int round = 1; round < config.SeedsPerSubset; round++)
+            rounds.Add(LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets, config.Alpha, config.SubsetSeed, train, log,
+                round * LdsStudyTraining.ReplicateSeedOffset, config.SameSeed));
+        var replicateRuns = rounds.Count > 1 ? rounds[1]
+            : LdsStudyTraining.Subsets(context, dataset, model, training, classes, subsets.Take(config.Replicates).ToList(), config.Alpha,
+                config.SubsetSeed, train, log, LdsStudyTraining.ReplicateSeedOffset, config.SameSeed);
         log($"models ready ({clock.Elapsed.TotalSeconds:0}s)");
 
         var kinds = PlanTargets(context, config, runs, model, classes, categories, val, log);
@@ -60,7 +67,7 @@ public static class LdsStudy
         {
             log($"targets: {string.Join(", ", kinds.Select(k => $"{k.Kind} {k.Plan.Targets.Count}"))}");
             var projection = new TrakProjection(config.K, "gaussian", 0, context.Options.Demo.Trak.GradientBatchSize);
-            var scores = LdsStudyTrak.Scores(context, dataset, runs, kinds, model, classes, projection, config.Lambda, config.Threads, train, val, log);
+            var scores = LdsStudyTrak.Scores(context, dataset, runs, kinds, model, classes, projection, config.Lambda, config.Threads, train, val, log, config.TrainFeatures);
             if (subsets.Length == 0)
             {
                 log($"no subset models asked for (--subsets 0): ensemble and TRAK scores prepared, no figures ({clock.Elapsed.TotalSeconds:0}s)");
@@ -69,32 +76,35 @@ public static class LdsStudy
             var settings = new
             {
                 dataset = dataset.Name, sceneSeed = config.SceneSeed, train = train.Count, heldOut = val.Count, config.ModelSize, model.BaseWidth,
-                config.Epochs, training.BatchSize, training.LearningRate, models = config.Models, checkpointsPerRun = config.Trajectory,
-                config.Subsets, config.Alpha, config.SubsetSeed, subsetModelSeeds = config.SameSeed ? "one seed for every subset" : "seed subsetSeed·1000 + j", config.Replicates, k = config.K, config.Lambda, projection = "gaussian, seed 0",
+                config.Epochs, training.BatchSize, training.LearningRate, training.Schedule, models = config.Models, checkpointsPerRun = config.Trajectory,
+                config.Subsets, config.Alpha, config.SubsetSeed, subsetModelSeeds = config.SameSeed ? "one seed for every subset" : "seed subsetSeed·1000 + j", config.Replicates,
+                seedsPerSubset = config.SeedsPerSubset, trainFeatures = config.TrainFeatures ?? "loss", references = "foreground share, shared component", groundTruthBatchNorm = config.RecalibrateBatchNorm ? "re-estimated on the whole training set" : "as trained", groundTruth = config.SeedsPerSubset == 1 ? "one model per subset" : $"mean output of {config.SeedsPerSubset} seeds per subset", k = config.K, config.Lambda, projection = "gaussian, seed 0",
                 kinds = kinds.Select(k => k.Kind).ToArray(), defaultClassTarget = PluginRegistry.DefaultClassTarget,
             };
-            var upstream = subsetRuns.Concat(replicateRuns).Select(r => r.Id).Concat(runs.Select(r => r.Run.Id)).ToList();
+            var upstream = rounds.SelectMany(r => r).Concat(replicateRuns).Distinct().Select(r => r.Id).Concat(runs.Select(r => r.Run.Id)).ToList();
             var outcome = context.Runs.Execute(dataset.Id, dataset.Version,
                 new EvaluationParameters(EvaluationKinds.LdsEnsemble, JsonSerializer.SerializeToElement(settings)), upstream, scope =>
                 {
                     var outputs = kinds.SelectMany(k => k.Plan.Targets.Select(t => (t.ExampleIndex, t.Output))).ToList();
-                    var actual = subsetRuns.Select((run, j) => scope.Unit($"subset{j}", () =>
+                    double[] Outputs(RunRecord run)
                     {
                         using var network = LdsStudyTraining.Load(context, run, LdsStudyTraining.ModelArtifact, model, classes);
+                        if (config.RecalibrateBatchNorm) BatchNormRecalibration.Recalibrate(network, train);
                         return OutputEvaluator.Values(network, val, outputs);
-                    })).ToList();
-                    var replicates = replicateRuns.Select((run, j) => scope.Unit($"replicate{j}", () =>
-                    {
-                        using var network = LdsStudyTraining.Load(context, run, LdsStudyTraining.ModelArtifact, model, classes);
-                        return OutputEvaluator.Values(network, val, outputs);
-                    })).ToList();
+                    }
+                    var perRound = rounds.Select((runs, r) => (IReadOnlyList<double[]>)runs.Select((run, j) => scope.Unit(r == 0 ? $"subset{j}" : $"subset{j}-seed{r}", () => Outputs(run))).ToList()).ToList();
+                    var actual = LdsStudyFigures.MeanOverSeeds(perRound);
+                    var replicates = rounds.Count > 1 ? perRound[1]
+                        : replicateRuns.Select((run, j) => scope.Unit($"replicate{j}", () => Outputs(run))).ToList();
+                    var firstSeed = perRound[0];
                     var names = kinds.Select(k => k.Kind).ToList();
                     var byKind = ByKind(actual, kinds);
                     var points = LdsStudyFigures.Points(names, scores, config.ModelCounts, subsets, byKind);
                     var ceilings = replicates.Count == 0 ? null
-                        : LdsStudyFigures.Ceilings(names, byKind.Select(a => a.Take(replicates.Count).ToArray()).ToList(), ByKind(replicates, kinds));
+                        : LdsStudyFigures.Ceilings(names, ByKind(firstSeed.Take(replicates.Count).ToList(), kinds), ByKind(replicates, kinds));
+                    var references = LdsStudyFigures.References(names, subsets, byKind, train.Examples.Select(e => LdsStudyFigures.ForegroundFraction(e.Labels)).ToList());
                     return new LdsEnsembleResult(train.Count, val.Count, subsets.Length, config.Alpha, subsets[0].Length, config.K,
-                        config.Trajectory, PluginRegistry.DefaultClassTarget, points, ceilings);
+                        config.Trajectory, PluginRegistry.DefaultClassTarget, points, ceilings, config.SeedsPerSubset, references);
                 });
             log($"figures: run {outcome.Run.Id} (eval.{EvaluationKinds.LdsEnsemble}, {(outcome.Reused ? "reused" : "computed")}), {clock.Elapsed.TotalSeconds:0}s in all");
             foreach (var line in LdsStudyFigures.Table(outcome.Result)) log(line);

@@ -43,6 +43,68 @@ public static class LdsStudyFigures
         return result;
     }
 
+    /// <summary>Each subset's ground truth: the mean, per target, of the outputs of its models under every seed.</summary>
+    /// <param name="perSeed">[seed round][subset] → outputs [targets]</param>
+    public static List<double[]> MeanOverSeeds(IReadOnlyList<IReadOnlyList<double[]>> perSeed)
+    {
+        int subsets = perSeed[0].Count;
+        if (perSeed.Any(r => r.Count != subsets)) throw new ArgumentException("every seed round must cover every subset", nameof(perSeed));
+        return Enumerable.Range(0, subsets).Select(j =>
+        {
+            var mean = new double[perSeed[0][j].Length];
+            foreach (var round in perSeed)
+                for (int t = 0; t < mean.Length; t++) mean[t] += round[j][t] / perSeed.Count;
+            return mean;
+        }).ToList();
+    }
+
+    public const string ForegroundShare = "foreground share of the subset", SharedComponent = "mean of the kind's other targets";
+
+    /// <summary>Two reference predictors per kind. Foreground share: Σ over the subset of each training image's fraction
+    /// of labelled non-background pixels, the same for every target (signed: negative when more foreground lowers the
+    /// output). Shared component: for target t, the mean over the kind's other targets of their outputs on the same
+    /// subset — high when the subsets move every target of the kind together (a global effect, not a per-target one).</summary>
+    /// <param name="foreground">per training example, its share of labelled foreground pixels</param>
+    public static IReadOnlyList<LdsReference> References(IReadOnlyList<string> kinds, IReadOnlyList<int[]> subsets, IReadOnlyList<double[][]> actual,
+        IReadOnlyList<double> foreground)
+    {
+        var result = new List<LdsReference>();
+        var share = subsets.Select(s => s.Sum(i => foreground[i])).ToArray();
+        for (int k = 0; k < kinds.Count; k++)
+        {
+            int targets = actual[k].Length == 0 ? 0 : actual[k][0].Length;
+            var byForeground = new List<double>();
+            var byOthers = new List<double>();
+            for (int t = 0; t < targets; t++)
+            {
+                var output = actual[k].Select(a => a[t]).ToArray();
+                if (Core.Similarity.RankAgreement.Spearman(share, output) is { } rho) byForeground.Add(rho);
+                if (targets > 1)
+                {
+                    var others = actual[k].Select(a => (a.Sum() - a[t]) / (targets - 1)).ToArray();
+                    if (Core.Similarity.RankAgreement.Spearman(others, output) is { } shared) byOthers.Add(shared);
+                }
+            }
+            result.Add(new LdsReference(kinds[k], ForegroundShare, MeanWithError.Of(byForeground)));
+            result.Add(new LdsReference(kinds[k], SharedComponent, MeanWithError.Of(byOthers)));
+        }
+        return result;
+    }
+
+    /// <summary>A training example's share of labelled foreground: pixels with a class other than background (0),
+    /// over the pixels not ignored (255).</summary>
+    public static double ForegroundFraction(byte[] labels)
+    {
+        int labelled = 0, foreground = 0;
+        foreach (byte label in labels)
+        {
+            if (label == 255) continue;
+            labelled++;
+            if (label != 0) foreground++;
+        }
+        return labelled == 0 ? 0 : (double)foreground / labelled;
+    }
+
     public static float[][] Mean(IReadOnlyList<float[][]> members)
     {
         int rows = members[0].Length, cols = rows == 0 ? 0 : members[0][0].Length;
@@ -59,7 +121,8 @@ public static class LdsStudyFigures
 
     public static IEnumerable<string> Table(LdsEnsembleResult result)
     {
-        yield return $"LDS (Spearman, mean ± SE over targets) of TRAK, {result.Subsets} subset models of {result.SubsetSize}/{result.TrainImages} (α = {result.Alpha}), k = {result.ProjectionDim}";
+        string truth = result.SeedsPerSubset == 1 ? "one model per subset" : $"ground truth the mean of {result.SeedsPerSubset} seeds per subset";
+        yield return $"LDS (Spearman, mean ± SE over targets) of TRAK, {result.Subsets} subsets of {result.SubsetSize}/{result.TrainImages} (α = {result.Alpha}, {truth}), k = {result.ProjectionDim}";
         foreach (var kind in result.Points.GroupBy(p => p.TargetKind))
         {
             yield return $"  {kind.Key} ({kind.First().Targets} targets)";
@@ -67,6 +130,8 @@ public static class LdsStudyFigures
                 yield return $"    {p.Models,2} model(s), {(p.Trajectory ? "with trajectory" : "final only"),-15} ({p.Checkpoints,2} checkpoints): " +
                              $"{p.Spearman.Mean:F3} ± {p.Spearman.StandardError:F3} (n = {p.Spearman.Count})";
         }
+        foreach (var r in result.References ?? [])
+            yield return $"  reference, {r.TargetKind}: {r.Predictor} {r.Spearman.Mean:F3} ± {r.Spearman.StandardError:F3} (n = {r.Spearman.Count})";
         foreach (var c in result.SeedCeilings ?? [])
             yield return $"  seed-noise ceiling, {c.TargetKind}: Spearman between two seeds' subset models over {c.Subsets} subsets {c.Spearman.Mean:F3} ± {c.Spearman.StandardError:F3} (n = {c.Spearman.Count})";
     }

@@ -26,7 +26,11 @@ public sealed record LdsStudySubsetResult(double Seconds);
 
 /// <summary>TRAK's train side for one checkpoint of a training run: the scoring matrix (ΦᵀΦ + λ·mean diag·I)⁻¹Φᵀ [k, n]
 /// (artifact "scoring") and the kernel's spectrum.</summary>
-public sealed record LdsStudyKernelParameters(long TrainRunId, int Epoch, TrakProjection Projection, double Lambda) : IRunParameters
+/// <param name="TrainFeatures">null: gradients of the training loss (the product's TRAK); "margin": gradients of the
+/// train image's full-image margin with the out-to-loss factor Q folded into the scoring matrix (the reference's
+/// roles: features from the output function, Q applied at scoring).</param>
+public sealed record LdsStudyKernelParameters(long TrainRunId, int Epoch, TrakProjection Projection, double Lambda,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? TrainFeatures = null) : IRunParameters
 {
     public string RunKind => "study.lds.kernel";
 }

@@ -25,10 +25,13 @@ public static class LdsStudyTrak
 {
     public const string ScoringArtifact = "scoring", ScoresArtifact = "scores";
 
+    /// <summary>Train features from the full-image margin instead of the loss (<see cref="LdsStudyKernelParameters.TrainFeatures"/>).</summary>
+    public const string MarginFeatures = "margin";
+
     /// <returns>[ensemble run][kept epoch][kind] → scores [targets][train].</returns>
     public static float[][][][][] Scores(PipelineContext context, DatasetInfo dataset, IReadOnlyList<EnsembleRun> runs, IReadOnlyList<KindTargets> kinds,
         ModelOptions model, int classes, TrakProjection projection, double lambda, int threads, InMemorySegmentationSource train,
-        InMemorySegmentationSource val, Action<string> log)
+        InMemorySegmentationSource val, Action<string> log, string? trainFeatures = null)
     {
         var settings = projection.Settings(lambda, context.GradientMethod) with { Threads = threads };
         int n = train.Count;
@@ -41,7 +44,7 @@ public static class LdsStudyTrak
             {
                 var clock = Stopwatch.StartNew();
                 int epoch = runs[r].Epochs[e];
-                var kernel = context.Runs.Ensure(dataset.Id, dataset.Version, new LdsStudyKernelParameters(runs[r].Run.Id, epoch, projection, lambda), [runs[r].Run.Id]);
+                var kernel = context.Runs.Ensure(dataset.Id, dataset.Version, new LdsStudyKernelParameters(runs[r].Run.Id, epoch, projection, lambda, trainFeatures), [runs[r].Run.Id]);
                 var scoreRuns = kinds.Select(k => context.Runs.Ensure(dataset.Id, dataset.Version,
                     new LdsStudyScoreParameters(kernel.Id, k.Kind, k.Output, k.Plan.Targets.Count, k.PredictionRunIds), [kernel.Id, .. k.PredictionRunIds])).ToList();
                 bool computed = !(kernel.IsComplete && scoreRuns.All(s => s.IsComplete));
@@ -53,9 +56,12 @@ public static class LdsStudyTrak
                     {
                         using var inner = torch.NewDisposeScope();
                         var watch = Stopwatch.StartNew();
-                        var (phi, _) = TrakFeatures.Compute(network, train, _ => TrainLoss.Instance, settings, null);
+                        bool margin = trainFeatures == MarginFeatures;
+                        var (phi, _) = TrakFeatures.Compute(network, train, _ => margin ? FullImageLogOddsOutput.Instance : TrainLoss.Instance, settings, null);
                         var spectrum = KernelSpectrum.Of(phi, lambda);
                         var scoring = TrakScorer.ScoringMatrix(phi, lambda);
+                        // Scores are −Ψ·scoring; the loss gradient is −Q·∇f, so margin features score with −Q.
+                        if (margin) scoring = scoring.mul(torch.tensor(OutToLoss.Compute(network, train)).to(scoring.dtype).neg().unsqueeze(0));
                         s.AddArtifact(Write(context, dataset, s.RunId, ScoringArtifact, scoring));
                         return new LdsStudyKernelResult(spectrum, watch.Elapsed.TotalSeconds);
                     });

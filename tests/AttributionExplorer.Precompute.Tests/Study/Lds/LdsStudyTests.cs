@@ -89,4 +89,58 @@ public class LdsStudyTests : IDisposable
             .Select(r => Core.Runs.RunParameters.Read<LdsStudySubsetParameters>(r)).Select(p => (p.Index, p.Train.Seed)).OrderBy(p => p.Index);
         Assert.Equal([(0, 0), (1, 0), (2, 0)], seeds);
     }
+
+    [Fact]
+    public void WithSeveralSeedsPerSubsetTheGroundTruthIsTheirMeanAndTheSecondSeedIsTheReplicate()
+    {
+        var context = new PipelineContext(TinyDemo.Options(root));
+        var config = Tiny with { Models = 1, Trajectory = 1, Subsets = 3, Replicates = 0, SeedsPerSubset = 3, Objects = false, Schedule = "cosine" };
+        var outcome = LdsStudy.Run(context, config, _ => { })!;
+        var dataset = context.RequireDataset("lds-tiny");
+        var trained = context.Ledger.List(dataset.Id, "study.lds.subset")
+            .Select(r => Core.Runs.RunParameters.Read<LdsStudySubsetParameters>(r)).Select(p => (p.Index, p.Train.Seed, p.Train.Schedule)).OrderBy(p => p.Seed);
+        int offset = LdsStudyTraining.ReplicateSeedOffset;
+        Assert.Equal([(0, 0, "cosine"), (1, 1, "cosine"), (2, 2, "cosine"), (0, offset, "cosine"), (1, offset + 1, "cosine"), (2, offset + 2, "cosine"),
+            (0, 2 * offset, "cosine"), (1, 2 * offset + 1, "cosine"), (2, 2 * offset + 2, "cosine")], trained);
+        Assert.Equal(3, outcome.Result.SeedsPerSubset);
+        Assert.All(outcome.Result.SeedCeilings!, c => Assert.Equal(3, c.Subsets));
+        var ensemble = Assert.Single(context.Ledger.List(dataset.Id, "study.lds.train"));
+        Assert.Equal("cosine", Core.Runs.RunParameters.Read<LdsStudyTrainParameters>(ensemble).Train.Schedule);
+    }
+
+    [Fact]
+    public void TheMeanOverSeedsIsTakenPerSubsetAndTarget()
+    {
+        IReadOnlyList<double[]> seed0 = [[1, 2], [3, 4]], seed1 = [[3, 6], [5, 0]];
+        var mean = LdsStudyFigures.MeanOverSeeds([seed0, seed1]);
+        Assert.Equal(new[] { new[] { 2.0, 4.0 }, new[] { 4.0, 2.0 } }, mean);
+        Assert.Throws<ArgumentException>(() => LdsStudyFigures.MeanOverSeeds([seed0, [[1, 1]]]));
+    }
+
+    [Fact]
+    public void AnUnknownScheduleOrSeedCountIsRefusedNamingTheOption()
+    {
+        var context = new PipelineContext(TinyDemo.Options(root));
+        Assert.Contains("--schedule", Assert.Throws<ArgumentException>(() => LdsStudy.Run(context, Tiny with { Schedule = "step" }, _ => { })).Message);
+        Assert.Contains("--seeds-per-subset", Assert.Throws<ArgumentException>(() => LdsStudy.Run(context, Tiny with { SeedsPerSubset = 0 }, _ => { })).Message);
+    }
+
+    [Fact]
+    public void TheReferencePredictorsAreTheForegroundShareAndTheOtherTargetsMean()
+    {
+        // 4 training images with foreground shares 0, 0.5, 1, 0.25 (255 is ignored); 4 subsets; one kind, 3 targets.
+        double[] foreground = [LdsStudyFigures.ForegroundFraction([0, 0, 255, 0]), LdsStudyFigures.ForegroundFraction([0, 3, 3, 0]),
+            LdsStudyFigures.ForegroundFraction([1, 2, 255, 255]), LdsStudyFigures.ForegroundFraction([0, 0, 0, 5])];
+        Assert.Equal([0, 0.5, 1, 0.25], foreground);
+        int[][] subsets = [[0, 1], [0, 3], [1, 2], [2, 3]];      // shares 0.5, 0.25, 1.5, 1.25
+        // Target 0 rises with the share, target 1 falls with it, target 2 follows target 0 exactly.
+        double[][] actual = [[2, 9, 2], [1, 10, 1], [4, 7, 4], [3, 8, 3]];
+        var references = LdsStudyFigures.References(["k"], subsets, [actual], foreground);
+        var share = Assert.Single(references, r => r.Predictor == LdsStudyFigures.ForegroundShare);
+        Assert.Equal((1.0 / 3, 3), (share.Spearman.Mean, share.Spearman.Count));   // mean of +1, −1, +1
+        var shared = Assert.Single(references, r => r.Predictor == LdsStudyFigures.SharedComponent);
+        // Target 0 against the mean of targets 1 and 2: (5.5, 5.5, 5.5, 5.5) is constant, so undefined and left out;
+        // target 1 against targets 0 and 2's mean (ρ = −1); target 2 against targets 0 and 1's mean (constant, left out).
+        Assert.Equal((-1.0, 1), (shared.Spearman.Mean, shared.Spearman.Count));
+    }
 }

@@ -1,0 +1,24 @@
+namespace AttributionExplorer.Core.Training;
+
+/// <summary>The learning-rate schedules a training run can use (<c>Training:Schedule</c>).</summary>
+public static class LearningRateSchedules
+{
+    /// <summary>Reduce-on-plateau on the epoch loss: the rate stays at its start value until the loss stalls, so a
+    /// short run usually ends at full rate and its last batches decide much of the final weights.</summary>
+    public const string Plateau = "plateau";
+
+    /// <summary>Cosine annealing per batch from the start rate to zero (the last batch runs at a rate near zero):
+    /// the final weights are an average over the end of the trajectory rather than the last few batches' noise.</summary>
+    public const string Cosine = "cosine";
+
+    public static readonly IReadOnlyList<string> All = [Plateau, Cosine];
+
+    /// <summary>Rate of batch <paramref name="step"/> (0-based) of <paramref name="totalSteps"/> under cosine annealing:
+    /// lr·½(1 + cos(π·step/totalSteps)), so step 0 runs at lr and the rate approaches 0 at the end.</summary>
+    public static double CosineRate(double learningRate, int step, int totalSteps)
+    {
+        if (totalSteps < 1) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "must be ≥ 1");
+        if (step < 0 || step >= totalSteps) throw new ArgumentOutOfRangeException(nameof(step), step, $"must be in 0…{totalSteps - 1}");
+        return learningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
+    }
+}
