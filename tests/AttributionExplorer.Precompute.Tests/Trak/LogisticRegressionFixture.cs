@@ -25,6 +25,17 @@ internal sealed class LogisticSegmenter : nn.Module<Tensor, Tensor>
     }
 }
 
+/// <summary>Logistic-regression examples as 1×1 segmentation inputs (features as the image, the label as its one pixel).</summary>
+internal sealed class LogisticSource(double[][] x, int[] y) : AttributionExplorer.Precompute.Data.ISegmentationSource
+{
+    public int Count => x.Length;
+    public IReadOnlyList<long> ImageIds => Enumerable.Range(0, x.Length).Select(i => (long)i).ToArray();
+    public int NumClasses => 2;
+    public (Tensor Images, Tensor Labels) Load(int start, int count) => (
+        torch.tensor(x.Skip(start).Take(count).SelectMany(r => r.Select(v => (float)v)).ToArray(), [count, x[0].Length]),
+        torch.tensor(y.Skip(start).Take(count).Select(v => (long)v).ToArray(), [count, 1, 1]));
+}
+
 internal static class LogisticData
 {
     public static (double[][] X, int[] Y) Make(int n, int d, int seed)

@@ -11,15 +11,6 @@ public class TrakScorerTests
 {
     private const int N = 30, D = 4;
 
-    private sealed class TensorSource(double[][] x, int[] y) : ISegmentationSource
-    {
-        public int Count => x.Length;
-        public IReadOnlyList<long> ImageIds => Enumerable.Range(0, x.Length).Select(i => (long)i).ToArray();
-        public int NumClasses => 2;
-        public (Tensor Images, Tensor Labels) Load(int start, int count) => (
-            torch.tensor(x.Skip(start).Take(count).SelectMany(r => r.Select(v => (float)v)).ToArray(), [count, x[0].Length]),
-            torch.tensor(y.Skip(start).Take(count).Select(v => (long)v).ToArray(), [count, 1, 1]));
-    }
 
     /// <summary>TRAK with the identity projection and λ = 0 equals the influence formula
     /// −∇f(z)ᵀ(GᵀG)⁻¹gᵢ computed from analytic logistic-regression gradients in double precision.</summary>
@@ -33,7 +24,7 @@ public class TrakScorerTests
         using var scope = torch.NewDisposeScope();
         var model = new LogisticSegmenter(w, bias);
 
-        var result = TrakRunner.Run([model], new TensorSource(x, y), new TensorSource(xt, yt),
+        var result = TrakRunner.Run([model], new LogisticSource(x, y), new LogisticSource(xt, yt),
             _ => FullImageLogOddsOutput.Instance, new TrakSettings(0, ProjectionKind.Gaussian, 0, 0, 7));
 
         var theta = w.Append(bias).ToArray();
@@ -62,7 +53,7 @@ public class TrakScorerTests
         using var scope = torch.NewDisposeScope();
         var model = new LogisticSegmenter(theta[..D], theta[D]);
         float[,]? matrix = null;
-        TrakRunner.Run([model], new TensorSource(x, y), new TensorSource(xt, yt),
+        TrakRunner.Run([model], new LogisticSource(x, y), new LogisticSource(xt, yt),
             Enumerable.Repeat<ITargetOutput>(FullImageLogOddsOutput.Instance, xt.Length).ToArray(),
             new TrakSettings(0, ProjectionKind.Gaussian, 0, 0, 6),
             scoringMatrixSink: (m, s) =>
@@ -91,7 +82,7 @@ public class TrakScorerTests
         var (x, y) = LogisticData.Make(N, D, seed: 8);
         using var scope = torch.NewDisposeScope();
         var model = new LogisticSegmenter([0.1, 0.2, 0.3, 0.4], 0);
-        Assert.Throws<ArgumentException>(() => TrakRunner.Run([model], new TensorSource(x, y), new TensorSource(x[..3], y[..3]),
+        Assert.Throws<ArgumentException>(() => TrakRunner.Run([model], new LogisticSource(x, y), new LogisticSource(x[..3], y[..3]),
             [FullImageLogOddsOutput.Instance], new TrakSettings(0, ProjectionKind.Gaussian, 0, 0, 6)));
     }
 
@@ -106,7 +97,7 @@ public class TrakScorerTests
         var theta = LogisticData.FitNewton(x, y, l2);
         using var scope = torch.NewDisposeScope();
         var model = new LogisticSegmenter(theta[..D], theta[D]);
-        var result = TrakRunner.Run([model], new TensorSource(x, y), new TensorSource(xt, yt),
+        var result = TrakRunner.Run([model], new LogisticSource(x, y), new LogisticSource(xt, yt),
             _ => FullImageLogOddsOutput.Instance, new TrakSettings(0, ProjectionKind.Gaussian, 0, 0, 8));
 
         for (int t = 0; t < xt.Length; t++)
@@ -132,8 +123,8 @@ public class TrakScorerTests
         var a = new LogisticSegmenter([0.5, 0.1, -0.2, 0.3], 0.0);
         var b = new LogisticSegmenter([-0.4, 0.7, 0.2, 0.0], 0.5);
         var settings = new TrakSettings(3, ProjectionKind.Rademacher, 9, 1e-3, 10);
-        var train = new TensorSource(x, y);
-        var targets = new TensorSource(xt, yt);
+        var train = new LogisticSource(x, y);
+        var targets = new LogisticSource(xt, yt);
         var sa = TrakRunner.Run([a], train, targets, _ => FullImageLogOddsOutput.Instance, settings).Scores;
         var sb = TrakRunner.Run([b], train, targets, _ => FullImageLogOddsOutput.Instance, settings).Scores;
         var both = TrakRunner.Run([a, b], train, targets, _ => FullImageLogOddsOutput.Instance, settings).Scores;

@@ -2,20 +2,12 @@ using AttributionExplorer.Precompute.Data;
 using AttributionExplorer.Precompute.Trak.Outputs;
 using TorchSharp;
 using static TorchSharp.torch;
+using AttributionExplorer.Precompute.Tests.Trak;
 
 namespace AttributionExplorer.Precompute.Tests.Trak.Outputs;
 
 public class OutToLossTests
 {
-    private sealed class TensorSource(double[][] x, int[] y) : ISegmentationSource
-    {
-        public int Count => x.Length;
-        public IReadOnlyList<long> ImageIds => Enumerable.Range(0, x.Length).Select(i => (long)i).ToArray();
-        public int NumClasses => 2;
-        public (Tensor Images, Tensor Labels) Load(int start, int count) => (
-            torch.tensor(x.Skip(start).Take(count).SelectMany(r => r.Select(v => (float)v)).ToArray(), [count, x[0].Length]),
-            torch.tensor(y.Skip(start).Take(count).Select(v => (long)v).ToArray(), [count, 1, 1]));
-    }
 
     /// <summary>On logistic regression (logits 0 and u = wᵀx + b) Q is 1 − σ(u) for label 1 and σ(u) for label 0,
     /// the textbook ∂loss/∂margin; batches of 4 over 10 examples also cover a partial last batch.</summary>
@@ -26,7 +18,7 @@ public class OutToLossTests
         var (x, y) = LogisticData.Make(10, 3, seed: 7);
         double[] w = [0.9, -0.4, 0.2];
         var model = new LogisticSegmenter(w, 0.1);
-        var q = OutToLoss.Compute(model, new TensorSource(x, y), batchSize: 4);
+        var q = OutToLoss.Compute(model, new LogisticSource(x, y), batchSize: 4);
         for (int i = 0; i < x.Length; i++)
         {
             double u = w.Zip(x[i]).Sum(p => p.First * p.Second) + 0.1;
