@@ -1,4 +1,5 @@
 using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,7 +27,7 @@ public static class BatchNormRecalibration
             {
                 using var scope = torch.NewDisposeScope();
                 var (x, _) = images.Load(start, Math.Min(batchSize, images.Count - start));
-                model.forward(x.to(model.parameters().First().device));
+                model.forward(x.to(ComputeDevice.Of(model)));
             }
         foreach (var bn in norms)
         {

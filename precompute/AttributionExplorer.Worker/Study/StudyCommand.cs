@@ -36,8 +36,8 @@ public static class StudyCommand
                 r.GetValue(rates)!.Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
                 r.GetValue(kinds)!, r.GetValue(epochs), r.GetValue(models), r.GetValue(trajectory), r.GetValue(k), r.GetValue(lambda),
                 r.GetValue(folds), r.GetValue(modelSize), r.GetValue(imageSize), r.GetValue(threads), r.GetValue(resamples), r.GetValue(work)!, r.GetValue(schedule));
-            if (config.Schedule is { } chosen && !Core.Training.LearningRateSchedules.All.Contains(chosen))
-                throw new ArgumentException($"--schedule must be {string.Join(" or ", Core.Training.LearningRateSchedules.All)}, got {chosen}");
+            if (config.Schedule is { } chosen && Core.Training.LearningRateSchedules.Problem(chosen) is { } problem)
+                throw new ArgumentException($"--schedule {problem}, got {chosen}");
             LabelErrorStudy.Run(config, r.GetValue(output)!, Console.WriteLine);
             return 0;
         });

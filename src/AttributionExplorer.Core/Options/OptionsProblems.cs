@@ -31,7 +31,8 @@ public static class OptionsProblems
             Check(training.WeightDecay >= 0, $"{prefix}:WeightDecay", training.WeightDecay, "must be ≥ 0");
             Check(training.PlateauFactor is > 0 and <= 1, $"{prefix}:PlateauFactor", training.PlateauFactor, "must be in (0, 1]");
             Check(training.PlateauPatience >= 0, $"{prefix}:PlateauPatience", training.PlateauPatience, "must be ≥ 0");
-            Check(LearningRateSchedules.All.Contains(training.Schedule), $"{prefix}:Schedule", training.Schedule, $"must be {string.Join(" or ", LearningRateSchedules.All)}");
+            var scheduleProblem = LearningRateSchedules.Problem(training.Schedule);
+            Check(scheduleProblem is null, $"{prefix}:Schedule", training.Schedule, scheduleProblem ?? "");
             Check(training.Seeds.Length > 0 && training.Seeds.Distinct().Count() == training.Seeds.Length, $"{prefix}:Seeds", string.Join(", ", training.Seeds), "must be one or more distinct seeds");
             Check(training.TrajectoryEpochs >= 1 && training.TrajectoryEpochs <= training.Epochs, $"{prefix}:TrajectoryEpochs", training.TrajectoryEpochs, $"must be 1…Epochs ({training.Epochs})");
             Check(training.Threads >= 0, $"{prefix}:Threads", training.Threads, "must be ≥ 0 (0 = one thread)");

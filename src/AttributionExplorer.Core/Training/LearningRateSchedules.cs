@@ -13,6 +13,10 @@ public static class LearningRateSchedules
 
     public static readonly IReadOnlyList<string> All = [Plateau, Cosine];
 
+    /// <summary>Why <paramref name="schedule"/> is refused ("must be plateau or cosine"), or null for a known schedule:
+    /// the one rule the settings check and every command option share.</summary>
+    public static string? Problem(string schedule) => All.Contains(schedule) ? null : $"must be {string.Join(" or ", All)}";
+
     /// <summary>Rate of batch <paramref name="step"/> (0-based) of <paramref name="totalSteps"/> under cosine annealing:
     /// lr·½(1 + cos(π·step/totalSteps)), so step 0 runs at lr and the rate approaches 0 at the end.</summary>
     public static double CosineRate(double learningRate, int step, int totalSteps)

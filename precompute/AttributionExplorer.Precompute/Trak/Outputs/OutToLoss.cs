@@ -1,4 +1,5 @@
 using AttributionExplorer.Precompute.Data;
+using AttributionExplorer.Precompute.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class OutToLoss
             using var scope = torch.NewDisposeScope();
             int count = Math.Min(batchSize, source.Count - start);
             var (images, labels) = source.Load(start, count);
-            var logits = model.forward(images.to(ComputeDeviceOf(model)));
+            var logits = model.forward(images.to(ComputeDevice.Of(model)));
             for (int i = 0; i < count; i++)
             {
                 var (m, valid) = PixelLogOdds.Compute(logits[i..(i + 1)], labels[i..(i + 1)].to(logits.device));
@@ -29,6 +30,4 @@ public static class OutToLoss
         }
         return q;
     }
-
-    private static Device ComputeDeviceOf(nn.Module<Tensor, Tensor> model) => model.parameters().First().device;
 }

@@ -67,7 +67,9 @@ public static class LdsStudy
         {
             log($"targets: {string.Join(", ", kinds.Select(k => $"{k.Kind} {k.Plan.Targets.Count}"))}");
             var projection = new TrakProjection(config.K, "gaussian", 0, context.Options.Demo.Trak.GradientBatchSize);
-            var scores = LdsStudyTrak.Scores(context, dataset, runs, kinds, model, classes, projection, config.Lambda, config.Threads, train, val, log, config.TrainFeatures);
+            var scores = LdsStudyTrak.Scores(context, dataset, runs, kinds, model, classes, projection, config.Lambda, config.Threads, train, val, log,
+                // "loss" and null both mean the product's features, recorded as null so their kernels are the same runs.
+                config.TrainFeatures == LdsStudyTrak.MarginFeatures ? LdsStudyTrak.MarginFeatures : null);
             if (subsets.Length == 0)
             {
                 log($"no subset models asked for (--subsets 0): ensemble and TRAK scores prepared, no figures ({clock.Elapsed.TotalSeconds:0}s)");

@@ -40,7 +40,7 @@ public static class LdsStudyCommand
         {
             var study = new LdsStudyConfig(r.GetValue(dataset)!, r.GetValue(sceneSeed), r.GetValue(train), r.GetValue(val), r.GetValue(imageSize),
                 r.GetValue(modelSize), r.GetValue(epochs), r.GetValue(models), r.GetValue(trajectory), r.GetValue(subsets), r.GetValue(alpha),
-                r.GetValue(subsetSeed), r.GetValue(k), r.GetValue(lambda), r.GetValue(threads), r.GetValue(objects), r.GetValue(replicates), r.GetValue(sameSeed), r.GetValue(schedule), r.GetValue(seedsPerSubset), r.GetValue(trainFeatures) is "loss" ? null : r.GetValue(trainFeatures), r.GetValue(recalibrate));
+                r.GetValue(subsetSeed), r.GetValue(k), r.GetValue(lambda), r.GetValue(threads), r.GetValue(objects), r.GetValue(replicates), r.GetValue(sameSeed), r.GetValue(schedule), r.GetValue(seedsPerSubset), r.GetValue(trainFeatures), r.GetValue(recalibrate));
             var context = new PipelineContext(WorkerSettings.Load(r.GetValue(config)));
             Console.WriteLine($"database: {context.Storage.Location}");
             var outcome = LdsStudy.Run(context, study, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"));

@@ -31,8 +31,8 @@ public sealed record LdsStudyConfig(string Dataset, int SceneSeed, int Train, in
         Require(SeedsPerSubset >= 1, $"--seeds-per-subset must be ≥ 1, got {SeedsPerSubset}");
         Require(Alpha is > 0 and < 1, $"--alpha must be in (0, 1), got {Alpha}");
         Require(K >= 1, $"--k must be ≥ 1, got {K}");
-        Require(Schedule is null || AttributionExplorer.Core.Training.LearningRateSchedules.All.Contains(Schedule),
-            $"--schedule must be {string.Join(" or ", AttributionExplorer.Core.Training.LearningRateSchedules.All)}, got {Schedule}");
+        if (Schedule is not null && AttributionExplorer.Core.Training.LearningRateSchedules.Problem(Schedule) is { } problem)
+            throw new ArgumentException($"--schedule {problem}, got {Schedule}");
         Require(SceneSeed != StudyConfig.DemoSeed, $"--scene-seed {StudyConfig.DemoSeed} is the demo's: the study must not be measured on the demo's scenes");
     }
 }
