@@ -22,12 +22,12 @@ window.aeTheme = {
   },
 };
 
-// The label masks on tiles: one switch for every page, kept in localStorage. tile-masks.js, loaded in the <head> of
-// App.razor, applies the stored value before the first paint (no flash of masks that are switched off).
+// The label masks on tiles: one switch for every page, kept in a cookie that the server reads while prerendering
+// (html[data-tile-masks], Services/TileMasksCookie.cs), so no script runs before the first paint.
 window.aeTileMasks = {
-  get: () => localStorage.getItem("ae.tileMasks") !== "off",
+  shown: () => document.documentElement.dataset.tileMasks !== "off",
   set: (shown) => {
-    localStorage.setItem("ae.tileMasks", shown ? "on" : "off");
+    document.cookie = `ae-tile-masks=${shown ? "on" : "off"}; path=/; max-age=31536000; samesite=lax`;
     document.documentElement.dataset.tileMasks = shown ? "on" : "off";
   },
 };

@@ -115,7 +115,7 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         double classMs = Median(toClass), objectMs = Median(toObject);
         output.WriteLine($"switching target: to a class {classMs:F0} ms (each {string.Join(", ", toClass.Select(t => t.ToString("F0")))}), " +
                          $"to an object {objectMs:F0} ms (each {string.Join(", ", toObject.Select(t => t.ToString("F0")))}); budget {SwitchBudgetMs} ms; {Load()}");
-        SkipWhenSaturated();
+        if (Math.Max(classMs, objectMs) > SwitchBudgetMs) SkipWhenSaturated();
         Assert.True(Math.Max(classMs, objectMs) <= SwitchBudgetMs,
             $"switching target took {classMs:F0} ms (class) and {objectMs:F0} ms (object), medians of 3; the budget is {SwitchBudgetMs} ms; {Load()}");
     }
@@ -127,15 +127,15 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
     private double? busyBefore;
 
     /// <summary>The budgets are for the 2-core machine doing this work, not for one that runs other builds and tests
-    /// too: when the machine did not become quiet before the timing, the timing is skipped (with the figures in the
+    /// too: a timing over budget on a machine that did not become quiet before it is skipped (with the figures in the
     /// reason) rather than judged. test.sh runs the browser tests after the other test projects, so in CI they run
     /// alone.</summary>
     private void SkipWhenSaturated() =>
         Skip.If(busyBefore is null or > QuietBusyShare, $"timing not judged: {Load()}, the machine never became quiet");
 
     /// <summary>Busy below this share of the CPU time counts as quiet (the fixture's idle app, worker and browser use
-    /// a few percent).</summary>
-    private const double QuietBusyShare = 0.3;
+    /// a few percent; a just-started app still compiling its code uses 25–30%).</summary>
+    private const double QuietBusyShare = 0.15;
 
     /// <summary>Before timing: close the pages earlier journeys left open, then wait (at most 90 s) until the CPUs are
     /// mostly idle over 2 s. Measured from /proc/stat, not by the one-minute load average, which still counts the
@@ -264,9 +264,10 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
     [SkippableFact]
     public async Task GalleryImagePageAndQueuePaintWithinTheBudget()
     {
-        await WaitForQuietMachine();
         var gallery = await app.OpenAsync(app.DemoGallery);
         string heldOut = (await gallery.Locator("a.gallery-tile").First.GetAttributeAsync("href"))!;
+        await gallery.CloseAsync();
+        await WaitForQuietMachine();
         string[] paths = [app.DemoGallery, heldOut, $"/datasets/{app.DemoId}/queue"];
         // A returning user: one browser context, so the second visit of a page finds the stylesheets and scripts cached;
         // the first visit (cold cache) is printed too.
@@ -275,22 +276,17 @@ public class ReviewingLikeAnAnnotatorJourney(DemoApp app, ITestOutputHelper outp
         foreach (var path in paths)
         {
             var cold = await Paint(context, path);
-            // The median of three returning visits: one visit's paint time varies by ±30% on this machine.
+            // The median of five returning visits: one visit's paint time varies by ±40% on this machine.
             var visits = new List<PaintTimes>();
-            for (int i = 0; i < 3; i++) visits.Add(await Paint(context, path));
-            var warm = visits.OrderBy(v => v.Fcp).ElementAt(1);
+            for (int i = 0; i < 5; i++) visits.Add(await Paint(context, path));
+            var warm = visits.OrderBy(v => v.Fcp).ElementAt(visits.Count / 2);
             output.WriteLine($"{path}: first contentful paint {warm.Fcp:F0} ms, median of {string.Join(", ", visits.Select(v => v.Fcp.ToString("F0")))} " +
                              $"(response {warm.Response:F0} ms, DOM ready {warm.DomReady:F0} ms); cold cache {cold.Fcp:F0} ms; content prerendered: {warm.Content}; {Load()}");
             if (warm.Fcp > PaintBudgetMs) failures.Add($"{path}: first contentful paint {warm.Fcp:F0} ms > {PaintBudgetMs} ms (response {warm.Response:F0} ms)");
             if (visits.Any(v => !v.Content)) failures.Add($"{path}: no tiles or rows in the page");
         }
-        if (failures.All(f => f.Contains("first contentful paint")))
-        {
-            SkipWhenSaturated();
-            // Known and open (issue 15): on the 2-core machine the browser needs 250–820 ms per visit even when the
-            // server answers in 20–90 ms and the CPUs were idle; reported, with the figures, rather than failing CI.
-            Skip.If(failures.Count > 0, "first-contentful-paint budget not met yet (open): " + string.Join("; ", failures) + "; " + Load());
-        }
+        // Paint times are judged only on a machine that was quiet before the timing (see SkipWhenSaturated).
+        if (failures.Count > 0 && failures.All(f => f.Contains("first contentful paint"))) SkipWhenSaturated();
         Assert.True(failures.Count == 0, string.Join("; ", failures) + "; " + Load());
     }
 

@@ -101,4 +101,18 @@ public sealed class NotFoundPagesTests(NotFoundPagesTests.App app) : IClassFixtu
         Assert.Contains("color-scheme:light", light.Body);
         Assert.Contains("<link rel=\"icon\" href=\"favicon.svg\"", light.Body);
     }
+
+    [Fact]
+    public async Task TheTileMaskSwitchIsPrerenderedWithoutAScriptThatBlocksThePaint()
+    {
+        var hidden = await Browse($"/datasets/{Dataset}", "ae-tile-masks=off");
+        Assert.Contains("<html lang=\"en\" data-tile-masks=\"off\">", hidden.Body);
+        var shown = await Browse($"/datasets/{Dataset}");
+        Assert.Contains("<html lang=\"en\" data-tile-masks=\"on\">", shown.Body);
+        // Every script of the page is deferred: the parser never waits for one (nor for the stylesheets before it).
+        string head = shown.Body[..shown.Body.IndexOf("</head>", StringComparison.Ordinal)];
+        Assert.DoesNotContain("<script", head);
+        Assert.All(System.Text.RegularExpressions.Regex.Matches(shown.Body, "<script[^>]*>").Select(m => m.Value),
+            tag => Assert.Contains(" defer", tag));
+    }
 }

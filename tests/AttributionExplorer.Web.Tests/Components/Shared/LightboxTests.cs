@@ -101,9 +101,10 @@ public class TileOverlayBarTests : BunitContext
     }
 
     [Fact]
-    public void TheSwitchStartsFromTheStoredSettingAndStoresChangesAndTheLegendUsesTheImagePagesColours()
+    public void TheSwitchStartsFromTheDocumentsCurrentSettingAndStoresChangesAndTheLegendUsesTheImagePagesColours()
     {
-        JSInterop.Setup<bool>("aeTileMasks.get").SetResult(false);
+        // The cookie said "shown" when the circuit started; the user has since switched the masks off on another page.
+        JSInterop.Setup<bool>("aeTileMasks.shown").SetResult(false);
         var set = JSInterop.SetupVoid("aeTileMasks.set", _ => true);
         var bar = Render<TileOverlayBar>(p => p.Add(c => c.DatasetId, db.DatasetId));
 
@@ -115,5 +116,15 @@ public class TileOverlayBarTests : BunitContext
         var legend = bar.FindAll(".legend li[data-class]");
         Assert.Equal(["cat", "toothbrush"], legend.Select(l => l.TextContent.Trim()));
         Assert.Contains(AttributionExplorer.Web.Rendering.ClassPalette.Css(2), legend[1].QuerySelector(".swatch")!.GetAttribute("style"));
+    }
+
+    [Fact]
+    public void TheSwitchIsPrerenderedFromTheCookieWithoutWaitingForTheBrowser()
+    {
+        // A browser that has not answered yet (prerendering has no browser): the cascaded cookie value decides.
+        JSInterop.Setup<bool>("aeTileMasks.shown");
+        var bar = Render<TileOverlayBar>(p => p.Add(c => c.DatasetId, db.DatasetId)
+            .AddCascadingValue(AttributionExplorer.Web.Services.TileMasksCookie.CascadeName, true));
+        Assert.False(bar.Find("input[data-action='tile-masks']").HasAttribute("checked"));
     }
 }
