@@ -35,6 +35,9 @@ public static class TrakThroughput
     public const string Featurize = "featurize exact (batched gradients + projection)";
     public const string FeaturizeLoop = "featurize with the loop (before)";
     public const string FeaturizeStructured = "featurize structured (LoGra-style Kronecker factors, one batched backward)";
+    public const string ProjectionSrht = "projection alone, SRHT (no matrix)";
+    public const string FeaturizeSrhtLoop = "featurize exact, SRHT (loop gradients + SRHT)";
+    public const string FeaturizeSrhtBatched = "featurize exact, SRHT (batched gradients + SRHT)";
 
     public static IReadOnlyList<BenchFigure> Measure(nn.Module<Tensor, Tensor> model, ISegmentationSource train, BenchSettings settings,
         Action<string>? log = null)
@@ -44,6 +47,7 @@ public static class TrakThroughput
         var loop = new PerExampleGradientComputer(model);
         var batched = new BatchedGradientComputer(model);
         var projector = new RandomProjector(ProjectionKind.Gaussian, loop.ParameterCount, settings.ProjectionDim, 0);
+        var srht = new SrhtProjector(loop.ParameterCount, settings.ProjectionDim, 0);
         int n = train.Count;
 
         // Warm-up: first calls pay for allocator growth and kernel selection.
@@ -73,6 +77,8 @@ public static class TrakThroughput
         {
             figures.Add(Time($"{Projection} (p = {batched.ParameterCount:N0} → k = {settings.ProjectionDim})", n, "examples",
                 () => { using var projected = projector.Project(gradients); }, device, log));
+            using (var warmSrht = srht.Project(gradients.narrow(0, 0, 1))) { }
+            figures.Add(Time(ProjectionSrht, n, "examples", () => { using var projected = srht.Project(gradients); }, device, log));
             // Only where the kept matrix is modest: at 224 px it would be 12 GB.
             using var caching = new RandomProjector(ProjectionKind.Gaussian, batched.ParameterCount, settings.ProjectionDim, 0, cacheBytes: MaxCachedMatrixBytes);
             if (caching.Caches)
@@ -89,6 +95,14 @@ public static class TrakThroughput
         figures.Add(Time(FeaturizeLoop, n, "examples", () =>
         {
             using var f = TrakFeaturizer.Featurize(loop, projector, train, _ => TrainLoss.Instance, settings.BatchSize);
+        }, device, log));
+        figures.Add(Time(FeaturizeSrhtLoop, n, "examples", () =>
+        {
+            using var f = TrakFeaturizer.Featurize(loop, srht, train, _ => TrainLoss.Instance, settings.BatchSize);
+        }, device, log));
+        figures.Add(Time(FeaturizeSrhtBatched, n, "examples", () =>
+        {
+            using var f = TrakFeaturizer.Featurize(batched, srht, train, _ => TrainLoss.Instance, settings.BatchSize);
         }, device, log));
         using (var structured = new KroneckerProjectedGradients(model, settings.ProjectionDim, 0))
         {

@@ -22,8 +22,9 @@ public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKi
     /// <summary>The projector these settings name for rows of <paramref name="inputDim"/> numbers: identity when
     /// ProjectionDim ≤ 0 or when the gradient computer projects already (structured), else the seeded random projection
     /// (keeping its matrix when it fits <paramref name="cacheBytes"/>; dispose it then).</summary>
-    public IProjector CreateProjector(long inputDim, long cacheBytes = 0) => ProjectionDim <= 0 || ProjectionKind == ProjectionKind.Structured
-        ? new NoOpProjector(inputDim)
+    public IProjector CreateProjector(long inputDim, long cacheBytes = 0) =>
+        ProjectionDim <= 0 || ProjectionKind == ProjectionKind.Structured ? new NoOpProjector(inputDim)
+        : ProjectionKind == ProjectionKind.Srht ? new SrhtProjector(inputDim, ProjectionDim, ProjectionSeed)
         : new RandomProjector(ProjectionKind, inputDim, ProjectionDim, ProjectionSeed, cacheBytes: cacheBytes);
 
     /// <summary>The gradient computer these settings name: exact per-example gradients (loop or batched), or, for the

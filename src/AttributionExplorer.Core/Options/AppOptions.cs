@@ -93,9 +93,10 @@ public sealed class TrainingOptions
 public sealed class TrakOptions
 {
     public int ProjectionDim { get; set; } = 2048;
-    /// <summary>"gaussian" or "rademacher" (a dense random matrix over exact per-example gradients) or "structured"
-    /// (LoGra-style Kronecker factors per layer, from one batched backward; README, Throughput).</summary>
-    public string ProjectionKind { get; set; } = "gaussian";
+    /// <summary>"gaussian" or "rademacher" (a dense random matrix over exact per-example gradients), "srht" (the
+    /// subsampled randomized Hadamard transform of exact per-example gradients: no matrix, O(p log p) per example) or
+    /// "structured" (LoGra-style Kronecker factors per layer, from one batched backward; README, Throughput).</summary>
+    public string ProjectionKind { get; set; } = "srht";
     public long ProjectionSeed { get; set; } = 0;
     /// <summary>Ridge added to ΦᵀΦ before inversion. Relative to the mean diagonal of ΦᵀΦ.</summary>
     public double Lambda { get; set; } = 1e-3;

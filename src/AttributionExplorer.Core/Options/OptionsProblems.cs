@@ -40,7 +40,7 @@ public static class OptionsProblems
         foreach (var (prefix, trak) in new[] { ("Trak", options.Trak), ("Demo:Trak", options.Demo.Trak) })
         {
             Check(trak.ProjectionDim >= 0, $"{prefix}:ProjectionDim", trak.ProjectionDim, "must be ≥ 0 (0 = no projection, tiny models only)");
-            Check(trak.ProjectionKind is "gaussian" or "rademacher" or "structured", $"{prefix}:ProjectionKind", trak.ProjectionKind, "must be gaussian, rademacher or structured");
+            Check(trak.ProjectionKind is "gaussian" or "rademacher" or "srht" or "structured", $"{prefix}:ProjectionKind", trak.ProjectionKind, "must be gaussian, rademacher, srht or structured");
             Check(trak.Lambda >= 0, $"{prefix}:Lambda", trak.Lambda, "must be ≥ 0");
             Check(trak.ScoreDtype is "float16" or "float32", $"{prefix}:ScoreDtype", trak.ScoreDtype, "must be float16 or float32");
             Check(trak.TopK >= 1, $"{prefix}:TopK", trak.TopK, "must be ≥ 1");

@@ -16,7 +16,7 @@ public class OptionsProblemsTests
         options.Device = "tpu";
         var problems = OptionsProblems.Of(options);
         Assert.Equal(3, problems.Count);
-        Assert.Contains("AttributionExplorer:Trak:ProjectionKind = sparse: must be gaussian, rademacher or structured", problems);
+        Assert.Contains("AttributionExplorer:Trak:ProjectionKind = sparse: must be gaussian, rademacher, srht or structured", problems);
         Assert.Contains("AttributionExplorer:Demo:Training:Seeds = 1, 1: must be one or more distinct seeds", problems);
         Assert.Contains("AttributionExplorer:Device = tpu: must be cpu, cuda or cuda:N", problems);
         var error = Assert.Throws<ArgumentException>(() => options.Validated("appsettings.json"));

@@ -21,8 +21,9 @@ public class TrakThroughputTests
 
         using var structured = new KroneckerProjectedGradients(model, 64, 0);
         Assert.Equal(
-            [TrakThroughput.Floor, TrakThroughput.Loop, TrakThroughput.Batched, $"{TrakThroughput.Projection} (p = {model.ParameterCount():N0} → k = 64)", TrakThroughput.ProjectionCached,
-             TrakThroughput.Featurize, TrakThroughput.FeaturizeLoop, $"{TrakThroughput.FeaturizeStructured}, k = {structured.ParameterCount}",
+            [TrakThroughput.Floor, TrakThroughput.Loop, TrakThroughput.Batched, $"{TrakThroughput.Projection} (p = {model.ParameterCount():N0} → k = 64)", TrakThroughput.ProjectionSrht,
+             TrakThroughput.ProjectionCached, TrakThroughput.Featurize, TrakThroughput.FeaturizeLoop, TrakThroughput.FeaturizeSrhtLoop,
+             TrakThroughput.FeaturizeSrhtBatched, $"{TrakThroughput.FeaturizeStructured}, k = {structured.ParameterCount}",
              "kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", "score: Ψ·M (targets × train)", "baseline: managed dot-product scoring", "training epoch (train mode, Adam, flips)"],
             figures.Select(f => f.Name));
         Assert.All(figures, f => Assert.True(f.Seconds > 0 && double.IsFinite(f.PerSecond) && f.CpuSeconds >= 0, f.Name));

@@ -20,4 +20,16 @@ public class TrakSettingsTests
         Assert.Matches(@"needs k ≥ \d+ for \d+ weight layers", error.Message);
         using var enough = Assert.IsType<KroneckerProjectedGradients>((settings with { ProjectionDim = 128 }).CreateGradients(model));
     }
+
+    [Fact]
+    public void EachKindNamesItsProjectorAndTheShippedDefaultIsTheSrht()
+    {
+        IProjector Make(ProjectionKind kind) => new TrakSettings(64, kind, ProjectionSeed: 0, Lambda: 1e-3, BatchSize: 4).CreateProjector(5000);
+        Assert.IsType<SrhtProjector>(Make(ProjectionKind.Srht));
+        Assert.IsType<RandomProjector>(Make(ProjectionKind.Gaussian));
+        Assert.IsType<RandomProjector>(Make(ProjectionKind.Rademacher));
+        Assert.IsType<NoOpProjector>(Make(ProjectionKind.Structured));
+        Assert.Equal(ProjectionKind.Srht, AttributionExplorer.Worker.Pipeline.Trak.TrakProjection.ParseKind(new TrakOptions().ProjectionKind));
+        Assert.Equal("srht", AttributionExplorer.Worker.Pipeline.Trak.TrakProjection.Of(new TrakOptions()).Projection);
+    }
 }

@@ -10,6 +10,7 @@ public interface IProjector
     Tensor Project(Tensor gradients);
 }
 
-/// <summary>Gaussian and Rademacher: a dense random matrix applied to exact per-example gradients. Structured: Kronecker
+/// <summary>Gaussian and Rademacher: a dense random matrix applied to exact per-example gradients. Srht: the subsampled
+/// randomized Hadamard transform of exact per-example gradients (<see cref="SrhtProjector"/>). Structured: Kronecker
 /// factors per layer applied to activations and output gradients (<see cref="KroneckerProjectedGradients"/>).</summary>
-public enum ProjectionKind { Gaussian, Rademacher, Structured }
+public enum ProjectionKind { Gaussian, Rademacher, Structured, Srht }

@@ -30,7 +30,8 @@ public sealed record TrakProjection(int ProjectionDim, string Projection, long P
         "gaussian" => ProjectionKind.Gaussian,
         "rademacher" => ProjectionKind.Rademacher,
         "structured" => ProjectionKind.Structured,
-        _ => throw new ArgumentException($"appsettings.json: AttributionExplorer:Trak:ProjectionKind must be gaussian, rademacher or structured, got '{name}'"),
+        "srht" => ProjectionKind.Srht,
+        _ => throw new ArgumentException($"appsettings.json: AttributionExplorer:Trak:ProjectionKind must be gaussian, rademacher, srht or structured, got '{name}'"),
     };
 }
 
