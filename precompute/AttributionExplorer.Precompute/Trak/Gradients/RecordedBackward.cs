@@ -16,8 +16,13 @@ internal static class RecordedBackward
     {
         int batch = (int)images.shape[0];
         var logits = model.forward(images);
-        var total = outputFor(0).Compute(logits[0..1], labels[0..1]);
-        for (int i = 1; i < batch; i++) total = total + outputFor(i).Compute(logits[i..(i + 1)], labels[i..(i + 1)]);
+        Tensor total;
+        if (Enumerable.Range(0, batch).All(i => outputFor(i) is TrainLoss)) total = TrainLoss.SumOverExamples(logits, labels);
+        else
+        {
+            total = outputFor(0).Compute(logits[0..1], labels[0..1]);
+            for (int i = 1; i < batch; i++) total = total + outputFor(i).Compute(logits[i..(i + 1)], labels[i..(i + 1)]);
+        }
         if (recording.Layers.Count == 0) return [];
         var gradients = torch.autograd.grad([total], recording.Layers.Select(l => l.Output).ToArray(), allow_unused: true);
         return gradients.Select(g => g is null || g.IsInvalid ? null : g).ToArray();

@@ -20,6 +20,7 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
 {
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly Dictionary<nn.Module, WeightBlock> weights = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<nn.Module, Tensor> convolutionInFactors = new(ReferenceEqualityComparer.Instance);
     private readonly Parameter[] denseParameters;
     private readonly Tensor? denseMatrix;
     private readonly int denseDim;
@@ -75,6 +76,7 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
             outFactor.DetachFromDisposeScope();
             offset += kOut * kIn;
         }
+        foreach (var (layer, block) in weights) if (layer is Conv2d) convolutionInFactors[layer] = block.InFactor;
         denseDim = densePart;
         if (denseDim > 0) denseMatrix = Gaussian(seed, 2 * weightLayers.Count, denseCount, denseDim, device).DetachFromDisposeScope();
         ParameterCount = offset + denseDim;
@@ -140,7 +142,7 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
         images = images.to(device);
         labels = labels.to(device);
         int batch = (int)images.shape[0];
-        using var recording = new LayerRecording();
+        using var recording = new LayerRecording(convolutionInFactors);
         var outputGradients = RecordedBackward.OutputGradients(model, recording, images, labels, outputFor);
 
         var features = torch.zeros(batch, ParameterCount, device: device);
@@ -152,7 +154,7 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
             if (!seen.Add(layer.Layer)) throw new NotSupportedException("a layer ran twice in one forward; structured projection needs each layer once");
             var g = outputGradients[j] ?? torch.zeros_like(layer.Output);
             if (weights.TryGetValue(layer.Layer, out var block))
-                features.narrow(1, block.Offset, block.OutDim * block.InDim).copy_(ProjectWeight(layer.Layer, block, layer.Input, g));
+                features.narrow(1, block.Offset, block.OutDim * block.InDim).copy_(ProjectWeight(layer, block, g));
             foreach (var (parameter, gradient) in DenseGradients(layer.Layer, layer.Input, g)) denseRows[parameter] = gradient;
         }
         if (denseMatrix is not null)
@@ -183,15 +185,17 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
         }
     }
 
-    /// <summary>Σ_positions (P_outᵀ g)(P_inᵀ x)ᵀ per example, flattened [B, k_out·k_in] (row-major k_out × k_in).</summary>
-    private static Tensor ProjectWeight(nn.Module layer, WeightBlock block, Tensor x, Tensor g)
+    /// <summary>Σ_positions (P_outᵀ g)(P_inᵀ x)ᵀ per example, flattened [B, k_out·k_in] (row-major k_out × k_in). A
+    /// convolution's P_inᵀ x is the side output the recording ran with the layer's own convolution.</summary>
+    private static Tensor ProjectWeight(RecordedLayer recorded, WeightBlock block, Tensor g)
     {
         long batch = g.shape[0];
+        var (layer, x) = (recorded.Layer, recorded.Input);
         if (layer is Conv2d conv)
         {
             if (conv.groups != 1 || conv.transposed || conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros)
                 throw new NotSupportedException("structured projection supports ungrouped, zero-padded, non-transposed Conv2d only");
-            var xProjected = nn.functional.conv2d(x, block.InFactor, null, conv.stride, conv.padding, conv.dilation).reshape(batch, block.InDim, -1);
+            var xProjected = (recorded.Side ?? nn.functional.conv2d(x, block.InFactor, null, conv.stride, conv.padding, conv.dilation)).reshape(batch, block.InDim, -1);
             var gProjected = block.OutFactor.t().matmul(g.reshape(batch, g.shape[1], -1));
             return gProjected.bmm(xProjected.transpose(1, 2)).reshape(batch, -1);
         }
