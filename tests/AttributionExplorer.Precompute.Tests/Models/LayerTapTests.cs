@@ -37,4 +37,31 @@ public class LayerTapTests
         Assert.True(recording.Layers[0].Input.allclose(x, rtol: 0, atol: 0));
         Assert.True(recording.Layers[1].Output.allclose(y, rtol: 0, atol: 0));
     }
+
+    /// <summary>Side filters run in the layer's own convolution: the layer's output is what it computes alone (with its
+    /// bias, stride, padding and dilation), the side output is the input convolved with the side filters alone, and
+    /// gradients still reach the layer's output.</summary>
+    [Fact]
+    public void SideFiltersGiveTheLayersOwnOutputAndTheInputConvolvedWithThem()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(4);
+        var conv = nn.Conv2d(3, 5, 3, stride: 2, padding: 2, dilation: 2);
+        var plain = nn.Conv2d(2, 4, 1, bias: false);
+        var x = torch.randn(2, 3, 9, 9, requires_grad: true);
+        var side = torch.randn(3, 3, 3, 3);
+        var expected = conv.forward(x);
+        using var recording = new LayerRecording(new Dictionary<nn.Module, Tensor>(ReferenceEqualityComparer.Instance) { [conv] = side });
+
+        var y = LayerTap.Run(conv, x);
+        var z = LayerTap.Run(plain, torch.randn(2, 2, 4, 4));
+
+        Assert.True(y.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        var sideOutput = recording.Layers[0].Side!;
+        Assert.True(sideOutput.allclose(nn.functional.conv2d(x, side, null, [2, 2], [2, 2], [2, 2]), rtol: 1e-5, atol: 1e-6));
+        Assert.False(sideOutput.requires_grad);
+        Assert.Null(recording.Layers[1].Side);
+        var gradient = torch.autograd.grad([y.sum()], [recording.Layers[0].Output])[0];
+        Assert.True(gradient.allclose(torch.ones_like(y)));
+    }
 }
