@@ -22,13 +22,17 @@ public static class LayerTap
         return active is null ? plain : active.Record(layer, input, plain);
     }
 
+    /// <summary>Ungrouped, zero-padded, not transposed: the convolutions whose per-example gradients and side filters
+    /// follow from the unfolded input.</summary>
+    public static bool IsPlain(Conv2d conv) =>
+        conv.groups == 1 && !conv.transposed && conv.padding_type is null && conv.padding_mode == PaddingModes.Zeros;
+
     /// <summary>One convolution with the side filters appended to the layer's own: the input is unfolded once for both
     /// (without NNPACK/oneDNN the unfolding is most of a convolution's cost when it has few output channels). The
     /// layer's output is the first channels; the side channels come back detached.</summary>
     private static (Tensor Output, Tensor Side) ConvolutionWithSide(Conv2d conv, Tensor input, Tensor side)
     {
-        if (conv.groups != 1 || conv.transposed || conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros)
-            throw new NotSupportedException("side filters need an ungrouped, zero-padded, non-transposed Conv2d");
+        if (!IsPlain(conv)) throw new NotSupportedException("side filters need an ungrouped, zero-padded, non-transposed Conv2d");
         var weight = conv.weight!;
         long outChannels = weight.shape[0], sideChannels = side.shape[0];
         var bias = conv.bias is { } b ? torch.cat([b, torch.zeros(sideChannels, dtype: b.dtype, device: b.device)], 0) : null;

@@ -24,7 +24,7 @@ internal static class LayerGradients
 
     private static IEnumerable<(Parameter, Tensor)> Convolution(Conv2d conv, Tensor x, Tensor g)
     {
-        if (conv.groups != 1 || conv.transposed || conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros)
+        if (!LayerTap.IsPlain(conv))
             throw new NotSupportedException("batched per-example gradients support ungrouped, zero-padded, non-transposed Conv2d only");
         long batch = g.shape[0], outChannels = g.shape[1], positions = g.shape[2] * g.shape[3];
         var gFlat = g.reshape(batch, outChannels, positions);

@@ -193,7 +193,7 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
         var (layer, x) = (recorded.Layer, recorded.Input);
         if (layer is Conv2d conv)
         {
-            if (conv.groups != 1 || conv.transposed || conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros)
+            if (!LayerTap.IsPlain(conv))
                 throw new NotSupportedException("structured projection supports ungrouped, zero-padded, non-transposed Conv2d only");
             var xProjected = (recorded.Side ?? nn.functional.conv2d(x, block.InFactor, null, conv.stride, conv.padding, conv.dilation)).reshape(batch, block.InDim, -1);
             var gProjected = block.OutFactor.t().matmul(g.reshape(batch, g.shape[1], -1));
