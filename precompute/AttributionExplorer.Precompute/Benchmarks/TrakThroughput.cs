@@ -32,8 +32,8 @@ public static class TrakThroughput
     public const string Projection = "projection alone";
     public const string ProjectionCached = "projection, matrix kept from an earlier call";
     private const long MaxCachedMatrixBytes = 1L << 30;
-    public const string Featurize = "featurize exact (batched gradients + projection)";
-    public const string FeaturizeLoop = "featurize with the loop (before)";
+    public const string Featurize = "featurize exact, dense (batched gradients + dense projection)";
+    public const string FeaturizeLoop = "featurize with the loop (before: loop gradients + dense projection)";
     public const string FeaturizeStructured = "featurize structured (LoGra-style Kronecker factors, one batched backward)";
     public const string ProjectionSrht = "projection alone, SRHT (no matrix)";
     public const string FeaturizeSrhtLoop = "featurize exact, SRHT (loop gradients + SRHT)";
