@@ -23,8 +23,12 @@ public static class StepProgress
         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
             new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn());
 
+    /// <summary>Every report also renews, from the working thread, the leases of the runs it holds when due
+    /// (<see cref="Core.Runs.RunScope.RenewDueOnThisThread"/>).</summary>
     public static T Run<T>(string description, double total, Func<Action<double, string?>, T> work)
     {
+        var inner = work;
+        work = report => inner((value, detail) => { Core.Runs.RunScope.RenewDueOnThisThread(); report(value, detail); });
         if (Console.IsOutputRedirected) return PlainProgress.Run(Console.Out, description, total, work);
         T result = default!;
         Create(AnsiConsole.Console).Start(ctx =>

@@ -4,8 +4,11 @@ using System.Text.Json;
 namespace AttributionExplorer.Core.Runs;
 
 /// <summary>What a run's body sees while it holds the lease: the run, its finished units (resume from them), and a
-/// heartbeat that renews the lease in the background. Once the lease is lost every write throws
-/// <see cref="RunLeaseLostException"/>.</summary>
+/// heartbeat that keeps the lease. Once the lease is lost every write throws <see cref="RunLeaseLostException"/>.
+/// The lease is renewed on the working thread where it can be (<see cref="RenewDueOnThisThread"/>, called by the
+/// worker's progress reports and between units): a background thread that allocates while the working thread sits in
+/// libtorch can start a garbage collection that frees a TorchSharp Scalar the native call still reads (README, Known
+/// problems). The timer renews only when the working thread has not for half the lease (a long native step).</summary>
 public sealed class RunScope : IDisposable
 {
     private readonly IRunLedger ledger;
@@ -14,7 +17,10 @@ public sealed class RunScope : IDisposable
     private readonly Func<DateTime> now;
     private readonly Dictionary<string, RunUnit> units;
     private readonly Timer heartbeat;
+    private readonly TimeSpan renewEvery, fallbackAfter;
+    private long lastRenewal = Stopwatch.GetTimestamp();
     private volatile bool lost;
+    [ThreadStatic] private static List<RunScope>? onThisThread;
 
     internal RunScope(IRunLedger ledger, RunRecord run, string owner, TimeSpan lease, Func<DateTime> now)
     {
@@ -24,9 +30,22 @@ public sealed class RunScope : IDisposable
         this.now = now;
         Run = run;
         units = new Dictionary<string, RunUnit>(ledger.Units(run.Id));
-        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, lease.Ticks / 3));
-        heartbeat = new Timer(_ => Beat(), null, period, period);
+        renewEvery = lease / 4;
+        fallbackAfter = lease / 2;
+        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(20).Ticks, lease.Ticks / 8));
+        (onThisThread ??= []).Add(this);
+        heartbeat = new Timer(_ => Beat(), null, tick, tick);
     }
+
+    /// <summary>Renews, on the calling thread, the lease of every run scope this thread holds whose last renewal is a
+    /// quarter of the lease old or more. Cheap when none is due (no allocation, no database).</summary>
+    public static void RenewDueOnThisThread()
+    {
+        if (onThisThread is not { Count: > 0 } scopes) return;
+        foreach (var scope in scopes) if (scope.Since() >= scope.renewEvery) scope.Renew();
+    }
+
+    private TimeSpan Since() => Stopwatch.GetElapsedTime(Interlocked.Read(ref lastRenewal));
 
     public RunRecord Run { get; }
     public long RunId => Run.Id;
@@ -37,6 +56,7 @@ public sealed class RunScope : IDisposable
     {
         if (units.TryGetValue(key, out var done)) return JsonSerializer.Deserialize<T>(done.ValueJson, RunExecutor.ResultJson)!;
         EnsureLease();
+        RenewDueOnThisThread();
         var clock = Stopwatch.StartNew();
         var value = compute();
         var unit = new RunUnit(key, JsonSerializer.Serialize(value, RunExecutor.ResultJson), clock.Elapsed.TotalSeconds);
@@ -60,20 +80,31 @@ public sealed class RunScope : IDisposable
         if (lost) throw new RunLeaseLostException(Run.Id, owner);
     }
 
+    /// <summary>The timer's fallback: renews only when the working thread has not for half the lease.</summary>
     private void Beat()
+    {
+        if (!lost && Since() >= fallbackAfter) Renew();
+    }
+
+    private void Renew()
     {
         if (lost) return;
         try
         {
             if (!ledger.Renew(Run.Id, owner, lease, now())) lost = true;
+            else Interlocked.Exchange(ref lastRenewal, Stopwatch.GetTimestamp());
         }
         catch (Exception)
         {
-            // A busy database now and then is fine: the lease lasts three beats.
+            // A busy database now and then is fine: the next attempt comes long before the lease ends.
         }
     }
 
     internal void StopHeartbeat() => heartbeat.Change(Timeout.Infinite, Timeout.Infinite);
 
-    public void Dispose() => heartbeat.Dispose();
+    public void Dispose()
+    {
+        heartbeat.Dispose();
+        onThisThread?.Remove(this);
+    }
 }
