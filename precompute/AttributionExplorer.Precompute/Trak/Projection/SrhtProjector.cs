@@ -27,7 +27,24 @@ public sealed class SrhtProjector : IProjector
         ChunkElements = chunkElements;
         using var generator = new torch.Generator(unchecked((ulong)(seed * 1_000_003L + 7_919)));
         signs = torch.rand(inputDim, generator: generator).lt_(0.5).mul_(2).sub_(1).DetachFromDisposeScope();
-        rows = torch.randperm(PaddedDim, generator: generator).narrow(0, 0, outputDim).DetachFromDisposeScope();
+        rows = ChooseRows(PaddedDim, outputDim, generator).DetachFromDisposeScope();
+    }
+
+    /// <summary>k distinct row indices in [0, n), seeded: a permutation's head when n is modest; for a large n (a
+    /// permutation of 2^26 rows would be half a gigabyte) uniform draws with the repeats dropped, which is the same
+    /// distribution (a uniformly random k-subset, in a uniformly random order).</summary>
+    private static Tensor ChooseRows(long n, int k, torch.Generator generator)
+    {
+        if (n <= 1L << 22 || 2L * k > n) return torch.randperm(n, generator: generator).narrow(0, 0, k);
+        var seen = new HashSet<long>();
+        var chosen = new List<long>(k);
+        while (chosen.Count < k)
+        {
+            using var draw = torch.randint(0, n, [2L * (k - chosen.Count)], generator: generator, dtype: ScalarType.Int64);
+            foreach (long row in draw.data<long>())
+                if (chosen.Count < k && seen.Add(row)) chosen.Add(row);
+        }
+        return torch.tensor(chosen.ToArray());
     }
 
     public long InputDim { get; }

@@ -54,6 +54,23 @@ public class SrhtProjectorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SrhtProjector(100, 129, seed: 0));
     }
 
+    /// <summary>Past 2^22 padded rows the k rows are drawn without a full permutation: still distinct, in range and
+    /// seeded, and spread over the whole range.</summary>
+    [Fact]
+    public void ALargeModelsRowsAreDistinctWithoutAPermutationOfEveryRow()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = new SrhtProjector(5_000_000, 2048, seed: 4);
+        var b = new SrhtProjector(5_000_000, 2048, seed: 4);
+        Assert.Equal(1L << 23, a.PaddedDim);
+        Assert.Equal(2048, a.Rows.unique().Item1.shape[0]);
+        Assert.True(a.Rows.min().item<long>() >= 0 && a.Rows.max().item<long>() < a.PaddedDim);
+        Assert.True(a.Rows.eq(b.Rows).all().item<bool>());
+        // Uniform over [0, n): the mean row is n/2 within a few standard errors (n/√12/√k ≈ 0.6% of n).
+        double mean = a.Rows.to(ScalarType.Float64).mean().item<double>() / a.PaddedDim;
+        Assert.InRange(mean, 0.46, 0.54);
+    }
+
     /// <summary>Unbiased with the dense projection's scale: E[φφᵀ] = (k/p)·GGᵀ. The mean over 40 seeds of the projected
     /// Gram matrix lies within 5 standard errors (estimated from the same seeds) of the exact one.</summary>
     [Fact]
