@@ -16,20 +16,15 @@ public abstract partial class RunLedgerContract
     public void AWorkerThatReportsProgressRenewsItsLeaseItselfAndTheTimerStaysQuiet()
     {
         using var s = CreateStorage();
-        var d = ImportDataset(s);
-        var ledger = RenewRecorder.Wrap(s.Ledger);
-        var executor = new RunExecutor(ledger, Worker, ShortLease);
-        int working = Environment.CurrentManagedThreadId;
-
-        var outcome = executor.Execute(executor.Ensure(d.Id, d.Version, new TestRunParameters("eval.lds"), []), scope =>
+        var (outcome, threads) = RunWithShortLease(s, scope =>
         {
             // 1.2 s, three leases long, reporting every 40 ms.
             for (int i = 0; i < 30; i++) { Thread.Sleep(40); RunScope.RenewDueOnThisThread(); }
             return 1;
         });
+        int working = Environment.CurrentManagedThreadId;
 
         Assert.Equal(RunState.Complete, s.Ledger.Get(outcome.Run.Id)!.State);
-        var threads = RenewRecorder.Threads(ledger);
         Assert.True(threads.Count >= 4, $"{threads.Count} renewals in 1.2 s with a quarter-lease period");
         Assert.All(threads, t => Assert.Equal(working, t));
     }
@@ -38,20 +33,25 @@ public abstract partial class RunLedgerContract
     public void ALongSilentStepIsCoveredByTheTimer()
     {
         using var s = CreateStorage();
-        var d = ImportDataset(s);
-        var ledger = RenewRecorder.Wrap(s.Ledger);
-        var executor = new RunExecutor(ledger, Worker, ShortLease);
-        int working = Environment.CurrentManagedThreadId;
-
         // One step three leases long without a progress report (a long native call): the lease must survive it.
-        var outcome = executor.Execute(executor.Ensure(d.Id, d.Version, new TestRunParameters("eval.lds"), []), scope =>
+        var (outcome, threads) = RunWithShortLease(s, scope =>
         {
             Thread.Sleep(1200);
             return scope.Unit("after", () => 2);
         });
 
         Assert.Equal(RunState.Complete, s.Ledger.Get(outcome.Run.Id)!.State);
-        Assert.Contains(RenewRecorder.Threads(ledger), t => t != working);
+        Assert.Contains(threads, t => t != Environment.CurrentManagedThreadId);
+    }
+
+    /// <summary>Runs <paramref name="body"/> under a 400 ms lease on this thread; the threads each renewal came from.</summary>
+    private static (RunOutcome<int> Outcome, IReadOnlyCollection<int> RenewThreads) RunWithShortLease(IStorageUnderTest s, Func<RunScope, int> body)
+    {
+        var d = ImportDataset(s);
+        var ledger = RenewRecorder.Wrap(s.Ledger);
+        var executor = new RunExecutor(ledger, Worker, ShortLease);
+        var outcome = executor.Execute(executor.Ensure(d.Id, d.Version, new TestRunParameters("eval.lds"), []), body);
+        return (outcome, RenewRecorder.Threads(ledger));
     }
 
     /// <summary>Forwards every call to the real ledger and notes the thread of each Renew.</summary>
