@@ -104,7 +104,12 @@ public static class LdsStudy
                     var points = LdsStudyFigures.Points(names, scores, config.ModelCounts, subsets, byKind);
                     var ceilings = replicates.Count == 0 ? null
                         : LdsStudyFigures.Ceilings(names, ByKind(firstSeed.Take(replicates.Count).ToList(), kinds), ByKind(replicates, kinds));
-                    var references = LdsStudyFigures.References(names, subsets, byKind, train.Examples.Select(e => LdsStudyFigures.ForegroundFraction(e.Labels)).ToList());
+                    var planted = context.Datasets.GetPlantedErrors(dataset.Id).Select(e => e.ImageId).ToHashSet();
+                    var references = LdsStudyFigures.References(names, subsets, byKind,
+                    [
+                        (LdsStudyFigures.ForegroundShare, train.Examples.Select(e => LdsStudyFigures.ForegroundFraction(e.Labels)).ToList()),
+                        (LdsStudyFigures.PlantedErrors, train.Examples.Select(e => planted.Contains(e.ImageId) ? 1.0 : 0.0).ToList()),
+                    ]);
                     return new LdsEnsembleResult(train.Count, val.Count, subsets.Length, config.Alpha, subsets[0].Length, config.K,
                         config.Trajectory, PluginRegistry.DefaultClassTarget, points, ceilings, config.SeedsPerSubset, references);
                 });

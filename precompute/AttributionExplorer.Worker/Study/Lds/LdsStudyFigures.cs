@@ -58,34 +58,36 @@ public static class LdsStudyFigures
         }).ToList();
     }
 
-    public const string ForegroundShare = "foreground share of the subset", SharedComponent = "mean of the kind's other targets";
+    public const string ForegroundShare = "foreground share of the subset", SharedComponent = "mean of the kind's other targets",
+        PlantedErrors = "planted label errors in the subset";
 
-    /// <summary>Two reference predictors per kind. Foreground share: Σ over the subset of each training image's fraction
-    /// of labelled non-background pixels, the same for every target (signed: negative when more foreground lowers the
+    /// <summary>Reference predictors per kind. Each covariate (e.g. <see cref="ForegroundShare"/>: each training
+    /// image's fraction of labelled non-background pixels; <see cref="PlantedErrors"/>: 1 for an image with a planted
+    /// error) is summed over the subset, the same for every target (signed: negative when more of it lowers the
     /// output). Shared component: for target t, the mean over the kind's other targets of their outputs on the same
     /// subset — high when the subsets move every target of the kind together (a global effect, not a per-target one).</summary>
-    /// <param name="foreground">per training example, its share of labelled foreground pixels</param>
+    /// <param name="covariates">per covariate, its name and one value per training example</param>
     public static IReadOnlyList<LdsReference> References(IReadOnlyList<string> kinds, IReadOnlyList<int[]> subsets, IReadOnlyList<double[][]> actual,
-        IReadOnlyList<double> foreground)
+        IReadOnlyList<(string Name, IReadOnlyList<double> PerExample)> covariates)
     {
         var result = new List<LdsReference>();
-        var share = subsets.Select(s => s.Sum(i => foreground[i])).ToArray();
+        var sums = covariates.Select(c => (c.Name, Sum: subsets.Select(s => s.Sum(i => c.PerExample[i])).ToArray())).ToList();
         for (int k = 0; k < kinds.Count; k++)
         {
             int targets = actual[k].Length == 0 ? 0 : actual[k][0].Length;
-            var byForeground = new List<double>();
-            var byOthers = new List<double>();
-            for (int t = 0; t < targets; t++)
+            var outputs = Enumerable.Range(0, targets).Select(t => actual[k].Select(a => a[t]).ToArray()).ToList();
+            foreach (var (name, sum) in sums)
             {
-                var output = actual[k].Select(a => a[t]).ToArray();
-                if (Core.Similarity.RankAgreement.Spearman(share, output) is { } rho) byForeground.Add(rho);
-                if (targets > 1)
-                {
-                    var others = actual[k].Select(a => (a.Sum() - a[t]) / (targets - 1)).ToArray();
-                    if (Core.Similarity.RankAgreement.Spearman(others, output) is { } shared) byOthers.Add(shared);
-                }
+                // A covariate the same on every subset (e.g. a dataset without planted errors) predicts nothing: left out.
+                var rhos = outputs.Select(output => Core.Similarity.RankAgreement.Spearman(sum, output)).OfType<double>().ToList();
+                if (rhos.Count > 0) result.Add(new LdsReference(kinds[k], name, MeanWithError.Of(rhos)));
             }
-            result.Add(new LdsReference(kinds[k], ForegroundShare, MeanWithError.Of(byForeground)));
+            var byOthers = new List<double>();
+            for (int t = 0; t < targets && targets > 1; t++)
+            {
+                var others = actual[k].Select(a => (a.Sum() - a[t]) / (targets - 1)).ToArray();
+                if (Core.Similarity.RankAgreement.Spearman(others, outputs[t]) is { } shared) byOthers.Add(shared);
+            }
             result.Add(new LdsReference(kinds[k], SharedComponent, MeanWithError.Of(byOthers)));
         }
         return result;

@@ -135,9 +135,20 @@ public class LdsStudyTests : IDisposable
         int[][] subsets = [[0, 1], [0, 3], [1, 2], [2, 3]];      // shares 0.5, 0.25, 1.5, 1.25
         // Target 0 rises with the share, target 1 falls with it, target 2 follows target 0 exactly.
         double[][] actual = [[2, 9, 2], [1, 10, 1], [4, 7, 4], [3, 8, 3]];
-        var references = LdsStudyFigures.References(["k"], subsets, [actual], foreground);
+        // Images 1 and 2 carry a planted error: the subsets hold 1, 0, 2, 1 of them.
+        double[] planted = [0, 1, 1, 0];
+        var references = LdsStudyFigures.References(["k"], subsets, [actual],
+            [(LdsStudyFigures.ForegroundShare, foreground), (LdsStudyFigures.PlantedErrors, planted)]);
         var share = Assert.Single(references, r => r.Predictor == LdsStudyFigures.ForegroundShare);
         Assert.Equal((1.0 / 3, 3), (share.Spearman.Mean, share.Spearman.Count));   // mean of +1, −1, +1
+        // Error counts (1, 0, 2, 1) against target 0 (2, 1, 4, 3): ranks (2.5, 1, 4, 2.5) vs (2, 1, 4, 3), ρ = 0.9487;
+        // target 1 is its mirror (−0.9487), target 2 equals target 0.
+        var errors = Assert.Single(references, r => r.Predictor == LdsStudyFigures.PlantedErrors);
+        Assert.Equal(3, errors.Spearman.Count);
+        Assert.Equal(0.9487 / 3, errors.Spearman.Mean, 3);
+        // Without planted errors the count is 0 on every subset: no reference rather than an undefined one.
+        Assert.DoesNotContain(LdsStudyFigures.References(["k"], subsets, [actual], [(LdsStudyFigures.PlantedErrors, new double[4])]),
+            r => r.Predictor == LdsStudyFigures.PlantedErrors);
         var shared = Assert.Single(references, r => r.Predictor == LdsStudyFigures.SharedComponent);
         // Target 0 against the mean of targets 1 and 2: (5.5, 5.5, 5.5, 5.5) is constant, so undefined and left out;
         // target 1 against targets 0 and 2's mean (ρ = −1); target 2 against targets 0 and 1's mean (constant, left out).
