@@ -33,7 +33,7 @@ public class LdsEnsembleViewTests : BunitContext
     private static LdsEnsemblePoint Point(string kind, int models, bool trajectory, double mean, double se) =>
         new(kind, models, trajectory, trajectory ? 2 * models : models, new MeanWithError(mean, se, 60), 60);
 
-    private AngleSharp.Dom.IElement Card()
+    private AngleSharp.Dom.IElement Card(IReadOnlyList<LdsReference>? references = null)
     {
         var result = new LdsEnsembleResult(600, 60, 48, 0.5, 300, 128, 2, "class_all_pixels",
         [
@@ -43,7 +43,8 @@ public class LdsEnsembleViewTests : BunitContext
             Point("class_all_pixels", 4, false, 0.10, 0.02), Point("class_all_pixels", 4, true, 0.12, 0.02),
             Point("class_labelled_pixels", 1, false, 0.04, 0.02), Point("class_labelled_pixels", 1, true, 0.05, 0.02),
             Point("class_labelled_pixels", 4, false, 0.18, 0.02), Point("class_labelled_pixels", 4, true, 0.25, 0.02),
-        ], [new("image", new MeanWithError(0.04, 0.02, 60), 24), new("class_labelled_pixels", new MeanWithError(0.41, 0.03, 60), 24)]);
+        ], [new("image", new MeanWithError(0.04, 0.02, 60), 24), new("class_labelled_pixels", new MeanWithError(0.41, 0.03, 60), 24)],
+        References: references);
         db.AddEvaluation(EvaluationKinds.LdsEnsemble, JsonSerializer.Serialize(new { models = 4, subsets = 48 }), JsonSerializer.Serialize(result), 3600);
         return Render<EvaluationPage>(p => p.Add(c => c.DatasetId, db.DatasetId)).Find("section.evaluation-card[data-kind=lds_ensemble]");
     }
@@ -99,5 +100,21 @@ public class LdsEnsembleViewTests : BunitContext
         string text = Card().QuerySelector(".lds-ensemble-ceilings")!.TextContent;
         Assert.Contains("same 24 subsets", text);
         Assert.Contains("image 0.040 ± 0.020, class_labelled_pixels 0.410 ± 0.030", text);
+    }
+
+    [Fact]
+    public void TheReferencePredictorsAreATablePerKindAndAbsentWhenNotMeasured()
+    {
+        Assert.Null(Card().QuerySelector(".lds-ensemble-references"));
+        var card = Card([new("image", "foreground share of the subset", new MeanWithError(0.045, 0.009, 60)),
+            new("image", "mean of the kind's other targets", new MeanWithError(0.902, 0.008, 60)),
+            new("object", "mean of the kind's other targets", new MeanWithError(0.41, 0.02, 158))]);
+        var table = card.QuerySelector(".lds-ensemble-references table")!;
+        Assert.Equal(["Target kind", "foreground share of the subset", "mean of the kind's other targets"],
+            table.QuerySelectorAll("thead th").Select(h => h.TextContent.Trim()));
+        Assert.Equal(["image", "0.045 ± 0.009", "0.902 ± 0.008"],
+            table.QuerySelectorAll("tr[data-target-kind=image] th, tr[data-target-kind=image] td").Select(c => c.TextContent.Trim()));
+        Assert.Equal(["object", "—", "0.410 ± 0.020"],
+            table.QuerySelectorAll("tr[data-target-kind=object] th, tr[data-target-kind=object] td").Select(c => c.TextContent.Trim()));
     }
 }
