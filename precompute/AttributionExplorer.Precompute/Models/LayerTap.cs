@@ -70,17 +70,18 @@ public sealed record RecordedLayer(nn.Module Layer, Tensor Input, Tensor Output,
 public sealed class LayerRecording : IDisposable
 {
     private readonly List<RecordedLayer> layers = new();
-    private readonly IReadOnlyDictionary<nn.Module, Tensor>? sideWeights;
+    private readonly Func<Conv2d, Tensor?>? sideWeights;
 
-    /// <param name="sideWeights">Extra filters [k, C_in, kh, kw] per convolution, run in the same convolution as the
-    /// layer's own (the structured projection's input factors); their outputs are recorded as <see cref="RecordedLayer.Side"/>.</param>
-    public LayerRecording(IReadOnlyDictionary<nn.Module, Tensor>? sideWeights = null)
+    /// <param name="sideWeights">Extra filters [k, C_in, kh, kw] for a convolution (null: none), run in the same
+    /// convolution as the layer's own (the structured projection's input factors); their outputs are recorded as
+    /// <see cref="RecordedLayer.Side"/>.</param>
+    public LayerRecording(Func<Conv2d, Tensor?>? sideWeights = null)
     {
         this.sideWeights = sideWeights;
         LayerTap.Begin(this);
     }
 
-    internal Tensor? SideWeight(Conv2d conv) => sideWeights is not null && sideWeights.TryGetValue(conv, out var side) ? side : null;
+    internal Tensor? SideWeight(Conv2d conv) => sideWeights?.Invoke(conv);
 
     public IReadOnlyList<RecordedLayer> Layers => layers;
 

@@ -20,7 +20,6 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
 {
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly Dictionary<nn.Module, WeightBlock> weights = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<nn.Module, Tensor> convolutionInFactors = new(ReferenceEqualityComparer.Instance);
     private readonly Parameter[] denseParameters;
     private readonly Tensor? denseMatrix;
     private readonly int denseDim;
@@ -43,6 +42,8 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
             switch (layer)
             {
                 case Conv2d conv:
+                    if (!LayerTap.IsPlain(conv))
+                        throw new NotSupportedException("structured projection supports ungrouped, zero-padded, non-transposed Conv2d only");
                     if (conv.weight is { requires_grad: true } cw) { weightLayers.Add((conv, cw.shape[0], cw.numel() / cw.shape[0])); covered.Add(cw); }
                     if (conv.bias is { requires_grad: true } cb) { dense.Add(cb); covered.Add(cb); }
                     break;
@@ -76,7 +77,6 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
             outFactor.DetachFromDisposeScope();
             offset += kOut * kIn;
         }
-        foreach (var (layer, block) in weights) if (layer is Conv2d) convolutionInFactors[layer] = block.InFactor;
         denseDim = densePart;
         if (denseDim > 0) denseMatrix = Gaussian(seed, 2 * weightLayers.Count, denseCount, denseDim, device).DetachFromDisposeScope();
         ParameterCount = offset + denseDim;
@@ -142,7 +142,7 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
         images = images.to(device);
         labels = labels.to(device);
         int batch = (int)images.shape[0];
-        using var recording = new LayerRecording(convolutionInFactors);
+        using var recording = new LayerRecording(conv => weights.TryGetValue(conv, out var block) ? block.InFactor : null);
         var outputGradients = RecordedBackward.OutputGradients(model, recording, images, labels, outputFor);
 
         var features = torch.zeros(batch, ParameterCount, device: device);
@@ -193,9 +193,8 @@ public sealed class KroneckerProjectedGradients : IPerExampleGradients, IDisposa
         var (layer, x) = (recorded.Layer, recorded.Input);
         if (layer is Conv2d conv)
         {
-            if (!LayerTap.IsPlain(conv))
-                throw new NotSupportedException("structured projection supports ungrouped, zero-padded, non-transposed Conv2d only");
-            var xProjected = (recorded.Side ?? nn.functional.conv2d(x, block.InFactor, null, conv.stride, conv.padding, conv.dilation)).reshape(batch, block.InDim, -1);
+            var side = recorded.Side ?? throw new InvalidOperationException("a convolution was recorded without its input factor as side filters");
+            var xProjected = side.reshape(batch, block.InDim, -1);
             var gProjected = block.OutFactor.t().matmul(g.reshape(batch, g.shape[1], -1));
             return gProjected.bmm(xProjected.transpose(1, 2)).reshape(batch, -1);
         }

@@ -80,6 +80,15 @@ public class KroneckerProjectedGradientsTests
         Assert.True(large < small / 2, $"relative RMS error {small:F3} at k = 16 and {large:F3} at k = 256: should fall about 4×");
     }
 
+    [Fact]
+    public void AGroupedConvolutionIsRefusedWhenTheProjectionIsMadeNotMidBatch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var model = nn.Sequential(("grouped", nn.Conv2d(4, 4, 3, padding: 1, groups: 2)));
+        var error = Assert.Throws<NotSupportedException>(() => new KroneckerProjectedGradients(model, 16, seed: 0));
+        Assert.Contains("ungrouped", error.Message);
+    }
+
     /// <summary>Layers wide enough that no factor reaches its layer's size at k = 256.</summary>
     private sealed class WideModel : nn.Module<Tensor, Tensor>
     {
