@@ -38,6 +38,8 @@ public static class TrakThroughput
     public const string ProjectionSrht = "projection alone, SRHT (no matrix)";
     public const string FeaturizeSrhtLoop = "featurize exact, SRHT (loop gradients + SRHT)";
     public const string FeaturizeSrhtBatched = "featurize exact, SRHT (batched gradients + SRHT)";
+    /// <summary>The rows that featurize with exact per-example gradients (any projection, any gradient method).</summary>
+    public static readonly IReadOnlyList<string> ExactFeaturize = [Featurize, FeaturizeSrhtLoop, FeaturizeSrhtBatched];
 
     public static IReadOnlyList<BenchFigure> Measure(nn.Module<Tensor, Tensor> model, ISegmentationSource train, BenchSettings settings,
         Action<string>? log = null)

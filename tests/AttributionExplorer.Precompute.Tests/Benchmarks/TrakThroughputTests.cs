@@ -26,6 +26,7 @@ public class TrakThroughputTests
              TrakThroughput.FeaturizeSrhtBatched, $"{TrakThroughput.FeaturizeStructured}, k = {structured.ParameterCount}",
              "kernel: (ΦᵀΦ+λI)⁻¹Φᵀ", "score: Ψ·M (targets × train)", "baseline: managed dot-product scoring", "training epoch (train mode, Adam, flips)"],
             figures.Select(f => f.Name));
+        Assert.All(TrakThroughput.ExactFeaturize, name => Assert.Contains(name, figures.Select(f => f.Name)));
         Assert.All(figures, f => Assert.True(f.Seconds > 0 && double.IsFinite(f.PerSecond) && f.CpuSeconds >= 0, f.Name));
         Assert.Equal(6, figures[0].Count);
         Assert.Equal(0, figures.Single(f => f.Name.StartsWith("score")).Count % 30);
