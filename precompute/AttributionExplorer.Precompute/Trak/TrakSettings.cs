@@ -24,8 +24,23 @@ public sealed record TrakSettings(int ProjectionDim, ProjectionKind ProjectionKi
     /// (keeping its matrix when it fits <paramref name="cacheBytes"/>; dispose it then).</summary>
     public IProjector CreateProjector(long inputDim, long cacheBytes = 0) =>
         ProjectionDim <= 0 || ProjectionKind == ProjectionKind.Structured ? new NoOpProjector(inputDim)
-        : ProjectionKind == ProjectionKind.Srht ? new SrhtProjector(inputDim, ProjectionDim, ProjectionSeed)
+        : ProjectionKind == ProjectionKind.Srht ? Srht(inputDim)
         : new RandomProjector(ProjectionKind, inputDim, ProjectionDim, ProjectionSeed, cacheBytes: cacheBytes);
+
+    private SrhtProjector Srht(long inputDim)
+    {
+        try
+        {
+            return new SrhtProjector(inputDim, ProjectionDim, ProjectionSeed);
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "outputDim")
+        {
+            // The bound depends on the model's size, so it cannot be checked with the other options at start-up.
+            throw new ArgumentException($"Trak:ProjectionDim = {ProjectionDim} (AttributionExplorer:Trak:ProjectionDim, or " +
+                $"AttributionExplorer:Demo:Trak:ProjectionDim for the demo) is too large for the SRHT of a model with {inputDim} parameters: " +
+                $"at most {WalshHadamard.PaddedSize(inputDim)}", e);
+        }
+    }
 
     /// <summary>The gradient computer these settings name: exact per-example gradients (loop or batched), or, for the
     /// structured projection, rows already projected to about ProjectionDim numbers.</summary>

@@ -32,4 +32,14 @@ public class TrakSettingsTests
         Assert.Equal(ProjectionKind.Srht, AttributionExplorer.Worker.Pipeline.Trak.TrakProjection.ParseKind(new TrakOptions().ProjectionKind));
         Assert.Equal("srht", AttributionExplorer.Worker.Pipeline.Trak.TrakProjection.Of(new TrakOptions()).Projection);
     }
+
+    [Fact]
+    public void AnSrhtLargerThanTheModelNamesTheSettingAndItsBound()
+    {
+        var settings = new TrakSettings(ProjectionDim: 300, ProjectionKind.Srht, ProjectionSeed: 0, Lambda: 1e-3, BatchSize: 4);
+        var error = Assert.Throws<ArgumentException>(() => settings.CreateProjector(200));
+        Assert.Contains("Trak:ProjectionDim = 300", error.Message);
+        Assert.Contains("at most 256", error.Message);
+        Assert.IsType<SrhtProjector>((settings with { ProjectionDim = 256 }).CreateProjector(200));
+    }
 }
