@@ -103,16 +103,23 @@ public sealed class NotFoundPagesTests(NotFoundPagesTests.App app) : IClassFixtu
     }
 
     [Fact]
-    public async Task TheTileMaskSwitchIsPrerenderedWithoutAScriptThatBlocksThePaint()
+    public async Task TheTileMaskSwitchIsPrerenderedAndNoScriptRunsBeforeTheFirstPaint()
     {
         var hidden = await Browse($"/datasets/{Dataset}", "ae-tile-masks=off");
         Assert.Contains("<html lang=\"en\" data-tile-masks=\"off\">", hidden.Body);
         var shown = await Browse($"/datasets/{Dataset}");
         Assert.Contains("<html lang=\"en\" data-tile-masks=\"on\">", shown.Body);
-        // Every script of the page is deferred: the parser never waits for one (nor for the stylesheets before it).
+        // No script in <head>, and one script in the page, deferred: it adds the app's scripts (Blazor's first) only
+        // after the browser has drawn the prerendered page, so neither the parser nor the first paint waits for them.
         string head = shown.Body[..shown.Body.IndexOf("</head>", StringComparison.Ordinal)];
         Assert.DoesNotContain("<script", head);
-        Assert.All(System.Text.RegularExpressions.Regex.Matches(shown.Body, "<script[^>]*>").Select(m => m.Value),
-            tag => Assert.Contains(" defer", tag));
+        var script = Assert.Single(System.Text.RegularExpressions.Regex.Matches(shown.Body, "<script[^>]*>").Select(m => m.Value));
+        Assert.Contains("src=\"app-start.js\"", script);
+        Assert.Contains(" defer", script);
+        var sources = System.Text.RegularExpressions.Regex.Match(script, "data-scripts=\"([^\"]*)\"").Groups[1].Value.Split(' ');
+        Assert.Equal(3, sources.Length);
+        Assert.Matches(@"^_framework/blazor\.web\.[a-z0-9]+\.js$", sources[0]);
+        Assert.Matches(@"^_content/MudBlazor/MudBlazor\.min\.[a-z0-9]+\.js$", sources[1]);
+        Assert.Equal("app.js", sources[2]);
     }
 }
