@@ -80,7 +80,7 @@ public static class LdsStudy
                 dataset = dataset.Name, sceneSeed = config.SceneSeed, train = train.Count, heldOut = val.Count, config.ModelSize, model.BaseWidth,
                 config.Epochs, training.BatchSize, training.LearningRate, training.Schedule, models = config.Models, checkpointsPerRun = config.Trajectory,
                 config.Subsets, config.Alpha, config.SubsetSeed, subsetModelSeeds = config.SameSeed ? "one seed for every subset" : "seed subsetSeed·1000 + j", config.Replicates,
-                seedsPerSubset = config.SeedsPerSubset, trainFeatures = config.TrainFeatures ?? "loss", references = "foreground share, shared component", groundTruthBatchNorm = config.RecalibrateBatchNorm ? "re-estimated on the whole training set" : "as trained", groundTruth = config.SeedsPerSubset == 1 ? "one model per subset" : $"mean output of {config.SeedsPerSubset} seeds per subset", k = config.K, config.Lambda, projection = "gaussian, seed 0",
+                seedsPerSubset = config.SeedsPerSubset, trainFeatures = config.TrainFeatures ?? "loss", references = "foreground share, planted errors, shared component, TRAK shared and target-specific parts", groundTruthBatchNorm = config.RecalibrateBatchNorm ? "re-estimated on the whole training set" : "as trained", groundTruth = config.SeedsPerSubset == 1 ? "one model per subset" : $"mean output of {config.SeedsPerSubset} seeds per subset", k = config.K, config.Lambda, projection = "gaussian, seed 0",
                 kinds = kinds.Select(k => k.Kind).ToArray(), defaultClassTarget = PluginRegistry.DefaultClassTarget,
             };
             var upstream = rounds.SelectMany(r => r).Concat(replicateRuns).Distinct().Select(r => r.Id).Concat(runs.Select(r => r.Run.Id)).ToList();
@@ -109,7 +109,9 @@ public static class LdsStudy
                     [
                         (LdsStudyFigures.ForegroundShare, train.Examples.Select(e => LdsStudyFigures.ForegroundFraction(e.Labels)).ToList()),
                         (LdsStudyFigures.PlantedErrors, train.Examples.Select(e => planted.Contains(e.ImageId) ? 1.0 : 0.0).ToList()),
-                    ]);
+                    ]).Concat(LdsStudyFigures.Decomposition(names,
+                        names.Select((_, k) => LdsStudyFigures.Mean(scores.Take(config.ModelCounts.Max()).SelectMany(run => run).Select(c => c[k]).ToList())).ToList(),
+                        subsets, byKind)).ToList();
                     return new LdsEnsembleResult(train.Count, val.Count, subsets.Length, config.Alpha, subsets[0].Length, config.K,
                         config.Trajectory, PluginRegistry.DefaultClassTarget, points, ceilings, config.SeedsPerSubset, references);
                 });

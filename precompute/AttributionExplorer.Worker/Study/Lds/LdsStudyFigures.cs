@@ -93,6 +93,37 @@ public static class LdsStudyFigures
         return result;
     }
 
+    public const string TrakShared = "TRAK, shared part", TrakSpecific = "TRAK, target-specific part";
+
+    /// <summary>TRAK's LDS split in two, for the full ensemble: the shared part — over subsets, the Spearman between the
+    /// mean over the kind's targets of the predicted sums and the mean of the outputs (one figure per kind) — and the
+    /// target-specific part — per target, the Spearman between its predicted sum less that mean and its output less
+    /// the outputs' mean. Tells whether TRAK misses what moves every target together or what sets a target apart.</summary>
+    /// <param name="scores">per kind: the ensemble's scores [targets][train]</param>
+    /// <param name="actual">per kind: [subsets][targets] outputs of the subset models</param>
+    public static IReadOnlyList<LdsReference> Decomposition(IReadOnlyList<string> kinds, IReadOnlyList<float[][]> scores, IReadOnlyList<int[]> subsets,
+        IReadOnlyList<double[][]> actual)
+    {
+        var result = new List<LdsReference>();
+        for (int k = 0; k < kinds.Count; k++)
+        {
+            int targets = scores[k].Length;
+            if (targets < 2) continue;
+            var predicted = subsets.Select(s => scores[k].Select(row => s.Sum(i => (double)row[i])).ToArray()).ToArray();
+            var predictedMean = predicted.Select(p => p.Average()).ToArray();
+            var actualMean = actual[k].Select(a => a.Average()).ToArray();
+            var shared = Core.Similarity.RankAgreement.Spearman(predictedMean, actualMean);
+            // An undefined correlation (constant sums or outputs) is left out, as LDS leaves such a target out.
+            if (shared is { } rho) result.Add(new LdsReference(kinds[k], TrakShared, MeanWithError.Of([rho])));
+            var specific = new List<double>();
+            for (int t = 0; t < targets; t++)
+                if (Core.Similarity.RankAgreement.Spearman(predicted.Select((p, j) => p[t] - predictedMean[j]).ToArray(),
+                        actual[k].Select((a, j) => a[t] - actualMean[j]).ToArray()) is { } r) specific.Add(r);
+            if (specific.Count > 0) result.Add(new LdsReference(kinds[k], TrakSpecific, MeanWithError.Of(specific)));
+        }
+        return result;
+    }
+
     /// <summary>A training example's share of labelled foreground: pixels with a class other than background (0),
     /// over the pixels not ignored (255).</summary>
     public static double ForegroundFraction(byte[] labels)

@@ -154,4 +154,24 @@ public class LdsStudyTests : IDisposable
         // target 1 against targets 0 and 2's mean (ρ = −1); target 2 against targets 0 and 1's mean (constant, left out).
         Assert.Equal((-1.0, 1), (shared.Spearman.Mean, shared.Spearman.Count));
     }
+
+    [Fact]
+    public void TrakIsSplitIntoWhatMovesEveryTargetAndWhatSetsATargetApart()
+    {
+        // 3 training images, 4 subsets, one kind with 2 targets. Predicted sums per subset (target 0, target 1):
+        // {0,1} → (3, 1), {1,2} → (5, 6), {0,2} → (4, −1), {2} → (3, 2); their means 2, 5.5, 1.5, 2.5 and target 0 less
+        // the mean 1, −0.5, 2.5, 0.5 (target 1: the negatives, as there are two targets).
+        float[][] scores = [[1, 2, 3], [-3, 4, 2]];
+        int[][] subsets = [[0, 1], [1, 2], [0, 2], [2]];
+        // Outputs built as mean ± deviation: means 2, 6, 1, 3 (the predicted means' order), target 0's deviations
+        // −1, 2, −3, 0 (the reverse of the predicted deviations' order).
+        double[][] actual = [[1, 3], [8, 4], [-2, 4], [3, 3]];
+        var parts = LdsStudyFigures.Decomposition(["k"], [scores], subsets, [actual]);
+        var shared = Assert.Single(parts, p => p.Predictor == LdsStudyFigures.TrakShared);
+        Assert.Equal((1.0, 1), (Math.Round(shared.Spearman.Mean, 10), shared.Spearman.Count));
+        var specific = Assert.Single(parts, p => p.Predictor == LdsStudyFigures.TrakSpecific);
+        Assert.Equal((-1.0, 2), (Math.Round(specific.Spearman.Mean, 10), specific.Spearman.Count));
+        // One target: nothing to split.
+        Assert.Empty(LdsStudyFigures.Decomposition(["k"], [[scores[0]]], subsets, [actual.Select(a => new[] { a[0] }).ToArray()]));
+    }
 }
