@@ -50,7 +50,7 @@ public sealed class LdsEvaluation : Plugins.IEvaluation
                     {
                         if (targets[t].Kind != kind || data.Scores(method, targets[t]) is not { } raw) continue;
                         var scores = AdditiveScores(method, raw);
-                        var predicted = subsets.Select(s => s.Sum(i => scores[i])).ToArray();
+                        var predicted = LinearDatamodeling.SubsetSums(subsets, i => scores[i]);
                         if (RankAgreement.Spearman(predicted, actual.Select(a => a[t]).ToArray()) is { } rho) correlations.Add(rho);
                     }
                     if (correlations.Count > 0) methods.Add(new LdsMethodResult(method, kind, MeanWithError.Of(correlations), correlations.Count));

@@ -18,11 +18,14 @@ public static class LinearDatamodeling
         for (int t = 0; t < scores.Count; t++)
         {
             var row = scores[t];
-            var predicted = subsets.Select(s => s.Sum(i => (double)row[i])).ToArray();
+            var predicted = SubsetSums(subsets, i => row[i]);
             if (RankAgreement.Spearman(predicted, actual.Select(a => a[t]).ToArray()) is { } rho) result.Add(rho);
         }
         return result;
     }
+
+    /// <summary>Per subset, the sum of its examples' values: what additive scores predict for the model trained on it.</summary>
+    public static double[] SubsetSums(IReadOnlyList<int[]> subsets, Func<int, double> valueOf) => subsets.Select(s => s.Sum(valueOf)).ToArray();
 
     public static MeanWithError Score(IReadOnlyList<float[]> scores, IReadOnlyList<int[]> subsets, IReadOnlyList<double[]> actual) =>
         MeanWithError.Of(PerTarget(scores, subsets, actual).ToList());

@@ -71,7 +71,7 @@ public static class LdsStudyFigures
         IReadOnlyList<(string Name, IReadOnlyList<double> PerExample)> covariates)
     {
         var result = new List<LdsReference>();
-        var sums = covariates.Select(c => (c.Name, Sum: subsets.Select(s => s.Sum(i => c.PerExample[i])).ToArray())).ToList();
+        var sums = covariates.Select(c => (c.Name, Sum: LinearDatamodeling.SubsetSums(subsets, i => c.PerExample[i]))).ToList();
         for (int k = 0; k < kinds.Count; k++)
         {
             int targets = actual[k].Length == 0 ? 0 : actual[k][0].Length;
@@ -83,12 +83,14 @@ public static class LdsStudyFigures
                 if (rhos.Count > 0) result.Add(new LdsReference(kinds[k], name, MeanWithError.Of(rhos)));
             }
             var byOthers = new List<double>();
-            for (int t = 0; t < targets && targets > 1; t++)
-            {
-                var others = actual[k].Select(a => (a.Sum() - a[t]) / (targets - 1)).ToArray();
-                if (Core.Similarity.RankAgreement.Spearman(others, outputs[t]) is { } shared) byOthers.Add(shared);
-            }
-            result.Add(new LdsReference(kinds[k], SharedComponent, MeanWithError.Of(byOthers)));
+            if (targets > 1)
+                for (int t = 0; t < targets; t++)
+                {
+                    var others = actual[k].Select(a => (a.Sum() - a[t]) / (targets - 1)).ToArray();
+                    if (Core.Similarity.RankAgreement.Spearman(others, outputs[t]) is { } shared) byOthers.Add(shared);
+                }
+            // Undefined for every target (one target, or constant means): left out, as a covariate is.
+            if (byOthers.Count > 0) result.Add(new LdsReference(kinds[k], SharedComponent, MeanWithError.Of(byOthers)));
         }
         return result;
     }
@@ -109,15 +111,15 @@ public static class LdsStudyFigures
         {
             int targets = scores[k].Length;
             if (targets < 2) continue;
-            var predicted = subsets.Select(s => scores[k].Select(row => s.Sum(i => (double)row[i])).ToArray()).ToArray();
-            var predictedMean = predicted.Select(p => p.Average()).ToArray();
+            var predicted = scores[k].Select(row => LinearDatamodeling.SubsetSums(subsets, i => row[i])).ToArray();   // [targets][subsets]
+            var predictedMean = subsets.Select((_, j) => predicted.Average(p => p[j])).ToArray();
             var actualMean = actual[k].Select(a => a.Average()).ToArray();
             var shared = Core.Similarity.RankAgreement.Spearman(predictedMean, actualMean);
             // An undefined correlation (constant sums or outputs) is left out, as LDS leaves such a target out.
             if (shared is { } rho) result.Add(new LdsReference(kinds[k], TrakShared, MeanWithError.Of([rho])));
             var specific = new List<double>();
             for (int t = 0; t < targets; t++)
-                if (Core.Similarity.RankAgreement.Spearman(predicted.Select((p, j) => p[t] - predictedMean[j]).ToArray(),
+                if (Core.Similarity.RankAgreement.Spearman(predicted[t].Select((p, j) => p - predictedMean[j]).ToArray(),
                         actual[k].Select((a, j) => a[t] - actualMean[j]).ToArray()) is { } r) specific.Add(r);
             if (specific.Count > 0) result.Add(new LdsReference(kinds[k], TrakSpecific, MeanWithError.Of(specific)));
         }

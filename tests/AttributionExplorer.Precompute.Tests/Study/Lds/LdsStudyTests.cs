@@ -153,6 +153,9 @@ public class LdsStudyTests : IDisposable
         // Target 0 against the mean of targets 1 and 2: (5.5, 5.5, 5.5, 5.5) is constant, so undefined and left out;
         // target 1 against targets 0 and 2's mean (ρ = −1); target 2 against targets 0 and 1's mean (constant, left out).
         Assert.Equal((-1.0, 1), (shared.Spearman.Mean, shared.Spearman.Count));
+        // A kind with one target has no other targets: no shared-component figure rather than an undefined (NaN) one.
+        Assert.DoesNotContain(LdsStudyFigures.References(["k"], subsets, [actual.Select(a => new[] { a[0] }).ToArray()], []),
+            r => r.Predictor == LdsStudyFigures.SharedComponent);
     }
 
     [Fact]
