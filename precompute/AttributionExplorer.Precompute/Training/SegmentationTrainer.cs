@@ -13,7 +13,7 @@ public sealed record TrainProgress(int Epoch, int Epochs, int Batch, int Batches
 /// errors (their cause, multi-threaded oneDNN convolutions, is switched off); the field stays for the stored summaries.</summary>
 public sealed record TrainResult(double[] EpochLosses, double Seconds, int RecomputedBatches);
 
-/// <summary>Cross-entropy (ignore 255), Adam with L2 weight decay, reduce-on-plateau on the epoch loss or cosine
+/// <summary>Cross-entropy (ignore 255), Adam or SGD with momentum (<see cref="TrainingOptions.Optimizer"/>) with L2 weight decay, an optional linear warm-up, reduce-on-plateau on the epoch loss or cosine
 /// annealing per batch (<see cref="TrainingOptions.Schedule"/>), seeded shuffling and horizontal flips.</summary>
 public static class SegmentationTrainer
 {
@@ -22,13 +22,20 @@ public static class SegmentationTrainer
     internal static bool GradientsAreFinite(nn.Module<Tensor, Tensor> model) =>
         model.parameters().All(p => p.grad is null || double.IsFinite(p.grad.sum().to(ScalarType.Float64).item<double>()));
 
+    internal static torch.optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model, TrainingOptions options) => options.Optimizer switch
+    {
+        Optimizers.Adam => torch.optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay),
+        Optimizers.Sgd => torch.optim.SGD(model.parameters(), options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+        _ => throw new ArgumentException($"Training:Optimizer {Optimizers.Problem(options.Optimizer)}, got {options.Optimizer}"),
+    };
+
     public static TrainResult Train(nn.Module<Tensor, Tensor> model, ISegmentationSource train, TrainingOptions options,
         int seed, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
     {
         TorchThreads.Configure(options.Threads);
         var clock = Stopwatch.StartNew();
         var random = new Random(seed);
-        var optimizer = torch.optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        var optimizer = CreateOptimizer(model, options);
         var plateau = new ReduceOnPlateau(options.LearningRate, options.PlateauFactor, options.PlateauPatience);
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var losses = new double[options.Epochs];
@@ -36,6 +43,7 @@ public static class SegmentationTrainer
         var device = ComputeDevice.Of(model);
         bool cosine = options.Schedule == LearningRateSchedules.Cosine;
         double rate = options.LearningRate;
+        int warmupSteps = options.WarmupEpochs * batches;
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -46,11 +54,11 @@ public static class SegmentationTrainer
             {
                 ct.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
-                if (cosine)
-                {
-                    rate = LearningRateSchedules.CosineRate(options.LearningRate, epoch * batches + b, options.Epochs * batches);
+                int step = epoch * batches + b;
+                rate = (cosine ? LearningRateSchedules.CosineRate(options.LearningRate, step, options.Epochs * batches) : plateau.LearningRate)
+                    * LearningRateSchedules.WarmupFactor(step, warmupSteps);
+                if (cosine || step <= warmupSteps)
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                }
                 var indices = order.Skip(b * options.BatchSize).Take(options.BatchSize).ToArray();
                 var (images, labels) = LoadBatch(train, indices, device);
                 if (options.HorizontalFlip) (images, labels) = FlipSome(images, labels, random);
@@ -64,7 +72,7 @@ public static class SegmentationTrainer
                     throw new InvalidOperationException($"non-finite gradients at epoch {epoch + 1}, batch {b + 1} (see README, TorchSharp on Debian 12)");
                 optimizer.step();
                 total += value * indices.Length;
-                progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, cosine ? rate : plateau.LearningRate));
+                progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, rate));
             }
             losses[epoch] = total / train.Count;
             if (!cosine && plateau.Step(losses[epoch]))

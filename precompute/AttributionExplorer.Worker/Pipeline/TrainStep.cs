@@ -16,16 +16,20 @@ namespace AttributionExplorer.Worker.Pipeline;
 public sealed record TrainRunParameters(string Architecture, int NumClasses, int ImageSize, int BaseWidth, int BlocksPerStage,
     int AsppChannels, int[] AsppRates, int Epochs, int BatchSize, double LearningRate, double WeightDecay, double PlateauFactor,
     int PlateauPatience, bool HorizontalFlip, string Optimizer, string Loss, int Seed, int TrajectoryEpochs = 1,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Schedule = null) : IRunParameters
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Schedule = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Momentum = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? WarmupEpochs = null) : IRunParameters
 {
-    // Schedule is null for reduce-on-plateau, so runs recorded before schedules existed keep their identity.
+    // Schedule is null for reduce-on-plateau, Momentum for Adam and WarmupEpochs without warm-up, so runs recorded before
+    // any of them existed keep their identity.
     public string RunKind => "train";
 
     public static TrainRunParameters Of(ModelOptions model, TrainingOptions training, int seed, int numClasses) =>
         new("deeplabv3", numClasses, model.ImageSize, model.BaseWidth, model.BlocksPerStage, model.AsppChannels, model.AsppRates,
             training.Epochs, training.BatchSize, training.LearningRate, training.WeightDecay, training.PlateauFactor, training.PlateauPatience,
-            training.HorizontalFlip, "adam", "cross_entropy(ignore=255)", seed, training.TrajectoryEpochs,
-            training.Schedule == LearningRateSchedules.Plateau ? null : training.Schedule);
+            training.HorizontalFlip, training.Optimizer, "cross_entropy(ignore=255)", seed, training.TrajectoryEpochs,
+            training.Schedule == LearningRateSchedules.Plateau ? null : training.Schedule,
+            training.Optimizer == Optimizers.Sgd ? training.Momentum : null, training.WarmupEpochs > 0 ? training.WarmupEpochs : null);
 
     /// <summary>The epochs whose end-of-epoch weights become checkpoints, ascending; the last is the final model.</summary>
     public int[] CheckpointEpochs => Enumerable.Range(Epochs - TrajectoryEpochs + 1, TrajectoryEpochs).ToArray();

@@ -4,6 +4,22 @@ namespace AttributionExplorer.Core.Evaluation;
 public sealed record Interval(double Estimate, double Low, double High)
 {
     public override string ToString() => $"{Estimate:0.00} [{Low:0.00}, {High:0.00}]";
+
+    /// <summary>The 2.5% and 97.5% quantiles (linear interpolation) of <paramref name="samples"/> around <paramref name="estimate"/>.</summary>
+    public static Interval Percentile(double estimate, IEnumerable<double> samples)
+    {
+        var sorted = samples.Order().ToArray();
+        if (sorted.Length == 0) throw new ArgumentException("a percentile interval needs at least one sample");
+        return new Interval(estimate, Quantile(sorted, 0.025), Quantile(sorted, 0.975));
+    }
+
+    private static double Quantile(double[] sorted, double q)
+    {
+        double position = q * (sorted.Length - 1);
+        int low = (int)Math.Floor(position);
+        int high = Math.Min(sorted.Length - 1, low + 1);
+        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
+    }
 }
 
 /// <summary>AUROC, average precision and precision in the first 5% of a suspicion ranking, each with a 95% interval
@@ -33,9 +49,9 @@ public static class BootstrapDetection
             samples.Add(Figures(scores, positives, draw));
         }
         return new DetectionFigures(
-            Percentiles(point.Auroc, samples.Select(s => s.Auroc)),
-            Percentiles(point.Ap, samples.Select(s => s.Ap)),
-            Percentiles(point.P5, samples.Select(s => s.P5)), pos, n - pos);
+            Interval.Percentile(point.Auroc, samples.Select(s => s.Auroc)),
+            Interval.Percentile(point.Ap, samples.Select(s => s.Ap)),
+            Interval.Percentile(point.P5, samples.Select(s => s.P5)), pos, n - pos);
     }
 
     /// <summary>Items in the first 5%: ⌈0.05 n⌉, at least one.</summary>
@@ -76,20 +92,6 @@ public static class BootstrapDetection
             start = end + 1;
         }
         return wins / ((double)pos * neg);
-    }
-
-    private static Interval Percentiles(double estimate, IEnumerable<double> samples)
-    {
-        var sorted = samples.Order().ToArray();
-        return new Interval(estimate, Quantile(sorted, 0.025), Quantile(sorted, 0.975));
-    }
-
-    private static double Quantile(double[] sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int low = (int)Math.Floor(position);
-        int high = Math.Min(sorted.Length - 1, low + 1);
-        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
     }
 }
 

@@ -44,7 +44,9 @@ public sealed record LdsResult(int Subsets, double Alpha, int SubsetSize, IReadO
 
 /// <summary>TRAK's LDS for one target kind from the first <paramref name="Models"/> independently trained runs: their
 /// final checkpoints only (<paramref name="Trajectory"/> false) or each run's last epochs (true).</summary>
-public sealed record LdsEnsemblePoint(string TargetKind, int Models, bool Trajectory, int Checkpoints, MeanWithError Spearman, int Targets);
+/// <param name="SubsetInterval">95% bootstrap interval over subsets (<see cref="LinearDatamodeling.SubsetBootstrap"/>); null in results stored before it existed.</param>
+public sealed record LdsEnsemblePoint(string TargetKind, int Models, bool Trajectory, int Checkpoints, MeanWithError Spearman, int Targets,
+    Interval? SubsetInterval = null);
 
 /// <summary>How far a subset model's output on a target follows the data rather than the seed: the Spearman, over
 /// <paramref name="Subsets"/> subsets, between two models trained on each subset under different seeds; mean ± SE over targets.</summary>

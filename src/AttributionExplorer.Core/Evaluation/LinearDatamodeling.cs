@@ -29,4 +29,36 @@ public static class LinearDatamodeling
 
     public static MeanWithError Score(IReadOnlyList<float[]> scores, IReadOnlyList<int[]> subsets, IReadOnlyList<double[]> actual) =>
         MeanWithError.Of(PerTarget(scores, subsets, actual).ToList());
+
+    /// <summary>95% percentile-bootstrap interval of the mean LDS over targets, drawing the subsets with replacement.
+    /// The SE over targets treats targets as independent, but every target is measured on the same subset models, so
+    /// one badly trained subset model moves all of them at once; a draw of subsets carries that shared noise, which is
+    /// what decides how far the LDS of another set of subsets could differ. A draw in which no target's correlation is
+    /// defined is redrawn.</summary>
+    public static Interval SubsetBootstrap(IReadOnlyList<float[]> scores, IReadOnlyList<int[]> subsets, IReadOnlyList<double[]> actual,
+        int resamples = 1000, int seed = 0)
+    {
+        var estimate = Score(scores, subsets, actual);
+        if (estimate.Count == 0) throw new ArgumentException("no target has a defined LDS: nothing to bootstrap");
+        var predicted = scores.Select(row => SubsetSums(subsets, i => row[i])).ToArray();
+        var outputs = Enumerable.Range(0, scores.Count).Select(t => actual.Select(a => a[t]).ToArray()).ToArray();
+        int n = subsets.Count;
+        var random = new Random(seed);
+        var draw = new int[n];
+        var samples = new List<double>(resamples);
+        double[] x = new double[n], y = new double[n];
+        while (samples.Count < resamples)
+        {
+            for (int j = 0; j < n; j++) draw[j] = random.Next(n);
+            double sum = 0;
+            int defined = 0;
+            for (int t = 0; t < predicted.Length; t++)
+            {
+                for (int j = 0; j < n; j++) { x[j] = predicted[t][draw[j]]; y[j] = outputs[t][draw[j]]; }
+                if (RankAgreement.Spearman(x, y) is { } rho) { sum += rho; defined++; }
+            }
+            if (defined > 0) samples.Add(sum / defined);
+        }
+        return Interval.Percentile(estimate.Mean, samples);
+    }
 }

@@ -73,6 +73,13 @@ public sealed class TrainingOptions
     /// <summary>"plateau" (reduce-on-plateau with the two settings above) or "cosine" (annealed per batch to zero,
     /// which the plateau settings do not affect); see <see cref="LearningRateSchedules"/>.</summary>
     public string Schedule { get; set; } = LearningRateSchedules.Plateau;
+    /// <summary>"adam" or "sgd" (<see cref="Optimizers"/>); SGD uses <see cref="Momentum"/> and usually a learning
+    /// rate 10–50× Adam's.</summary>
+    public string Optimizer { get; set; } = Optimizers.Adam;
+    /// <summary>Epochs over which the rate rises linearly from 1/batches to the scheduled rate (0 = none).</summary>
+    public int WarmupEpochs { get; set; }
+    /// <summary>Heavy-ball momentum of SGD (ignored by Adam).</summary>
+    public double Momentum { get; set; } = 0.9;
     public bool HorizontalFlip { get; set; } = true;
     /// <summary>One training run per seed; TRAK ensembles over all of their checkpoints.</summary>
     public int[] Seeds { get; set; } = [0, 1];

@@ -33,6 +33,10 @@ public static class OptionsProblems
             Check(training.PlateauPatience >= 0, $"{prefix}:PlateauPatience", training.PlateauPatience, "must be ≥ 0");
             var scheduleProblem = LearningRateSchedules.Problem(training.Schedule);
             Check(scheduleProblem is null, $"{prefix}:Schedule", training.Schedule, scheduleProblem ?? "");
+            var optimizerProblem = Optimizers.Problem(training.Optimizer);
+            Check(optimizerProblem is null, $"{prefix}:Optimizer", training.Optimizer, optimizerProblem ?? "");
+            Check(training.WarmupEpochs >= 0 && training.WarmupEpochs < training.Epochs, $"{prefix}:WarmupEpochs", training.WarmupEpochs, $"must be 0…Epochs − 1 ({training.Epochs - 1})");
+            Check(training.Momentum is >= 0 and < 1, $"{prefix}:Momentum", training.Momentum, "must be in [0, 1)");
             Check(training.Seeds.Length > 0 && training.Seeds.Distinct().Count() == training.Seeds.Length, $"{prefix}:Seeds", string.Join(", ", training.Seeds), "must be one or more distinct seeds");
             Check(training.TrajectoryEpochs >= 1 && training.TrajectoryEpochs <= training.Epochs, $"{prefix}:TrajectoryEpochs", training.TrajectoryEpochs, $"must be 1…Epochs ({training.Epochs})");
             Check(training.Threads >= 0, $"{prefix}:Threads", training.Threads, "must be ≥ 0 (0 = one thread)");

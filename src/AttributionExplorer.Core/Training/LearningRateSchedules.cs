@@ -25,4 +25,13 @@ public static class LearningRateSchedules
         if (step < 0 || step >= totalSteps) throw new ArgumentOutOfRangeException(nameof(step), step, $"must be in 0…{totalSteps - 1}");
         return learningRate * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
     }
+
+    /// <summary>Linear warm-up: batch <paramref name="step"/> runs at (step + 1)/<paramref name="warmupSteps"/> of the
+    /// scheduled rate until the warm-up ends, then at the scheduled rate (factor 1; also when there is no warm-up).
+    /// SGD at a large rate needs it: its first updates, on a freshly initialized network, otherwise overshoot.</summary>
+    public static double WarmupFactor(int step, int warmupSteps)
+    {
+        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "must be ≥ 0");
+        return step < warmupSteps ? (step + 1.0) / warmupSteps : 1.0;
+    }
 }

@@ -30,4 +30,14 @@ public class OptionsProblemsTests
         options.Demo.Training.Schedule = "onecycle";
         Assert.Equal(["AttributionExplorer:Demo:Training:Schedule = onecycle: must be plateau or cosine"], OptionsProblems.Of(options));
     }
+
+    [Fact]
+    public void AnUnknownOptimizerAndAMomentumOutOfRangeAreNamedByTheirKeys()
+    {
+        var options = new AppOptions().WithDefaultsForEmptyArrays();
+        options.Training.Optimizer = "rmsprop";
+        options.Demo.Training.Momentum = 1.0;
+        Assert.Equal(["AttributionExplorer:Training:Optimizer = rmsprop: must be adam or sgd", "AttributionExplorer:Demo:Training:Momentum = 1: must be in [0, 1)"],
+            OptionsProblems.Of(options));
+    }
 }

@@ -21,4 +21,14 @@ public class LearningRateSchedulesTests
         Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedules.CosineRate(1, -1, 100));
         Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedules.CosineRate(1, 0, 0));
     }
+
+    [Theory]
+    [InlineData(0, 4, 0.25)]
+    [InlineData(1, 4, 0.5)]
+    [InlineData(3, 4, 1.0)]
+    [InlineData(4, 4, 1.0)]
+    [InlineData(9, 4, 1.0)]
+    [InlineData(0, 0, 1.0)]
+    public void WarmupRisesLinearlyToTheScheduledRateAndThenLeavesIt(int step, int warmupSteps, double factor) =>
+        Assert.Equal(factor, LearningRateSchedules.WarmupFactor(step, warmupSteps), 15);
 }

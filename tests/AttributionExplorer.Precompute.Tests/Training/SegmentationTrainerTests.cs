@@ -110,6 +110,68 @@ public class SegmentationTrainerTests
         Assert.True(result.EpochLosses[^1] < result.EpochLosses[0] * 0.7, string.Join(", ", result.EpochLosses));
     }
 
+    [Fact]
+    public void SgdTakesTheHeavyBallStepsOfItsClosedFormWithWeightDecay()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(3);
+        var model = DeepLabV3.Create(new ModelOptions { ImageSize = 32, BaseWidth = 8, BlocksPerStage = 1, AsppChannels = 16 }, 2);
+        var options = new TrainingOptions { Optimizer = "sgd", LearningRate = 0.05, Momentum = 0.9, WeightDecay = 1e-3 };
+        var optimizer = SegmentationTrainer.CreateOptimizer(model, options);
+        var (images, labels) = new SquaresSource(4, seed: 1).Load(0, 4);
+        model.eval();
+        var start = model.parameters().Select(p => p.detach().clone()).ToList();
+        var velocity = start.Select(p => torch.zeros_like(p)).ToList();
+        var expected = start.Select(p => p.clone()).ToList();
+        for (int step = 0; step < 2; step++)
+        {
+            optimizer.zero_grad();
+            nn.functional.cross_entropy(model.forward(images), labels).backward();
+            var parameters = model.parameters().ToList();
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                // v ← μ·v + (g + wd·θ) (the first step starts v at the gradient); θ ← θ − lr·v
+                var g = parameters[i].grad!.detach() + 1e-3 * expected[i];
+                velocity[i] = step == 0 ? g : 0.9 * velocity[i] + g;
+                expected[i] = expected[i] - 0.05 * velocity[i];
+            }
+            optimizer.step();
+            for (int i = 0; i < parameters.Count; i++)
+                Assert.True(parameters[i].detach().allclose(expected[i], rtol: 1e-4, atol: 1e-6), $"parameter {i} after step {step + 1}");
+        }
+        Assert.False(model.parameters().First().detach().allclose(start[0]));
+    }
+
+    [Theory]
+    [InlineData("cosine")]
+    [InlineData("plateau")]
+    public void WarmupScalesTheFirstEpochsRatesLinearlyThenTheScheduleRuns(string schedule)
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(0);
+        var model = DeepLabV3.Create(new ModelOptions { ImageSize = 32, BaseWidth = 8, BlocksPerStage = 1, AsppChannels = 16 }, 2);
+        var reported = new List<TrainProgress>();
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 4, LearningRate = 4e-3, WeightDecay = 0, Schedule = schedule, WarmupEpochs = 1, PlateauPatience = 5 };
+        SegmentationTrainer.Train(model, new SquaresSource(16, seed: 1), options, seed: 0, new SyncProgress(reported.Add));
+        Assert.Equal(12, reported.Count);
+        for (int step = 0; step < 12; step++)
+        {
+            double scheduled = schedule == "cosine" ? Core.Training.LearningRateSchedules.CosineRate(4e-3, step, 12) : 4e-3;
+            Assert.Equal(scheduled * Math.Min(1.0, (step + 1) / 4.0), reported[step].LearningRate, 15);
+        }
+    }
+
+    [Fact]
+    public void SgdWithMomentumLearnsTheSquares()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(0);
+        var model = DeepLabV3.Create(new ModelOptions { ImageSize = 32, BaseWidth = 8, BlocksPerStage = 1, AsppChannels = 16 }, 2);
+        var result = SegmentationTrainer.Train(model, new SquaresSource(16, seed: 1),
+            new TrainingOptions { Optimizer = "sgd", Epochs = 15, BatchSize = 4, LearningRate = 0.05, WeightDecay = 0 }, seed: 0);
+        Assert.True(result.EpochLosses[^1] < result.EpochLosses[0] * 0.6, string.Join(", ", result.EpochLosses));
+    }
+
     private sealed class SyncProgress(Action<TrainProgress> report) : IProgress<TrainProgress>
     {
         public void Report(TrainProgress value) => report(value);

@@ -38,6 +38,9 @@ public static class LdsStudy
         var training = demo.Training.WithEpochs(config.Epochs);
         training.Threads = config.Threads;
         if (config.Schedule is { } schedule) training.Schedule = schedule;
+        if (config.Optimizer is { } optimizer) training.Optimizer = optimizer;
+        if (config.LearningRate is { } rate) training.LearningRate = rate;
+        if (config.WarmupEpochs is { } warmup) training.WarmupEpochs = warmup;
         // The study keeps its own trajectory checkpoints (LdsStudyTrainParameters.Trajectory); subset models keep their final one.
         training.TrajectoryEpochs = 1;
         TorchThreads.Configure(config.Threads);
@@ -78,7 +81,7 @@ public static class LdsStudy
             var settings = new
             {
                 dataset = dataset.Name, sceneSeed = config.SceneSeed, train = train.Count, heldOut = val.Count, config.ModelSize, model.BaseWidth,
-                config.Epochs, training.BatchSize, training.LearningRate, training.Schedule, models = config.Models, checkpointsPerRun = config.Trajectory,
+                config.Epochs, training.BatchSize, training.LearningRate, training.Schedule, training.WarmupEpochs, training.Optimizer, momentum = training.Optimizer == AttributionExplorer.Core.Training.Optimizers.Sgd ? training.Momentum : (double?)null, models = config.Models, checkpointsPerRun = config.Trajectory,
                 config.Subsets, config.Alpha, config.SubsetSeed, subsetModelSeeds = config.SameSeed ? "one seed for every subset" : "seed subsetSeed·1000 + j", config.Replicates,
                 seedsPerSubset = config.SeedsPerSubset, trainFeatures = config.TrainFeatures ?? "loss", references = "foreground share, planted errors, shared component, TRAK shared and target-specific parts", groundTruthBatchNorm = config.RecalibrateBatchNorm ? "re-estimated on the whole training set" : "as trained", groundTruth = config.SeedsPerSubset == 1 ? "one model per subset" : $"mean output of {config.SeedsPerSubset} seeds per subset", k = config.K, config.Lambda, projection = "gaussian, seed 0",
                 kinds = kinds.Select(k => k.Kind).ToArray(), defaultClassTarget = PluginRegistry.DefaultClassTarget,

@@ -28,6 +28,9 @@ public static class LdsStudyCommand
         var replicates = Int("--replicates", "retrain the first N subsets under a second seed: the seed-noise ceiling of LDS (0 = none)", 0);
         var sameSeed = new Option<bool>("--same-seed") { Description = "train every subset model under one seed (common initialization and shuffling seed) instead of one seed per subset" };
         var schedule = new Option<string?>("--schedule") { Description = "learning-rate schedule of every model: plateau or cosine (default: the demo's, Demo:Training:Schedule)" };
+        var optimizer = new Option<string?>("--optimizer") { Description = "optimizer of every model: adam or sgd (momentum Demo:Training:Momentum; default: the demo's, Demo:Training:Optimizer)" };
+        var learningRate = new Option<double?>("--learning-rate") { Description = "start learning rate of every model (default: the demo's, Demo:Training:LearningRate)" };
+        var warmup = new Option<int?>("--warmup-epochs") { Description = "linear learning-rate warm-up epochs of every model (default: the demo's, Demo:Training:WarmupEpochs)" };
         var seedsPerSubset = Int("--seeds-per-subset", "train every subset under this many seeds and average their outputs into its ground truth (1 = one model per subset, as TRAK's LDS)", 1);
         var trainFeatures = new Option<string?>("--train-features") { Description = "TRAK train features: loss (the product's) or margin (gradients of the train image's full-image margin, Q applied at scoring)" };
         var recalibrate = new Option<bool>("--recalibrate-bn") { Description = "diagnostic: re-estimate each subset model's BatchNorm statistics on the whole training set before taking its outputs (not TRAK's LDS)" };
@@ -35,12 +38,13 @@ public static class LdsStudyCommand
         var output = new Option<string?>("--out") { Description = "also write the figures as JSON to this file" };
         var config = new Option<string?>("--config") { Description = "path of appsettings.json (default: $AE_HOME or ./appsettings.json)" };
         var command = new Command("lds", "LDS of TRAK against the number of independently trained models (1…16), final checkpoints vs with trajectory checkpoints, per target kind and class-target variant; stored as an eval.lds_ensemble run")
-            { dataset, sceneSeed, train, val, imageSize, modelSize, epochs, models, trajectory, subsets, alpha, subsetSeed, k, lambda, threads, objects, replicates, sameSeed, schedule, seedsPerSubset, trainFeatures, recalibrate, output, config };
+            { dataset, sceneSeed, train, val, imageSize, modelSize, epochs, models, trajectory, subsets, alpha, subsetSeed, k, lambda, threads, objects, replicates, sameSeed, schedule, optimizer, learningRate, warmup, seedsPerSubset, trainFeatures, recalibrate, output, config };
         command.SetAction(r =>
         {
             var study = new LdsStudyConfig(r.GetValue(dataset)!, r.GetValue(sceneSeed), r.GetValue(train), r.GetValue(val), r.GetValue(imageSize),
                 r.GetValue(modelSize), r.GetValue(epochs), r.GetValue(models), r.GetValue(trajectory), r.GetValue(subsets), r.GetValue(alpha),
-                r.GetValue(subsetSeed), r.GetValue(k), r.GetValue(lambda), r.GetValue(threads), r.GetValue(objects), r.GetValue(replicates), r.GetValue(sameSeed), r.GetValue(schedule), r.GetValue(seedsPerSubset), r.GetValue(trainFeatures), r.GetValue(recalibrate));
+                r.GetValue(subsetSeed), r.GetValue(k), r.GetValue(lambda), r.GetValue(threads), r.GetValue(objects), r.GetValue(replicates), r.GetValue(sameSeed), r.GetValue(schedule), r.GetValue(seedsPerSubset), r.GetValue(trainFeatures), r.GetValue(recalibrate),
+                r.GetValue(optimizer), r.GetValue(learningRate), r.GetValue(warmup));
             var context = new PipelineContext(WorkerSettings.Load(r.GetValue(config)));
             Console.WriteLine($"database: {context.Storage.Location}");
             var outcome = LdsStudy.Run(context, study, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"));

@@ -12,10 +12,14 @@ namespace AttributionExplorer.Worker.Study.Lds;
 /// statistics on the whole training set, so the ground truth no longer depends on the subset through running statistics
 /// (which gradient attribution cannot see). Not TRAK's LDS: the model then sees the other images' pixels.</param>
 /// <param name="Schedule">Learning-rate schedule of every model; null = the demo's (Demo:Training:Schedule).</param>
+/// <param name="Optimizer">Optimizer of every model; null = the demo's (Demo:Training:Optimizer).</param>
+/// <param name="LearningRate">Start learning rate of every model; null = the demo's (Demo:Training:LearningRate).</param>
+/// <param name="WarmupEpochs">Linear warm-up epochs of every model; null = the demo's (Demo:Training:WarmupEpochs).</param>
 /// <param name="Dataset">Used as it is when the database has it; otherwise generated (scene seed, sizes) and imported under this name.</param>
 public sealed record LdsStudyConfig(string Dataset, int SceneSeed, int Train, int Val, int ImageSize, int ModelSize, int Epochs,
     int Models, int Trajectory, int Subsets, double Alpha, int SubsetSeed, int K, double Lambda, int Threads, bool Objects, int Replicates = 0, bool SameSeed = false,
-    string? Schedule = null, int SeedsPerSubset = 1, string? TrainFeatures = null, bool RecalibrateBatchNorm = false)
+    string? Schedule = null, int SeedsPerSubset = 1, string? TrainFeatures = null, bool RecalibrateBatchNorm = false,
+    string? Optimizer = null, double? LearningRate = null, int? WarmupEpochs = null)
 {
     /// <summary>Ensemble sizes measured (those up to <see cref="Models"/>, and <see cref="Models"/> itself).</summary>
     public IReadOnlyList<int> ModelCounts => new[] { 1, 2, 4, 8, 16 }.Where(m => m < Models).Append(Models).ToList();
@@ -33,6 +37,10 @@ public sealed record LdsStudyConfig(string Dataset, int SceneSeed, int Train, in
         Require(K >= 1, $"--k must be ≥ 1, got {K}");
         if (Schedule is not null && AttributionExplorer.Core.Training.LearningRateSchedules.Problem(Schedule) is { } problem)
             throw new ArgumentException($"--schedule {problem}, got {Schedule}");
+        if (Optimizer is not null && AttributionExplorer.Core.Training.Optimizers.Problem(Optimizer) is { } optimizerProblem)
+            throw new ArgumentException($"--optimizer {optimizerProblem}, got {Optimizer}");
+        Require(WarmupEpochs is null || (WarmupEpochs >= 0 && WarmupEpochs < Epochs), $"--warmup-epochs must be in 0…{Epochs - 1}, got {WarmupEpochs}");
+        Require(LearningRate is null or > 0, $"--learning-rate must be > 0, got {LearningRate}");
         Require(SceneSeed != StudyConfig.DemoSeed, $"--scene-seed {StudyConfig.DemoSeed} is the demo's: the study must not be measured on the demo's scenes");
     }
 }

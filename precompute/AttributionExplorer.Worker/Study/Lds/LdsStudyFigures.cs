@@ -6,6 +6,9 @@ namespace AttributionExplorer.Worker.Study.Lds;
 /// epoch (the mean of the checkpoints' scores is the ensemble's score, as TRAK ensembles).</summary>
 public static class LdsStudyFigures
 {
+    /// <summary>Bootstrap draws of subsets per point: enough for a stable 95% interval, at a few seconds per study.</summary>
+    public const int SubsetResamples = 400;
+
     /// <param name="scores">[ensemble run][kept epoch, the final last][kind] → scores [targets][train]</param>
     /// <param name="actual">per kind: [subsets][targets] outputs of the subset models</param>
     public static IReadOnlyList<LdsEnsemblePoint> Points(IReadOnlyList<string> kinds, float[][][][][] scores, IReadOnlyList<int> modelCounts,
@@ -18,8 +21,10 @@ public static class LdsStudyFigures
                 foreach (bool trajectory in perRun > 1 ? new[] { false, true } : [false])
                 {
                     var members = scores.Take(m).SelectMany(run => trajectory ? run : [run[^1]]).Select(c => c[k]).ToList();
-                    var lds = LinearDatamodeling.Score(Mean(members), subsets, actual[k]);
-                    points.Add(new LdsEnsemblePoint(kinds[k], m, trajectory, members.Count, lds, members[0].Length));
+                    var mean = Mean(members);
+                    var lds = LinearDatamodeling.Score(mean, subsets, actual[k]);
+                    var interval = lds.Count == 0 ? null : LinearDatamodeling.SubsetBootstrap(mean, subsets, actual[k], SubsetResamples);
+                    points.Add(new LdsEnsemblePoint(kinds[k], m, trajectory, members.Count, lds, members[0].Length, interval));
                 }
         return points;
     }
@@ -157,13 +162,14 @@ public static class LdsStudyFigures
     public static IEnumerable<string> Table(LdsEnsembleResult result)
     {
         string truth = result.SeedsPerSubset == 1 ? "one model per subset" : $"ground truth the mean of {result.SeedsPerSubset} seeds per subset";
-        yield return $"LDS (Spearman, mean ± SE over targets) of TRAK, {result.Subsets} subsets of {result.SubsetSize}/{result.TrainImages} (α = {result.Alpha}, {truth}), k = {result.ProjectionDim}";
+        yield return $"LDS (Spearman, mean ± SE over targets; 95% bootstrap interval over subsets) of TRAK, {result.Subsets} subsets of {result.SubsetSize}/{result.TrainImages} (α = {result.Alpha}, {truth}), k = {result.ProjectionDim}";
         foreach (var kind in result.Points.GroupBy(p => p.TargetKind))
         {
             yield return $"  {kind.Key} ({kind.First().Targets} targets)";
             foreach (var p in kind.OrderBy(p => p.Models).ThenBy(p => p.Trajectory))
                 yield return $"    {p.Models,2} model(s), {(p.Trajectory ? "with trajectory" : "final only"),-15} ({p.Checkpoints,2} checkpoints): " +
-                             $"{p.Spearman.Mean:F3} ± {p.Spearman.StandardError:F3} (n = {p.Spearman.Count})";
+                             $"{p.Spearman.Mean:F3} ± {p.Spearman.StandardError:F3} (n = {p.Spearman.Count})" +
+                             (p.SubsetInterval is { } i ? $", 95% over subsets [{i.Low:F3}, {i.High:F3}]" : "");
         }
         foreach (var r in result.References ?? [])
             yield return $"  reference, {r.TargetKind}: {r.Predictor} {r.Spearman.Mean:F3} ± {r.Spearman.StandardError:F3} (n = {r.Spearman.Count})";

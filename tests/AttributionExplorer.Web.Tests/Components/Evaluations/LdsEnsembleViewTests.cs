@@ -33,9 +33,9 @@ public class LdsEnsembleViewTests : BunitContext
     private static LdsEnsemblePoint Point(string kind, int models, bool trajectory, double mean, double se) =>
         new(kind, models, trajectory, trajectory ? 2 * models : models, new MeanWithError(mean, se, 60), 60);
 
-    private AngleSharp.Dom.IElement Card(IReadOnlyList<LdsReference>? references = null)
+    private AngleSharp.Dom.IElement Card(IReadOnlyList<LdsReference>? references = null, IReadOnlyList<LdsEnsemblePoint>? points = null)
     {
-        var result = new LdsEnsembleResult(600, 60, 48, 0.5, 300, 128, 2, "class_all_pixels",
+        var result = new LdsEnsembleResult(600, 60, 48, 0.5, 300, 128, 2, "class_all_pixels", points ??
         [
             Point("image", 1, false, 0.05, 0.02), Point("image", 1, true, 0.08, 0.02),
             Point("image", 4, false, 0.15, 0.025), Point("image", 4, true, 0.21, 0.024),
@@ -65,6 +65,16 @@ public class LdsEnsembleViewTests : BunitContext
         Assert.Equal(6, rows.Length);
         Assert.Equal(["image", "4", "0.150 ± 0.025 (4)", "0.210 ± 0.024 (8)", "60"], rows[1]);
         Assert.Equal(["class_labelled_pixels", "4", "0.180 ± 0.020 (4)", "0.250 ± 0.020 (8)", "60"], rows[5]);
+    }
+
+    [Fact]
+    public void EachCellAddsItsIntervalOverSubsetsWhenTheStudyMeasuredIt()
+    {
+        Assert.Null(Card().QuerySelector(".lds-ensemble-intervals"));
+        var card = Card(points: [Point("image", 1, true, 0.1, 0.02) with { SubsetInterval = new Interval(0.1, -0.02, 0.19) }]);
+        var cells = card.QuerySelector(".lds-ensemble-table tbody tr")!.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToArray();
+        Assert.Equal("0.100 ± 0.020 (2) [-0.020, 0.190]", cells[2]);
+        Assert.Contains("bootstrap interval over subsets", card.QuerySelector(".lds-ensemble-intervals")!.TextContent);
     }
 
     [Fact]
