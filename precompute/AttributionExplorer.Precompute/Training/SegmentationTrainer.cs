@@ -42,7 +42,6 @@ public static class SegmentationTrainer
         var order = Enumerable.Range(0, train.Count).ToArray();
         var device = ComputeDevice.Of(model);
         bool cosine = options.Schedule == LearningRateSchedules.Cosine;
-        double rate = options.LearningRate;
         int warmupSteps = options.WarmupEpochs * batches;
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -55,10 +54,9 @@ public static class SegmentationTrainer
                 ct.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
                 int step = epoch * batches + b;
-                rate = (cosine ? LearningRateSchedules.CosineRate(options.LearningRate, step, options.Epochs * batches) : plateau.LearningRate)
+                double rate = (cosine ? LearningRateSchedules.CosineRate(options.LearningRate, step, options.Epochs * batches) : plateau.LearningRate)
                     * LearningRateSchedules.WarmupFactor(step, warmupSteps);
-                if (cosine || step <= warmupSteps)
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
                 var indices = order.Skip(b * options.BatchSize).Take(options.BatchSize).ToArray();
                 var (images, labels) = LoadBatch(train, indices, device);
                 if (options.HorizontalFlip) (images, labels) = FlipSome(images, labels, random);
@@ -75,8 +73,7 @@ public static class SegmentationTrainer
                 progress?.Report(new TrainProgress(epoch + 1, options.Epochs, b + 1, batches, value, rate));
             }
             losses[epoch] = total / train.Count;
-            if (!cosine && plateau.Step(losses[epoch]))
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = plateau.LearningRate;
+            if (!cosine) plateau.Step(losses[epoch]);
         }
         model.eval();
         return new TrainResult(losses, clock.Elapsed.TotalSeconds, RecomputedBatches: 0);

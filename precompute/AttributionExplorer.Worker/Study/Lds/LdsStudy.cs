@@ -81,7 +81,7 @@ public static class LdsStudy
             var settings = new
             {
                 dataset = dataset.Name, sceneSeed = config.SceneSeed, train = train.Count, heldOut = val.Count, config.ModelSize, model.BaseWidth,
-                config.Epochs, training.BatchSize, training.LearningRate, training.Schedule, training.WarmupEpochs, training.Optimizer, momentum = training.Optimizer == AttributionExplorer.Core.Training.Optimizers.Sgd ? training.Momentum : (double?)null, models = config.Models, checkpointsPerRun = config.Trajectory,
+                config.Epochs, training.BatchSize, training.LearningRate, training.Schedule, training.WarmupEpochs, training.Optimizer, momentum = TrainRunParameters.Of(model, training, 0, classes).Momentum, models = config.Models, checkpointsPerRun = config.Trajectory,
                 config.Subsets, config.Alpha, config.SubsetSeed, subsetModelSeeds = config.SameSeed ? "one seed for every subset" : "seed subsetSeed·1000 + j", config.Replicates,
                 seedsPerSubset = config.SeedsPerSubset, trainFeatures = config.TrainFeatures ?? "loss", references = "foreground share, planted errors, shared component, TRAK shared and target-specific parts", groundTruthBatchNorm = config.RecalibrateBatchNorm ? "re-estimated on the whole training set" : "as trained", groundTruth = config.SeedsPerSubset == 1 ? "one model per subset" : $"mean output of {config.SeedsPerSubset} seeds per subset", k = config.K, config.Lambda, projection = "gaussian, seed 0",
                 kinds = kinds.Select(k => k.Kind).ToArray(), defaultClassTarget = PluginRegistry.DefaultClassTarget,
